@@ -1,0 +1,158 @@
+/*
+ * iotls/net.h — event loop, timers, TLS client connections and listeners.
+ *
+ * Threading: single-threaded. Every callback runs on the loop, from inside
+ * iotls_loop_run()/iotls_loop_run_once(). Callbacks MAY call any function of
+ * this header on any object, including closing or freeing the connection
+ * they were called for (the loop defers the release until the callback
+ * returns).
+ *
+ * Memory: a connection's TLS state is one block of iotls_session_size()
+ * bytes plus a fixed struct and its send queue (cfg.send_queue bytes);
+ * iotls_conn_memory() tells the total. The POSIX port allocates that block
+ * once per connection with malloc; nothing is allocated during a handshake.
+ */
+#ifndef IOTLS_NET_H
+#define IOTLS_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/error.h"
+#include "iotls/tls.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- event loop and timers --------------------------------------------- */
+
+typedef struct iotls_loop iotls_loop_t;
+typedef struct iotls_timer iotls_timer_t;
+
+iotls_loop_t *iotls_loop_new(iotls_error_t *err);
+/* Closes (abortively) whatever connections and listeners remain. */
+void iotls_loop_free(iotls_loop_t *loop);
+
+/* Run until no connection, listener or armed timer remains, or until
+ * iotls_loop_stop(). Returns 0, or -1 on an epoll failure. */
+int iotls_loop_run(iotls_loop_t *loop);
+/* Wait at most timeout_ms (-1 = until something happens), dispatch, return
+ * the number of events handled. */
+int iotls_loop_run_once(iotls_loop_t *loop, int timeout_ms);
+void iotls_loop_stop(iotls_loop_t *loop);
+/* Monotonic milliseconds as the loop sees them. */
+uint64_t iotls_loop_now_ms(const iotls_loop_t *loop);
+
+typedef void (*iotls_timer_cb)(iotls_timer_t *timer, void *user);
+iotls_timer_t *iotls_timer_new(iotls_loop_t *loop, iotls_timer_cb cb, void *user);
+/* (Re)arm: fire after delay_ms, then every period_ms if period_ms > 0. */
+void iotls_timer_arm(iotls_timer_t *timer, uint64_t delay_ms, uint64_t period_ms);
+void iotls_timer_disarm(iotls_timer_t *timer);
+void iotls_timer_free(iotls_timer_t *timer);
+
+/* ---- connections -------------------------------------------------------- */
+
+typedef struct iotls_conn iotls_conn_t;
+
+typedef enum {
+    IOTLS_MFL_FAIL = 0,       /* oversize record from the server: fail */
+    IOTLS_MFL_RETRY_FULL = 1  /* reconnect once with a 16384-byte buffer */
+} iotls_mfl_policy_t;
+
+typedef struct {
+    /* Handshake done; `report` says what was negotiated. */
+    void (*connected)(iotls_conn_t *c, const iotls_report_t *report, void *user);
+    /* Plaintext received. */
+    void (*received)(iotls_conn_t *c, const uint8_t *data, size_t len, void *user);
+    /* Everything queued so far has been written to the transport. */
+    void (*sent)(iotls_conn_t *c, void *user);
+    /* Clean close (close_notify exchanged, or our close completed). */
+    void (*disconnected)(iotls_conn_t *c, void *user);
+    /* Failure; the connection is closed. `err` is its sticky error. */
+    void (*error)(iotls_conn_t *c, const iotls_error_t *err, void *user);
+} iotls_conn_callbacks_t;
+
+typedef struct {
+    iotls_config_t tls;        /* role is set by connect/listen */
+    size_t send_queue;         /* plaintext bytes send() may queue (default 16384) */
+    uint32_t connect_timeout_ms;   /* default 10000; 0 = none */
+    uint32_t handshake_timeout_ms; /* default 15000; 0 = none */
+    uint32_t idle_timeout_ms;      /* default 0 = none */
+    iotls_mfl_policy_t mfl_policy; /* client; default IOTLS_MFL_FAIL */
+    const char *verify_name;   /* client: name to check instead of host (NULL = host) */
+} iotls_conn_config_t;
+
+void iotls_conn_config_init(iotls_conn_config_t *cfg);
+
+/*
+ * Resolve `host` (name or IPv4/IPv6 literal), connect without blocking and
+ * run the handshake. Returns NULL only for immediate failures (bad config,
+ * out of memory) with `err` set; later failures arrive via `error`.
+ */
+iotls_conn_t *iotls_conn_connect(iotls_loop_t *loop, const char *host, uint16_t port,
+                                 const iotls_conn_config_t *cfg,
+                                 const iotls_conn_callbacks_t *cb, void *user,
+                                 iotls_error_t *err);
+
+/*
+ * Queue plaintext. Returns `len` when all of it was queued, or fails with
+ * IOTLS_ERR_QUEUE_FULL and queues NOTHING when it does not fit (never a
+ * partial, never a silent drop): wait for `sent`, then retry.
+ * Data sent before the handshake completes is held until it does.
+ */
+int iotls_conn_send(iotls_conn_t *c, const void *data, size_t len, iotls_error_t *err);
+/* Free bytes in the send queue right now. */
+size_t iotls_conn_send_space(const iotls_conn_t *c);
+
+/* Stop / resume reading from the peer (back-pressure on the receive side). */
+void iotls_conn_hold(iotls_conn_t *c);
+void iotls_conn_unhold(iotls_conn_t *c);
+
+/* Graceful close: flush the queue, send close_notify, then `disconnected`. */
+void iotls_conn_close(iotls_conn_t *c);
+/* Immediate close, no callbacks, memory released. */
+void iotls_conn_abort(iotls_conn_t *c);
+
+const iotls_report_t *iotls_conn_report(const iotls_conn_t *c);
+const iotls_error_t *iotls_conn_error(const iotls_conn_t *c);
+/* Bytes this connection occupies (session block + struct + queue). */
+size_t iotls_conn_memory(const iotls_conn_t *c);
+/* true when the client retried with a full-size buffer (MFL policy). */
+bool iotls_conn_retried_full_buffer(const iotls_conn_t *c);
+/* "203.0.113.5:443" / "[::1]:8443" of the peer, or "" before connect. */
+const char *iotls_conn_peer(const iotls_conn_t *c);
+void iotls_conn_set_user(iotls_conn_t *c, void *user);
+void *iotls_conn_user(const iotls_conn_t *c);
+
+/* ---- listeners ---------------------------------------------------------- */
+
+typedef struct iotls_listener iotls_listener_t;
+
+typedef struct {
+    /* A connection was accepted; return the user pointer its callbacks get
+     * (NULL is fine). Called before its handshake. */
+    void *(*accepted)(iotls_listener_t *l, iotls_conn_t *c, void *user);
+    iotls_conn_callbacks_t conn; /* callbacks for every accepted connection */
+} iotls_listener_callbacks_t;
+
+/*
+ * Listen on host:port (host NULL or "" = all IPv4 and IPv6 addresses;
+ * port 0 = pick one, see iotls_listener_port). At most `max_conns`
+ * connections live at once (0 = 64); extra ones are accepted and closed at
+ * once. cfg->tls.creds is required.
+ */
+iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint16_t port,
+                                     unsigned max_conns, const iotls_conn_config_t *cfg,
+                                     const iotls_listener_callbacks_t *cb, void *user,
+                                     iotls_error_t *err);
+uint16_t iotls_listener_port(const iotls_listener_t *l);
+unsigned iotls_listener_active(const iotls_listener_t *l);
+/* Stop accepting; live connections continue. */
+void iotls_listener_free(iotls_listener_t *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,180 @@
+/*
+ * iotls/tls.h — the sans-IO TLS session.
+ *
+ * A session never touches a socket, a clock or a thread. The driver (the
+ * net/ layer, a test, or your own MCU glue) moves bytes:
+ *
+ *     for (;;) {
+ *         unsigned st = iotls_session_state(s);
+ *         if (st & IOTLS_WANT_WRITE)  send what iotls_session_send_buf() gives,
+ *                                     then iotls_session_send_ack(n);
+ *         if (st & IOTLS_WANT_READ)   recv into iotls_session_recv_buf(),
+ *                                     then iotls_session_recv_ack(n);
+ *         if (st & IOTLS_APP_READY)   iotls_session_read();
+ *         if (st & IOTLS_CLOSED)      done (see iotls_session_error()).
+ *     }
+ *
+ * Memory contract: the whole session (engine context, certificate validator,
+ * record buffers) lives in ONE caller-provided block of
+ * iotls_session_size(&cfg) bytes. iotls_session_init() never allocates, and
+ * neither does anything after it. The block must stay put (no memcpy) for
+ * the session's lifetime; freeing it needs no call.
+ *
+ * Threading: a session is used by one thread at a time.
+ */
+#ifndef IOTLS_TLS_H
+#define IOTLS_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/error.h"
+#include "iotls/trust.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { IOTLS_ROLE_CLIENT = 0, IOTLS_ROLE_SERVER = 1 } iotls_role_t;
+
+/* Record payload sizes TLS can negotiate. Others round UP to one of these
+ * (max_fragment_length has no 8192: 4097..16384 use 16384). */
+#define IOTLS_BUFFER_MIN 512
+#define IOTLS_BUFFER_MAX 16384
+
+typedef struct {
+    iotls_role_t role;
+
+    /* Record payload bytes, IOTLS_BUFFER_MIN..IOTLS_BUFFER_MAX (0 = MAX).
+     * A client with less than 16384 asks the server for max_fragment_length;
+     * a server honours a client's request whatever its own size. */
+    size_t buffer_size;
+
+    /* One shared buffer for both directions (less RAM, cannot send while a
+     * received record is unread). Default: full duplex. */
+    bool half_duplex;
+
+    /* Client: anchors the server chain must end at. Server: unused in this
+     * version (client certificates arrive with the trust issue). */
+    const iotls_trust_t *trust;
+
+    /* Own certificate chain + key. Required for a server. */
+    const iotls_creds_t *creds;
+
+    /* Client only: accept ANY server certificate. Named and loud: every
+     * session started this way logs a warning through `log`. */
+    bool insecure;
+
+    /* Validation time as Unix seconds; 0 = the system clock. */
+    int64_t now;
+
+    /* Where warnings go (NULL = stderr). */
+    void (*log)(void *log_ctx, const char *line);
+    void *log_ctx;
+} iotls_config_t;
+
+/* Defaults: role, 16384-byte full-duplex buffers, no trust (a client must
+ * be given trust or `insecure`). */
+void iotls_config_init(iotls_config_t *cfg, iotls_role_t role);
+
+/* The effective payload size for a requested buffer size (rounded up). */
+size_t iotls_buffer_effective(size_t requested);
+
+/* Bytes the session block needs for this configuration; 0 if invalid. */
+size_t iotls_session_size(const iotls_config_t *cfg);
+
+typedef struct iotls_session iotls_session_t;
+
+/*
+ * Start a session in `mem` (at least iotls_session_size(cfg) bytes, any
+ * alignment is fixed up internally). `server_name` is, for a client, the
+ * host name (sent as SNI, checked against the certificate) or IP literal
+ * (checked against IP SANs, no SNI); NULL only with `insecure`. Ignored for
+ * a server. Returns NULL with `err` set for bad configuration
+ * (IOTLS_ERR_NO_TRUST tells how to configure trust), too small memory, or
+ * no entropy (IOTLS_ERR_NO_ENTROPY).
+ */
+iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
+                                    const char *server_name, iotls_error_t *err);
+
+/* State bits. */
+#define IOTLS_WANT_READ 0x01u    /* wants record bytes from the peer */
+#define IOTLS_WANT_WRITE 0x02u   /* has record bytes to send */
+#define IOTLS_APP_READY 0x04u    /* plaintext is ready for iotls_session_read */
+#define IOTLS_APP_WRITABLE 0x08u /* iotls_session_write would accept bytes */
+#define IOTLS_HANDSHAKE_DONE 0x10u
+#define IOTLS_CLOSED 0x20u /* finished: cleanly, or with an error */
+
+unsigned iotls_session_state(iotls_session_t *s);
+
+/* Incoming records: where to put bytes read from the transport, then how
+ * many were put there. */
+uint8_t *iotls_session_recv_buf(iotls_session_t *s, size_t *len);
+void iotls_session_recv_ack(iotls_session_t *s, size_t n);
+
+/* Outgoing records: bytes to write to the transport, then how many went. */
+const uint8_t *iotls_session_send_buf(iotls_session_t *s, size_t *len);
+void iotls_session_send_ack(iotls_session_t *s, size_t n);
+
+/* Copying conveniences over the two calls above. Return bytes moved. */
+size_t iotls_session_feed(iotls_session_t *s, const void *data, size_t len);
+size_t iotls_session_take(iotls_session_t *s, void *out, size_t cap);
+
+/* The transport reached end of stream. Without a prior close_notify this
+ * is IOTLS_ERR_TRUNCATED (or IOTLS_ERR_PEER_CLOSED_HANDSHAKE). */
+void iotls_session_feed_eof(iotls_session_t *s);
+
+/* Application data. write() accepts what fits in the current record and
+ * returns that count (0 when not writable); records are sealed when full or
+ * on flush(). read() returns plaintext bytes copied. */
+size_t iotls_session_write(iotls_session_t *s, const void *data, size_t len);
+void iotls_session_flush(iotls_session_t *s);
+size_t iotls_session_read(iotls_session_t *s, void *out, size_t cap);
+
+/* Graceful close: queue close_notify. IOTLS_CLOSED follows once the peer's
+ * close_notify arrives (or the driver gives up and drops the transport). */
+void iotls_session_close(iotls_session_t *s);
+
+/* Fail the session from outside (e.g. a timeout seen by the driver). */
+void iotls_session_fail(iotls_session_t *s, const iotls_error_t *err);
+
+/* The sticky error (code IOTLS_OK while none). */
+const iotls_error_t *iotls_session_error(const iotls_session_t *s);
+
+/* ---- what was negotiated ------------------------------------------------ */
+
+typedef struct {
+    iotls_role_t role;
+    unsigned version;       /* 0x0303 for TLS 1.2 */
+    const char *version_name;
+    uint16_t cipher_suite;
+    const char *cipher_suite_name; /* IANA name */
+    size_t buffer_payload;  /* our record payload capacity */
+    unsigned mfl_requested; /* bytes the client asked for; 0 = not asked */
+    unsigned mfl_agreed;    /* bytes the server acknowledged; 0 = not agreed */
+    size_t memory_bytes;    /* the session block (iotls_session_size) */
+    char server_name[256];  /* SNI sent (client) or received (server) */
+    bool peer_cert_present;
+    char peer_subject[256]; /* "CN=..., O=..." */
+    uint8_t peer_sha256[32];/* SHA-256 of the peer's leaf certificate DER */
+    bool verified;          /* chain, validity and name were checked */
+    bool insecure;          /* verification was switched off */
+} iotls_report_t;
+
+/* Valid once IOTLS_HANDSHAKE_DONE is set (fields fill in as they become
+ * known before that). */
+const iotls_report_t *iotls_session_report(const iotls_session_t *s);
+
+/* Multi-line human report into buf (always NUL-terminated). Returns the
+ * length it wanted, like snprintf. `prefix` starts each line (may be ""). */
+size_t iotls_report_format(const iotls_report_t *r, const char *prefix, char *buf,
+                           size_t len);
+
+/* Hex of a SHA-256 fingerprint, "AB:CD:..." (96 bytes incl. NUL). */
+void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/*
+ * iotls/trust.h — whom a session trusts (trust anchors) and who it is
+ * (credentials: certificate chain + private key).
+ *
+ * Contract:
+ *  - A trust store and a credentials object are loaded once and then shared,
+ *    read-only, by any number of sessions; they MUST outlive every session
+ *    configured with them. They are not thread-safe while being loaded.
+ *  - Loading allocates (the store grows as anchors are added); sessions never
+ *    allocate. Device firmware that cannot allocate uses anchors emitted as
+ *    C source by `iotls cert header` (see docs/trust.md).
+ *  - A trust anchor is kept in compact form (subject name + public key), not
+ *    as a parsed certificate.
+ */
+#ifndef IOTLS_TRUST_H
+#define IOTLS_TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct iotls_trust iotls_trust_t;
+typedef struct iotls_creds iotls_creds_t;
+
+/* ---- trust anchors ---------------------------------------------------- */
+
+iotls_trust_t *iotls_trust_new(void);
+void iotls_trust_free(iotls_trust_t *trust);
+
+/*
+ * Add every CERTIFICATE in a PEM buffer (one or many, any other PEM blocks
+ * are ignored). Returns the number of anchors added (>= 1), or -1 with
+ * `err` set: IOTLS_ERR_BAD_PEM (no certificate found / broken armour),
+ * IOTLS_ERR_BAD_CERT (a certificate that does not decode).
+ * Nothing is added when any certificate fails.
+ */
+int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len,
+                        iotls_error_t *err);
+
+/* Add one DER certificate. Returns 1 or -1 (IOTLS_ERR_BAD_CERT). */
+int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len,
+                        iotls_error_t *err);
+
+/* Read a file holding PEM (one or more certificates) or one DER certificate. */
+int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t *err);
+
+size_t iotls_trust_count(const iotls_trust_t *trust);
+
+/* ---- credentials (own certificate chain + private key) ---------------- */
+
+iotls_creds_t *iotls_creds_new(void);
+void iotls_creds_free(iotls_creds_t *creds);
+
+/*
+ * Set the chain (leaf first, PEM with one or more CERTIFICATE blocks, or one
+ * DER certificate) and the private key (PEM "PRIVATE KEY", "EC PRIVATE KEY",
+ * "RSA PRIVATE KEY", or DER of those). RSA and EC (P-256, P-384, P-521) keys.
+ * A key that does not belong to the leaf certificate is rejected here with
+ * IOTLS_ERR_KEY_MISMATCH, not later during a handshake.
+ */
+int iotls_creds_set(iotls_creds_t *creds, const void *chain, size_t chain_len,
+                    const void *key, size_t key_len, iotls_error_t *err);
+
+int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path,
+                           const char *key_path, iotls_error_t *err);
+
+/* Number of certificates in the chain (0 when unset). */
+size_t iotls_creds_chain_length(const iotls_creds_t *creds);
+
+/* ---- helpers shared by loaders ----------------------------------------- */
+
+/*
+ * Read a whole file into a new buffer (NUL-terminated for PEM parsers; the
+ * terminator is not counted in *len). Returns NULL with IOTLS_ERR_FILE.
+ * Free with free().
+ */
+uint8_t *iotls_file_read(const char *path, size_t *len, iotls_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

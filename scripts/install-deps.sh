@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs, on Debian 12, everything iotls needs to build and test.
+# Does nothing when every package is already present.
+set -eu
+
+PACKAGES="build-essential clang pkg-config libbearssl-dev libssl-dev openssl curl \
+libcmocka-dev golang-go valgrind"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+
+echo "install-deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
