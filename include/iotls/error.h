@@ -113,6 +113,13 @@ iotls_err_t iotls_error_set(iotls_error_t *err, iotls_err_t code, const char *fm
 #endif
     ;
 
+/* Append context to the text of a recorded error (" in 'ca.pem'"). */
+void iotls_error_append(iotls_error_t *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* Copy src into dst when dst holds no error yet. */
 void iotls_error_copy(iotls_error_t *dst, const iotls_error_t *src);
 

@@ -1,0 +1,209 @@
+/* Own credentials: certificate chain + private key, checked to belong
+ * together when loaded (not discovered during a handshake). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls/bearssl/br_internal.h"
+
+iotls_creds_t *iotls_creds_new(void)
+{
+    return calloc(1, sizeof(iotls_creds_t));
+}
+
+static void chain_clear(iotls_creds_t *c)
+{
+    for (size_t i = 0; i < c->chain_len; i++)
+        free(c->chain[i].data);
+    free(c->chain);
+    c->chain = NULL;
+    c->chain_len = 0;
+}
+
+void iotls_creds_free(iotls_creds_t *creds)
+{
+    if (!creds)
+        return;
+    chain_clear(creds);
+    /* The decoded private key lives inside the struct: wipe it. */
+    volatile uint8_t *p = (volatile uint8_t *)&creds->key;
+    for (size_t i = 0; i < sizeof creds->key; i++)
+        p[i] = 0;
+    free(creds);
+}
+
+size_t iotls_creds_chain_length(const iotls_creds_t *creds)
+{
+    return creds ? creds->chain_len : 0;
+}
+
+static int chain_push(iotls_creds_t *c, const uint8_t *der, size_t len, iotls_error_t *err)
+{
+    br_x509_certificate *bigger = realloc(c->chain, (c->chain_len + 1) * sizeof *bigger);
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!bigger || !copy) {
+        free(copy);
+        if (bigger)
+            c->chain = bigger;
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory loading the certificate chain");
+        return -1;
+    }
+    memcpy(copy, der, len);
+    c->chain = bigger;
+    c->chain[c->chain_len].data = copy;
+    c->chain[c->chain_len].data_len = len;
+    c->chain_len++;
+    return 0;
+}
+
+static int chain_pem_object(void *ctx, const char *label, const uint8_t *der, size_t len,
+                            iotls_error_t *err)
+{
+    if (strcmp(label, "CERTIFICATE") != 0)
+        return 0;
+    return chain_push(ctx, der, len, err);
+}
+
+static int key_pem_object(void *ctx, const char *label, const uint8_t *der, size_t len,
+                          iotls_error_t *err)
+{
+    iotls_creds_t *c = ctx;
+    if (!strstr(label, "PRIVATE KEY"))
+        return 0;
+    if (c->key_type) {
+        iotls_error_set(err, IOTLS_ERR_BAD_KEY, "more than one private key in the key data");
+        return -1;
+    }
+    br_skey_decoder_init(&c->key);
+    br_skey_decoder_push(&c->key, der, len);
+    int e = br_skey_decoder_last_error(&c->key);
+    c->key_type = br_skey_decoder_key_type(&c->key);
+    if (e != 0 || !c->key_type) {
+        c->key_type = 0;
+        iotls_error_set(err, IOTLS_ERR_BAD_KEY,
+                        "private key ('%s') does not decode: not RSA or EC, encrypted, or "
+                        "corrupt (BearSSL error %d)",
+                        label, e);
+        return -1;
+    }
+    return 0;
+}
+
+/* The key must be the private half of the leaf certificate's public key. */
+static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
+{
+    br_x509_decoder_context dc;
+    int type = iotls_br_cert_decode(&dc, c->chain[0].data, c->chain[0].data_len, NULL, NULL, err);
+    if (!type)
+        return -1;
+    c->leaf_signer_key_type = br_x509_decoder_get_signer_key_type(&dc);
+    const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
+    if (type != c->key_type) {
+        iotls_error_set(err, IOTLS_ERR_KEY_MISMATCH,
+                        "private key is %s but the certificate's key is %s",
+                        c->key_type == BR_KEYTYPE_RSA ? "RSA" : "EC",
+                        type == BR_KEYTYPE_RSA ? "RSA" : "EC");
+        return -1;
+    }
+    bool match;
+    if (type == BR_KEYTYPE_EC) {
+        const br_ec_private_key *sk = br_skey_decoder_get_ec(&c->key);
+        uint8_t pub[BR_EC_KBUF_PUB_MAX_SIZE];
+        br_ec_public_key out;
+        size_t n = br_ec_compute_pub(br_ec_get_default(), &out, pub, sk);
+        match = n && sk->curve == pk->key.ec.curve && n == pk->key.ec.qlen &&
+                memcmp(pub, pk->key.ec.q, n) == 0;
+    } else {
+        const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&c->key);
+        br_rsa_compute_modulus modulus = br_rsa_compute_modulus_get_default();
+        size_t n = modulus(NULL, sk);
+        uint8_t *mod = malloc(n ? n : 1);
+        if (!mod) {
+            iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory");
+            return -1;
+        }
+        modulus(mod, sk);
+        /* The certificate's modulus may carry leading zero bytes. */
+        const uint8_t *cn = pk->key.rsa.n;
+        size_t cl = pk->key.rsa.nlen;
+        while (cl > 0 && *cn == 0) {
+            cn++;
+            cl--;
+        }
+        const uint8_t *kn = mod;
+        size_t kl = n;
+        while (kl > 0 && *kn == 0) {
+            kn++;
+            kl--;
+        }
+        match = n && kl == cl && memcmp(kn, cn, kl) == 0;
+        free(mod);
+    }
+    if (!match) {
+        iotls_error_set(err, IOTLS_ERR_KEY_MISMATCH,
+                        "private key does not belong to the certificate (public keys differ)");
+        return -1;
+    }
+    return 0;
+}
+
+int iotls_creds_set(iotls_creds_t *c, const void *chain, size_t chain_len, const void *key,
+                    size_t key_len, iotls_error_t *err)
+{
+    if (!c || !chain || !key) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_creds_set: NULL argument");
+        return -1;
+    }
+    chain_clear(c);
+    c->key_type = 0;
+    int rc = iotls_br_is_der(chain, chain_len)
+                 ? chain_push(c, chain, chain_len, err)
+                 : iotls_br_pem_each(chain, chain_len, chain_pem_object, c, err);
+    if (rc >= 0 && c->chain_len == 0) {
+        iotls_error_set(err, IOTLS_ERR_BAD_PEM, "no CERTIFICATE found in the chain data");
+        rc = -1;
+    }
+    if (rc >= 0) {
+        if (iotls_br_is_der(key, key_len))
+            rc = key_pem_object(c, "PRIVATE KEY", key, key_len, err);
+        else
+            rc = iotls_br_pem_each(key, key_len, key_pem_object, c, err);
+        if (rc >= 0 && !c->key_type) {
+            iotls_error_set(err, IOTLS_ERR_BAD_KEY,
+                            "no PRIVATE KEY found in the key data (encrypted keys are not "
+                            "supported: decrypt with 'openssl pkey')");
+            rc = -1;
+        }
+    }
+    if (rc >= 0)
+        rc = check_key_matches_leaf(c, err);
+    if (rc < 0) {
+        chain_clear(c);
+        c->key_type = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const char *key_path,
+                           iotls_error_t *err)
+{
+    size_t clen, klen;
+    uint8_t *chain = iotls_file_read(chain_path, &clen, err);
+    if (!chain)
+        return -1;
+    uint8_t *key = iotls_file_read(key_path, &klen, err);
+    if (!key) {
+        free(chain);
+        return -1;
+    }
+    int rc = iotls_creds_set(creds, chain, clen, key, klen, err);
+    if (rc < 0)
+        iotls_error_append(err, " ('%s', '%s')", chain_path, key_path);
+    volatile uint8_t *kp = key;
+    for (size_t i = 0; i < klen; i++)
+        kp[i] = 0;
+    free(chain);
+    free(key);
+    return rc;
+}

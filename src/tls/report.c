@@ -1,0 +1,71 @@
+/* Human-readable handshake reports. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "iotls/tls.h"
+
+void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; i < 32; i++) {
+        out[o++] = hex[sha256[i] >> 4];
+        out[o++] = hex[sha256[i] & 15];
+        out[o++] = i == 31 ? '\0' : ':';
+    }
+}
+
+/* Appends to buf like snprintf, tracking the length it wanted. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = *used < len ? len - *used : 0;
+    int n = vsnprintf(room ? buf + *used : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *used += (size_t)n;
+}
+
+static void format_fragment(char *out, size_t len, unsigned bytes)
+{
+    if (bytes)
+        snprintf(out, len, "%u bytes", bytes);
+    else
+        snprintf(out, len, "none");
+}
+
+size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, size_t len)
+{
+    size_t used = 0;
+    char asked[32], agreed[32];
+    format_fragment(asked, sizeof asked, r->mfl_requested);
+    format_fragment(agreed, sizeof agreed, r->mfl_agreed);
+    if (len)
+        buf[0] = '\0';
+
+    append(buf, len, &used, "%srole:            %s\n", p,
+           r->role == IOTLS_ROLE_CLIENT ? "client" : "server");
+    append(buf, len, &used, "%sversion:         %s\n", p,
+           r->version_name ? r->version_name : "unknown");
+    append(buf, len, &used, "%scipher suite:    %s\n", p,
+           r->cipher_suite_name ? r->cipher_suite_name : "unknown");
+    append(buf, len, &used, "%smax fragment:    asked %s, agreed %s\n", p, asked, agreed);
+    append(buf, len, &used, "%srecord buffer:   %zu bytes of payload\n", p, r->buffer_payload);
+    append(buf, len, &used, "%ssession memory:  %zu bytes\n", p, r->memory_bytes);
+    append(buf, len, &used, "%sserver name:     %s\n", p,
+           r->server_name[0] ? r->server_name : "(none)");
+    if (r->peer_cert_present) {
+        char fp[96];
+        iotls_fingerprint_hex(r->peer_sha256, fp);
+        append(buf, len, &used, "%speer subject:    %s\n", p, r->peer_subject);
+        append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
+    } else {
+        append(buf, len, &used, "%speer cert:       (none)\n", p);
+    }
+    append(buf, len, &used, "%sverification:    %s\n", p,
+           r->insecure   ? "OFF (insecure: peer not authenticated)"
+           : r->verified ? "chain, validity and host name verified"
+                         : "not performed");
+    return used;
+}
