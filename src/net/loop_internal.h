@@ -1,0 +1,129 @@
+/*
+ * net/loop_internal.h — what the event loop offers the rest of net/:
+ * fd watches, embedded timers, posted tasks, live-handle bookkeeping and
+ * deferred release. Not installed; only the net/ sources include it.
+ *
+ * Every structure here is intrusive (embedded in the conn/listener that
+ * uses it) so that watching, arming and posting never allocate: a
+ * connection's memory is fixed when it is created.
+ */
+#ifndef IOTLS_NET_LOOP_INTERNAL_H
+#define IOTLS_NET_LOOP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/net.h"
+
+/* ---- deferred release ------------------------------------------------------ */
+
+/* Memory whose owner is gone but whose address may still sit in the event
+ * batch or on a caller's stack: released once the current dispatch
+ * finishes, or at once when no dispatch is running. */
+typedef struct iotls_loop_deferred {
+    struct iotls_loop_deferred *next;
+    void (*release)(struct iotls_loop_deferred *d);
+} iotls_loop_deferred_t;
+
+void iotls_loop_defer_release(iotls_loop_t *loop, iotls_loop_deferred_t *d,
+                              void (*release)(iotls_loop_deferred_t *d));
+
+/* ---- fd watches ---------------------------------------------------------- */
+
+/* `events` are EPOLLIN/EPOLLOUT/EPOLLERR/EPOLLHUP bits as epoll reports them. */
+typedef void (*iotls_loop_fd_cb)(void *ctx, uint32_t events);
+
+typedef struct {
+    int fd;          /* -1 when not watching: stale events are then dropped */
+    uint32_t events; /* interest currently registered (0 = not in epoll) */
+    iotls_loop_fd_cb cb;
+    void *ctx;
+} iotls_loop_watch_t;
+
+void iotls_loop_watch_init(iotls_loop_watch_t *w, iotls_loop_fd_cb cb, void *ctx);
+/*
+ * Watch `fd` for `events` (EPOLLIN and/or EPOLLOUT); 0 takes the fd out of
+ * epoll entirely, which also silences EPOLLERR/EPOLLHUP (a held socket
+ * that was reset must not spin the loop). Call again to change the mask.
+ * Returns 0 or -errno.
+ */
+int iotls_loop_watch_set(iotls_loop_t *loop, iotls_loop_watch_t *w, int fd, uint32_t events);
+/* Stop watching (does not close the fd). Events of this fd already fetched
+ * in the current batch are dropped. */
+void iotls_loop_watch_remove(iotls_loop_t *loop, iotls_loop_watch_t *w);
+
+/* ---- timers -------------------------------------------------------------- */
+
+struct iotls_timer {
+    iotls_loop_t *loop;
+    iotls_timer_cb cb;
+    void *user;
+    uint64_t deadline; /* loop ms */
+    uint64_t period;   /* 0 = one-shot */
+    uint64_t seq;      /* FIFO among equal deadlines */
+    size_t heap_index; /* SIZE_MAX when not armed */
+    bool fire_pending; /* collected as expired in this pass, not yet fired */
+    bool owned;        /* allocated by iotls_timer_new (user timer) */
+    struct iotls_timer *next_expired;
+    struct iotls_timer *user_prev, *user_next; /* owned timers, for loop_free */
+    iotls_loop_deferred_t deferred;            /* owned timers freed mid-pass */
+};
+
+/* Embedded timer: reserves its heap slot now so arming never allocates.
+ * Returns 0, or -1 when out of memory. Pair with iotls_loop_timer_deinit. */
+int iotls_loop_timer_init(iotls_loop_t *loop, iotls_timer_t *t, iotls_timer_cb cb, void *user);
+void iotls_loop_timer_deinit(iotls_timer_t *t);
+
+/* ---- posted tasks ---------------------------------------------------------- */
+
+/* Work to run on the loop soon (after the current batch of fd events and
+ * timers): lets API calls made outside a callback (send, unhold) start
+ * I/O without calling user callbacks re-entrantly from inside them. */
+typedef struct iotls_loop_task {
+    struct iotls_loop_task *prev, *next;
+    bool queued;
+    void (*run)(struct iotls_loop_task *t);
+} iotls_loop_task_t;
+
+void iotls_loop_task_init(iotls_loop_task_t *t, void (*run)(iotls_loop_task_t *t));
+void iotls_loop_task_post(iotls_loop_t *loop, iotls_loop_task_t *t); /* idempotent */
+void iotls_loop_task_cancel(iotls_loop_t *loop, iotls_loop_task_t *t);
+
+/* ---- live handles ------------------------------------ */
+
+/* Connections and open listeners: they keep iotls_loop_run() going, and
+ * iotls_loop_free() calls `close` on each (abortive). */
+typedef struct iotls_loop_handle {
+    struct iotls_loop_handle *prev, *next;
+    void (*close)(struct iotls_loop_handle *h);
+} iotls_loop_handle_t;
+
+void iotls_loop_handle_add(iotls_loop_t *loop, iotls_loop_handle_t *h,
+                           void (*close)(iotls_loop_handle_t *h));
+void iotls_loop_handle_remove(iotls_loop_t *loop, iotls_loop_handle_t *h);
+
+
+/* Refresh and return the loop's monotonic clock. */
+uint64_t iotls_loop_update_now(iotls_loop_t *loop);
+
+/* ---- timer heap (timer.c), embedded in the loop ---------------------------- */
+
+typedef struct {
+    iotls_timer_t **items; /* binary min-heap on (deadline, seq) */
+    size_t len;
+    size_t cap;       /* >= number of timer objects, so arming never allocates */
+    size_t timers;    /* timer objects in existence */
+    uint64_t seq;
+    iotls_timer_t *owned; /* user timers (iotls_timer_new), freed by loop_free */
+} iotls_timer_heap_t;
+
+iotls_timer_heap_t *iotls_loop_timer_heap(iotls_loop_t *loop);
+/* Milliseconds until the earliest deadline (0 if overdue), -1 if none. */
+int iotls_timer_heap_wait_ms(iotls_loop_t *loop);
+/* Fire every timer whose deadline has passed; returns how many fired. */
+int iotls_timer_heap_run(iotls_loop_t *loop);
+/* Free owned timers and the heap (loop teardown). */
+void iotls_timer_heap_destroy(iotls_loop_t *loop);
+
+#endif
