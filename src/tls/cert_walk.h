@@ -1,0 +1,126 @@
+/*
+ * cert_walk.h — streaming walker over ONE DER-encoded X.509 certificate.
+ *
+ * Why it exists: BearSSL's X.509 engine validates chains but exposes neither
+ * the validity dates, the subject/issuer text, the SAN contents nor the raw
+ * SubjectPublicKeyInfo.  iotls needs those for error texts ("certificate for
+ * 'CN=device-1' expired ..."), for iPAddress SAN checks and for public-key
+ * pinning, without buffering the certificate.  The binding feeds the same
+ * chunks it gives BearSSL to this walker as well.
+ *
+ * Contract:
+ *  - Pure C, no allocation, no recursion, fixed-size state (sizeof the struct).
+ *  - Bytes may arrive in chunks of any size, including 1; the results are the
+ *    same for every chunking.
+ *  - Hostile input is safe: every length is checked against its enclosing
+ *    element, nesting is limited to IOTLS_CERT_WALK_DEPTH, indefinite lengths
+ *    and lengths over 4 bytes are refused.  On the first problem `err` is set
+ *    and all later bytes are ignored; the result fields then hold whatever was
+ *    extracted before the error and must not be trusted.
+ *  - The walker never validates signatures, chains or key usage: that is
+ *    BearSSL's job.  Its results are informational plus the IP SAN match.
+ */
+#ifndef IOTLS_TLS_CERT_WALK_H
+#define IOTLS_TLS_CERT_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Deepest element the walker descends into is a GeneralName inside SAN at
+ * depth 8; 10 leaves room without letting hostile input nest forever. */
+#define IOTLS_CERT_WALK_DEPTH 10
+/* Largest value kept for inspection (names, times, OIDs, IP addresses).
+ * X.509 upper bounds for the common name attributes are 64 characters. */
+#define IOTLS_CERT_WALK_CAPTURE 64
+/* Attribute OIDs longer than this are rendered with "..." */
+#define IOTLS_CERT_WALK_OID_MAX 32
+#define IOTLS_CERT_WALK_NAME_MAX 256
+
+typedef void (*iotls_cert_walk_spki_fn)(void *ctx, const void *data, size_t len);
+
+typedef struct {
+    uint64_t end;  /* absolute offset just past this element */
+    uint8_t role;  /* what the element is (private enum in cert_walk.c) */
+    uint8_t idx;   /* children seen so far (saturates at 255) */
+    uint8_t aux;   /* role-specific progress (next tbs field, extension stage) */
+} iotls_cert_walk_frame_t;
+
+typedef struct {
+    /* ---- results (valid when iotls_cert_walk_finish() returned 0) ---- */
+    int64_t not_before;   /* Unix seconds (UTC) of validity.notBefore */
+    int64_t not_after;    /* Unix seconds (UTC) of validity.notAfter */
+    bool has_san;         /* a subjectAltName extension is present */
+    unsigned dns_san_count; /* number of dNSName entries in SAN */
+    unsigned ip_san_count;  /* number of iPAddress entries in SAN */
+    bool ip_match;        /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
+    bool is_ca;           /* basicConstraints present with cA TRUE */
+    /* Subject / issuer DN in certificate order, RFC 4514-like:
+     * "CN=device-1, O=Acme, C=DE"; multi-valued RDNs joined by '+'; known
+     * keys CN O OU C L ST STREET DC UID emailAddress serialNumber, others as
+     * dotted OIDs.  Bytes outside 0x20..0x7e are written as \XX (so UTF-8
+     * and Latin-1 text stays ASCII and unambiguous), the RFC 4514 specials
+     * , + " \ < > ; = are backslash-escaped, BMP/Universal characters are '?',
+     * non-string values are '#' + hex.  A value over 64 bytes and a name over
+     * 252 characters end in "...".  Always NUL-terminated. */
+    char subject[IOTLS_CERT_WALK_NAME_MAX];
+    char issuer[IOTLS_CERT_WALK_NAME_MAX];
+    const char *err;      /* NULL, or a static text naming the first problem */
+
+    /* ---- private state ---- */
+    iotls_cert_walk_spki_fn spki_hash;
+    void *spki_ctx;
+    uint64_t pos;         /* bytes consumed so far */
+    uint64_t val_end;     /* end of the primitive / skipped value being read */
+    uint32_t vlen;        /* length being decoded from the header */
+    uint8_t state;
+    uint8_t depth;        /* frames in use (frame 0 is the virtual root) */
+    uint8_t tag;          /* tag of the element whose header is being read */
+    uint8_t hdr_len;
+    uint8_t len_left;     /* length bytes still to read */
+    uint8_t val_role;
+    uint8_t val_tag;
+    uint8_t ext_kind;     /* which extension the current Extension is */
+    uint8_t name_sel;     /* 0: rendering issuer, 1: subject */
+    uint8_t seen;         /* bit set of things seen once (validity, SAN, BC) */
+    bool hashing;         /* value bytes go to spki_hash */
+    bool cap_trunc;       /* value was longer than the capture buffer */
+    bool oid_trunc;
+    bool rdn_first;       /* next attribute starts a new RDN */
+    uint8_t times;        /* validity times parsed so far */
+    uint8_t cap_len;
+    uint8_t oid_len;
+    uint8_t want_ip_len;
+    uint16_t name_len[2];
+    bool name_full[2];
+    uint8_t hdr[6];       /* tag + up to 5 length bytes, replayed to spki_hash */
+    uint8_t want_ip[16];
+    uint8_t oid[IOTLS_CERT_WALK_OID_MAX];
+    uint8_t cap[IOTLS_CERT_WALK_CAPTURE];
+    iotls_cert_walk_frame_t stack[IOTLS_CERT_WALK_DEPTH];
+} iotls_cert_walk_t;
+
+/* want_ip_len: 0 (no IP check), 4 (IPv4) or 16 (IPv6); any other length is
+ * treated as 0.  spki_hash may be NULL; otherwise it receives every byte of
+ * the SubjectPublicKeyInfo element (tag, length and value), in order, in one
+ * or more calls, so the caller can hash it for public-key pinning. */
+void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t want_ip_len,
+                          iotls_cert_walk_spki_fn spki_hash, void *spki_ctx);
+
+/* Feeds the next len bytes of the certificate. */
+void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len);
+
+/* 0 when exactly one complete, well-formed certificate was pushed (with a
+ * validity, issuer, subject and SubjectPublicKeyInfo); -1 otherwise (err
+ * then says why, e.g. "truncated certificate"). */
+int iotls_cert_walk_finish(iotls_cert_walk_t *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

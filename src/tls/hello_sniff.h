@@ -1,0 +1,93 @@
+/*
+ * hello_sniff.h — watches the cleartext start of a TLS 1.0-1.2 (or 1.3
+ * ClientHello/ServerHello) byte stream and reports what the first hello says.
+ *
+ * Why it exists: BearSSL does not tell its caller whether the server
+ * accepted max_fragment_length, which ALPN protocol a client offered, or what
+ * the raw SNI was.  iotls needs those for adaptive record sizes ("server
+ * ignored max_fragment_length") and for error texts.  The binding copies the
+ * first bytes of each direction to this sniffer before handing them to the
+ * engine; the sniffer never modifies or buffers them.
+ *
+ * Contract:
+ *  - Pure C, no allocation, no recursion, fixed-size state.
+ *  - Bytes may arrive in chunks of any size, including 1; results do not
+ *    depend on the chunking.
+ *  - Only the FIRST handshake message is looked at.  `done` becomes true when
+ *    it has been parsed, when it is not a ClientHello/ServerHello, at the
+ *    first non-handshake record, or on malformed input (`malformed`, `err`).
+ *    After `done`, pushed bytes are ignored.
+ *  - Results are informational: the engine still validates everything.
+ */
+#ifndef IOTLS_TLS_HELLO_SNIFF_H
+#define IOTLS_TLS_HELLO_SNIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IOTLS_HELLO_CLIENT 1 /* handshake type ClientHello */
+#define IOTLS_HELLO_SERVER 2 /* handshake type ServerHello */
+
+typedef struct {
+    /* ---- results ---- */
+    bool done;          /* nothing more will be parsed */
+    bool malformed;     /* the stream broke the record/hello syntax */
+    bool complete;      /* a ClientHello/ServerHello was parsed to its end */
+    uint8_t msg_type;   /* type of the first handshake message, 0 if none seen */
+    uint16_t version;   /* legacy_version in the hello (0x0303 = TLS 1.2) */
+    uint16_t cipher_suite; /* ServerHello: the selected suite */
+    bool mfl_present;   /* max_fragment_length extension present */
+    uint8_t mfl_code;   /* its code as sent (1..4 valid), see iotls_mfl_code_bytes */
+    /* ClientHello: the host_name from server_name (name_type 0).  Names of
+     * 0 or more than 255 bytes or with bytes outside 0x21..0x7e are ignored
+     * (sni_present stays false) so sni is always safe to print and compare.
+     * ServerHello: sni_present is true when the server acknowledged SNI with
+     * an empty server_name extension; sni stays "". */
+    bool sni_present;
+    char sni[256];
+    /* ALPN: ClientHello: the offered protocols comma-separated; ServerHello:
+     * the one selected.  Bytes outside 0x21..0x7e and ',' become '?'; a list
+     * longer than 60 characters ends in "...". */
+    bool alpn_present;
+    char alpn[64];
+    const char *err;    /* NULL, or a static text naming the first problem */
+
+    /* ---- private state ---- */
+    uint32_t need;      /* bytes left in the current field */
+    uint32_t hpos;      /* offset inside the handshake message body */
+    uint32_t msg_end, exts_end, ext_end;
+    uint16_t rec_left;  /* payload bytes left in the current record */
+    uint16_t sni_len;
+    uint8_t rhdr[5];
+    uint8_t rhdr_len;
+    uint8_t st;         /* which field is being read */
+    uint8_t kind;       /* what to do with its bytes */
+    uint8_t fbuf[4];    /* fields of up to 4 bytes are collected here */
+    uint8_t flen;
+    uint8_t ext_seen;   /* duplicate detection for the parsed extensions */
+    uint8_t alpn_len;
+    uint8_t alpn_count;
+    bool alpn_full;
+    bool in_exts, in_ext;
+    bool sni_bad;
+} iotls_hello_sniff_t;
+
+void iotls_hello_sniff_init(iotls_hello_sniff_t *s);
+
+/* Feeds the next len bytes of the stream (any split).  Ignored after done. */
+void iotls_hello_sniff_push(iotls_hello_sniff_t *s, const void *data, size_t len);
+
+/* RFC 6066 max_fragment_length code -> bytes: 1..4 => 512, 1024, 2048,
+ * 4096; any other code => 0. */
+unsigned iotls_mfl_code_bytes(uint8_t code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
