@@ -1,0 +1,57 @@
+/* TLS record header tracking (see record_track.h). */
+#include <string.h>
+
+#include "tls/record_track.h"
+
+void iotls_record_track_init(iotls_record_track_t *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+/* Content types 20..23 (change_cipher_spec, alert, handshake, application
+ * data), major version 3, and a length TLS allows (2^14 + 2048 for
+ * ciphertext) are what every TLS 1.0-1.2 peer sends. */
+static bool header_is_tls(const uint8_t h[5])
+{
+    unsigned len = (unsigned)h[3] << 8 | h[4];
+    return h[0] >= 20 && h[0] <= 23 && h[1] == 3 && len <= 16384 + 2048;
+}
+
+void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len)
+{
+    size_t room = sizeof t->preview - t->preview_len;
+    size_t copy = len < room ? len : room;
+    if (copy)
+        memcpy(t->preview + t->preview_len, data, copy);
+    t->preview_len += (uint8_t)copy;
+
+    for (size_t i = 0; i < len && !t->not_tls; i++) {
+        if (t->body_left > 0) {
+            size_t skip = len - i < t->body_left ? len - i : t->body_left;
+            t->body_left -= (uint32_t)skip;
+            i += skip - 1;
+            continue;
+        }
+        t->hdr[t->hdr_have++] = data[i];
+        if (t->hdr_have < 5)
+            continue;
+        t->hdr_have = 0;
+        t->records++;
+        t->last_type = t->hdr[0];
+        t->last_length = (uint16_t)(t->hdr[3] << 8 | t->hdr[4]);
+        t->body_left = t->last_length;
+        if (!header_is_tls(t->hdr))
+            t->not_tls = true;
+    }
+}
+
+void iotls_record_track_preview(const iotls_record_track_t *t, char *out, size_t len)
+{
+    size_t n = 0;
+    for (; n < t->preview_len && n + 1 < len; n++) {
+        uint8_t c = t->preview[n];
+        out[n] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+    }
+    if (len)
+        out[n] = '\0';
+}

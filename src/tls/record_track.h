@@ -1,0 +1,34 @@
+/*
+ * Follows TLS record boundaries in a received byte stream, without
+ * buffering records: it only reads the 5-byte headers. The session uses it
+ * to say WHICH record broke a rule ("record of 16384 bytes exceeds the
+ * 2048-byte buffer") and to recognise a peer that does not speak TLS at all
+ * (an HTTP server, a banner) before the engine reports a vaguer error.
+ */
+#ifndef IOTLS_TLS_RECORD_TRACK_H
+#define IOTLS_TLS_RECORD_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint8_t hdr[5];
+    uint8_t hdr_have;     /* header bytes of the current record seen */
+    uint32_t body_left;   /* body bytes of the current record still to come */
+    uint16_t last_length; /* declared length of the latest record header */
+    uint8_t last_type;    /* content type of the latest record header */
+    uint32_t records;     /* complete headers seen */
+    bool not_tls;         /* a header that no TLS peer would send */
+    uint8_t preview[16];  /* first bytes of the stream, for error texts */
+    uint8_t preview_len;
+} iotls_record_track_t;
+
+void iotls_record_track_init(iotls_record_track_t *t);
+void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len);
+
+/* Printable rendering of the stream's first bytes ("HTTP/1.1 400 Ba"),
+ * non-printables as '.'. */
+void iotls_record_track_preview(const iotls_record_track_t *t, char *out, size_t len);
+
+#endif
