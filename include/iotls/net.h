@@ -149,6 +149,9 @@ iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint1
                                      iotls_error_t *err);
 uint16_t iotls_listener_port(const iotls_listener_t *l);
 unsigned iotls_listener_active(const iotls_listener_t *l);
+/* Connections accepted and closed at once: over max_conns, or no memory /
+ * no entropy for their session. (Added after 0.1 skeleton; additive.) */
+unsigned long iotls_listener_rejected(const iotls_listener_t *l);
 /* Stop accepting; live connections continue. */
 void iotls_listener_free(iotls_listener_t *l);
 

@@ -1,0 +1,267 @@
+/*
+ * net/conn_drive.c — the ~100-line driver between a socket and a sans-IO
+ * session: records out with send(MSG_NOSIGNAL), records in with recv()
+ * straight into the session's buffer (zero copy), the plaintext send queue
+ * into the session, plaintext out to `received`, and the connection's
+ * deadlines (connect, handshake, idle, close linger).
+ *
+ * Every user callback may end the connection; after each one the driver
+ * checks `phase == DONE` and returns without touching anything else (the
+ * memory stays valid until the loop's pass ends).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "net/conn_internal.h"
+
+#define DESCRIBE(c, buf) iotls_net_conn_describe((c), (buf), sizeof(buf))
+
+static void drive_socket_error(iotls_conn_t *c, int e, const char *what)
+{
+    char who[IOTLS_NET_ADDR_TEXT + 300];
+    DESCRIBE(c, who);
+    if (e == ECONNRESET || e == EPIPE)
+        IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_PEER_RESET, "connection reset by %s", who);
+    else
+        IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_IO, "%s %s failed: %s", what, who, strerror(e));
+}
+
+/* Records to the socket. 1 = bytes went, 0 = would block, -1 = ended. */
+static int drive_write(iotls_conn_t *c)
+{
+    int moved = 0;
+    for (;;) {
+        size_t len;
+        const uint8_t *buf = iotls_session_send_buf(c->session, &len);
+        if (buf == NULL || len == 0)
+            return moved;
+        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return moved;
+            drive_socket_error(c, errno, "send to");
+            return -1;
+        }
+        iotls_session_send_ack(c->session, (size_t)n);
+        c->last_activity = iotls_loop_now_ms(c->loop);
+        moved = 1;
+        if ((size_t)n < len)
+            return moved; /* socket buffer full */
+    }
+}
+
+/* Socket to the session. 1 = bytes came, 0 = nothing now, -1 = ended. */
+static int drive_read(iotls_conn_t *c)
+{
+    size_t len;
+    uint8_t *buf = iotls_session_recv_buf(c->session, &len);
+    if (buf == NULL || len == 0)
+        return 0;
+    ssize_t n;
+    do
+        n = recv(c->fd, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            c->readable = false;
+            return 0;
+        }
+        drive_socket_error(c, errno, "receive from");
+        return -1;
+    }
+    if (n == 0) {
+        c->readable = false;
+        if (c->phase == IOTLS_CONN_CLOSING) {
+            /* Our close_notify is out; the peer hanging up instead of
+             * answering still completes OUR close: nothing can be lost. */
+            iotls_net_conn_finish(c);
+            return -1;
+        }
+        /* The session knows whether this was clean (close_notify seen),
+         * truncated, or the peer leaving mid-handshake. */
+        iotls_session_feed_eof(c->session);
+        return 1;
+    }
+    iotls_session_recv_ack(c->session, (size_t)n);
+    c->last_activity = iotls_loop_now_ms(c->loop);
+    if ((size_t)n < len)
+        c->readable = false; /* drained; level-triggered epoll tells us of more */
+    return 1;
+}
+
+/* Send queue into the session, sealing a record once the queue is empty. */
+static bool drive_queue(iotls_conn_t *c)
+{
+    bool moved = false;
+    while (c->queue_len > 0) {
+        size_t chunk = c->queue_cap - c->queue_head;
+        if (chunk > c->queue_len)
+            chunk = c->queue_len;
+        size_t n = iotls_session_write(c->session, c->queue + c->queue_head, chunk);
+        if (n == 0)
+            break;
+        c->queue_head = (c->queue_head + n) % c->queue_cap;
+        c->queue_len -= n;
+        moved = true;
+    }
+    if (c->queue_len == 0)
+        c->queue_head = 0;
+    if (moved && c->queue_len == 0)
+        iotls_session_flush(c->session);
+    return moved;
+}
+
+static void drive_connected(iotls_conn_t *c)
+{
+    c->phase = IOTLS_CONN_OPEN;
+    iotls_net_conn_arm(c, IOTLS_CONN_TIMER_IDLE, c->cfg.idle_timeout_ms);
+    if (c->cb.connected != NULL)
+        c->cb.connected(c, iotls_session_report(c->session), c->user);
+}
+
+static void drive_update_interest(iotls_conn_t *c)
+{
+    unsigned st = iotls_session_state(c->session);
+    uint32_t ev = 0;
+    if (!c->held && (st & IOTLS_WANT_READ))
+        ev |= EPOLLIN;
+    if (st & IOTLS_WANT_WRITE)
+        ev |= EPOLLOUT;
+    int rc = iotls_loop_watch_set(c->loop, &c->watch, c->fd, ev);
+    if (rc != 0)
+        drive_socket_error(c, -rc, "epoll for");
+}
+
+void iotls_net_conn_drive(iotls_conn_t *c)
+{
+    uint8_t plain[IOTLS_NET_RECV_CHUNK];
+
+    while (c->phase != IOTLS_CONN_DONE && c->phase != IOTLS_CONN_CONNECTING) {
+        unsigned st = iotls_session_state(c->session);
+        if (st & IOTLS_CLOSED) {
+            iotls_net_conn_finish(c);
+            return;
+        }
+        if (c->phase == IOTLS_CONN_HANDSHAKE && (st & IOTLS_HANDSHAKE_DONE)) {
+            drive_connected(c);
+            continue;
+        }
+        bool progress = false;
+        if (c->phase == IOTLS_CONN_OPEN && (st & IOTLS_APP_WRITABLE) && drive_queue(c))
+            progress = true;
+        if (c->phase == IOTLS_CONN_OPEN && c->close_requested && c->queue_len == 0) {
+            iotls_session_close(c->session);
+            c->phase = IOTLS_CONN_CLOSING;
+            iotls_net_conn_arm(c, IOTLS_CONN_TIMER_LINGER, IOTLS_NET_CLOSE_LINGER_MS);
+            continue;
+        }
+        int w = drive_write(c);
+        if (w < 0)
+            return;
+        progress |= w > 0;
+
+        st = iotls_session_state(c->session);
+        if (c->sent_pending && c->queue_len == 0 && !(st & IOTLS_WANT_WRITE) &&
+            c->phase >= IOTLS_CONN_OPEN) {
+            c->sent_pending = false;
+            if (c->cb.sent != NULL) {
+                c->cb.sent(c, c->user);
+                continue; /* it may have queued more, closed or aborted */
+            }
+        }
+        if (c->phase == IOTLS_CONN_CLOSING && !(st & IOTLS_WANT_WRITE) && !c->shut_wr) {
+            /* close_notify is out: a FIN helps peers that wait for EOF. */
+            shutdown(c->fd, SHUT_WR);
+            c->shut_wr = true;
+        }
+        if (!c->held && (st & IOTLS_APP_READY)) {
+            size_t n = iotls_session_read(c->session, plain, sizeof(plain));
+            if (n > 0) {
+                if (c->cb.received != NULL)
+                    c->cb.received(c, plain, n, c->user);
+                continue;
+            }
+        }
+        if (!c->held && c->readable && (st & IOTLS_WANT_READ)) {
+            int r = drive_read(c);
+            if (r < 0)
+                return;
+            progress |= r > 0;
+        }
+        if (!progress)
+            break;
+    }
+    if (c->phase != IOTLS_CONN_DONE && c->phase != IOTLS_CONN_CONNECTING)
+        drive_update_interest(c);
+}
+
+void iotls_net_conn_start_tls(iotls_conn_t *c)
+{
+    if (c->phase == IOTLS_CONN_DONE)
+        return;
+    if (c->ai_list != NULL) {
+        freeaddrinfo(c->ai_list);
+        c->ai_list = c->ai_next = NULL;
+    }
+    c->phase = IOTLS_CONN_HANDSHAKE;
+    c->last_activity = iotls_loop_now_ms(c->loop);
+    iotls_net_conn_arm(c, IOTLS_CONN_TIMER_HANDSHAKE, c->cfg.handshake_timeout_ms);
+    iotls_net_conn_drive(c);
+}
+
+void iotls_net_conn_on_fd(void *ctx, uint32_t events)
+{
+    iotls_conn_t *c = ctx;
+    if (c->phase == IOTLS_CONN_CONNECTING) {
+        iotls_net_conn_connect_ready(c, events);
+        return;
+    }
+    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+        c->readable = true;
+    iotls_net_conn_drive(c);
+}
+
+void iotls_net_conn_on_timer(iotls_timer_t *t, void *user)
+{
+    iotls_conn_t *c = user;
+    (void)t;
+    char who[IOTLS_NET_ADDR_TEXT + 300];
+    DESCRIBE(c, who);
+    iotls_conn_timer_t mode = c->timer_mode;
+    c->timer_mode = IOTLS_CONN_TIMER_NONE;
+    switch (mode) {
+    case IOTLS_CONN_TIMER_CONNECT:
+        iotls_net_conn_connect_timeout(c);
+        break;
+    case IOTLS_CONN_TIMER_HANDSHAKE:
+        IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_HANDSHAKE_TIMEOUT,
+                            "TLS handshake with %s did not complete within %u ms", who,
+                            (unsigned)c->cfg.handshake_timeout_ms);
+        break;
+    case IOTLS_CONN_TIMER_IDLE: {
+        uint64_t now = iotls_loop_now_ms(c->loop);
+        uint64_t idle = c->cfg.idle_timeout_ms;
+        if (now - c->last_activity < idle) {
+            /* Activity re-arms lazily: only here, not on every byte. */
+            c->timer_mode = IOTLS_CONN_TIMER_IDLE;
+            iotls_timer_arm(&c->timer, idle - (now - c->last_activity), 0);
+            break;
+        }
+        IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_IDLE_TIMEOUT,
+                            "no data to or from %s for %u ms (idle timeout)", who,
+                            (unsigned)idle);
+        break;
+    }
+    case IOTLS_CONN_TIMER_LINGER:
+        /* The peer never answered our close_notify: our side is closed
+         * cleanly all the same. */
+        iotls_net_conn_finish(c);
+        break;
+    case IOTLS_CONN_TIMER_NONE:
+        break;
+    }
+}
