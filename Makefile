@@ -58,6 +58,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Tests include their helpers (tests/lib/*.h) by bare name.
+$(BUILD)/obj/tests/%.o: CFLAGS += -Itests/lib
+
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

@@ -341,9 +341,11 @@ static void note_hello(iotls_session_t *s)
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == 2) {
         s->report.mfl_agreed = bytes;
     } else if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == 1) {
-        /* BearSSL's server always honours a valid request. */
+        /* BearSSL's server acknowledges a request below its own record
+         * size; at or above it, its records are already small enough and
+         * it leaves the extension out of its ServerHello. */
         s->report.mfl_requested = bytes;
-        s->report.mfl_agreed = bytes;
+        s->report.mfl_agreed = bytes && bytes < s->payload ? bytes : 0;
     }
 }
 

@@ -115,7 +115,7 @@ static unsigned x_end_chain(const br_x509_class **ctx)
         return br_x509_decoder_get_pkey(&x->u.decoder) ? 0 : BR_ERR_X509_INVALID_VALUE;
     }
     unsigned err = x->u.minimal.vtable->end_chain(&x->u.minimal.vtable);
-    if (err == BR_ERR_X509_OK && x->ip_len && !x->leaf_ip_match) {
+    if (err == 0 && x->ip_len && !x->leaf_ip_match) {
         iotls_error_set(&x->verdict, IOTLS_ERR_CERT_NAME_MISMATCH,
                         "certificate '%s' does not match IP address '%s' (it has %u IP "
                         "and %u DNS subjectAltNames, none equal to the address)",
