@@ -52,15 +52,15 @@ static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_err
                                "expected \"IOTB\")",
                                w, buf[0], buf[1], buf[2], buf[3]);
     }
-    if (buf[STORE_OFF_VERSION] != STORE_VERSION)
-        return STORE_FAIL(err, IOTLS_ERR_CONFIG,
-                               "%s: blob format version %u, this library reads version %u", w,
-                               buf[STORE_OFF_VERSION], STORE_VERSION);
     if (memcmp(buf + STORE_OFF_COMMIT, STORE_COMMIT, 4))
         return STORE_FAIL(err, IOTLS_ERR_FILE,
                                "%s: blob write never completed (no commit marker: "
                                "%02x %02x %02x %02x); write it again",
                                w, buf[28], buf[29], buf[30], buf[31]);
+    if (buf[STORE_OFF_VERSION] != STORE_VERSION)
+        return STORE_FAIL(err, IOTLS_ERR_CONFIG,
+                               "%s: blob format version %u, this library reads version %u", w,
+                               buf[STORE_OFF_VERSION], STORE_VERSION);
     uint32_t stored = store_le32(buf + STORE_OFF_HEADER_CRC);
     uint32_t computed = store_crc32(0, buf, STORE_OFF_HEADER_CRC);
     if (stored != computed)
