@@ -52,6 +52,22 @@ void iotls_timer_arm(iotls_timer_t *timer, uint64_t delay_ms, uint64_t period_ms
 void iotls_timer_disarm(iotls_timer_t *timer);
 void iotls_timer_free(iotls_timer_t *timer);
 
+/* ---- readable file descriptors (stdin, pipes, serial ports) ------------- */
+
+typedef struct iotls_fd_watch iotls_fd_watch_t;
+typedef void (*iotls_fd_cb)(iotls_fd_watch_t *w, int fd, void *user);
+
+/* Call cb on the loop whenever fd is readable (also at EOF or error; the
+ * callback reads and finds out). The fd stays the caller's. A watch does
+ * not keep iotls_loop_run() going. Regular files cannot be watched
+ * (IOTLS_ERR_BAD_ARGUMENT): they are always readable, read them directly. */
+iotls_fd_watch_t *iotls_loop_watch_readable(iotls_loop_t *loop, int fd, iotls_fd_cb cb,
+                                            void *user, iotls_error_t *err);
+/* Stop / resume callbacks (e.g. while the send queue is full). */
+void iotls_fd_watch_pause(iotls_fd_watch_t *w, bool paused);
+/* Safe inside the watch's own callback. */
+void iotls_fd_watch_free(iotls_fd_watch_t *w);
+
 /* ---- connections -------------------------------------------------------- */
 
 typedef struct iotls_conn iotls_conn_t;
