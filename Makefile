@@ -85,7 +85,7 @@ test: tests examples
 	IOTLS_BUILD=$(BUILD) tests/run.sh $(TESTS)
 
 demo: $(BUILD)/examples/demo
-	$(BUILD)/examples/demo
+	scripts/demo.sh $(BUILD)
 
 install: lib tool
 	install -d $(DESTDIR)$(PREFIX)/include/iotls $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
