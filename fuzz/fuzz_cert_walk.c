@@ -1,0 +1,78 @@
+/*
+ * libFuzzer target for the streaming X.509 walker.
+ * Input: 2 control bytes (split point, IP to look for) + certificate bytes.
+ * The certificate is pushed in two chunks split at a data-derived point and
+ * again one byte at a time; both runs must agree exactly (the walker's
+ * contract is that chunking never changes the result), every SPKI byte the
+ * callback receives is read (so ASan checks the pointers it is given), and
+ * the output strings must stay NUL-terminated inside their buffers.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls/cert_walk.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct {
+    uint64_t sum;
+    size_t len;
+} sink_t;
+
+static void spki_cb(void *ctx, const void *p, size_t n)
+{
+    sink_t *s = ctx;
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        s->sum = s->sum * 31 + b[i];
+    s->len += n;
+}
+
+static const uint8_t ip4[4] = { 127, 0, 0, 1 };
+static const uint8_t ip6[16] = { [15] = 1 };
+
+static void check_strings(const iotls_cert_walk_t *w)
+{
+    if (memchr(w->subject, 0, sizeof(w->subject)) == NULL ||
+        memchr(w->issuer, 0, sizeof(w->issuer)) == NULL)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    size_t ctl = (size_t)data[0] | (size_t)data[1] << 8;
+    data += 2;
+    size -= 2;
+    size_t split = ctl % (size + 1);
+    const uint8_t *ip = (ctl & 0x8000) ? ip6 : ip4;
+    size_t ip_len = (ctl & 0x8000) ? 16 : (ctl & 0x4000) ? 4 : 0;
+
+    iotls_cert_walk_t a, b;
+    sink_t sa = { 0, 0 }, sb = { 0, 0 };
+    iotls_cert_walk_init(&a, ip, ip_len, spki_cb, &sa);
+    iotls_cert_walk_push(&a, data, split);
+    iotls_cert_walk_push(&a, data + split, size - split);
+    int ra = iotls_cert_walk_finish(&a);
+    check_strings(&a);
+    if ((ra == 0) != (a.err == NULL))
+        abort();
+
+    iotls_cert_walk_init(&b, ip, ip_len, spki_cb, &sb);
+    for (size_t i = 0; i < size; i++)
+        iotls_cert_walk_push(&b, data + i, 1);
+    int rb = iotls_cert_walk_finish(&b);
+    check_strings(&b);
+
+    if (ra != rb || a.err != b.err || sa.sum != sb.sum || sa.len != sb.len)
+        abort();
+    if (ra == 0 &&
+        (a.not_before != b.not_before || a.not_after != b.not_after || a.has_san != b.has_san ||
+         a.dns_san_count != b.dns_san_count || a.ip_san_count != b.ip_san_count ||
+         a.ip_match != b.ip_match || a.is_ca != b.is_ca || strcmp(a.subject, b.subject) != 0 ||
+         strcmp(a.issuer, b.issuer) != 0))
+        abort();
+    return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * libFuzzer target for the TLS hello sniffer.
+ * Input: 2 control bytes (split point) + stream bytes.  Pushed in two chunks
+ * at a data-derived split and again one byte at a time; both runs must give
+ * identical results, strings must stay NUL-terminated in their buffers, and
+ * `complete` / `malformed` must be consistent with `done`.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls/hello_sniff.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(const iotls_hello_sniff_t *s)
+{
+    if (memchr(s->sni, 0, sizeof(s->sni)) == NULL || memchr(s->alpn, 0, sizeof(s->alpn)) == NULL)
+        abort();
+    if ((s->complete || s->malformed) && !s->done)
+        abort();
+    if (s->complete && s->malformed)
+        abort();
+    if (s->malformed != (s->err != NULL))
+        abort();
+    if (s->sni_present && s->msg_type == 1 && strlen(s->sni) == 0)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    size_t ctl = (size_t)data[0] | (size_t)data[1] << 8;
+    data += 2;
+    size -= 2;
+    size_t split = ctl % (size + 1);
+
+    iotls_hello_sniff_t a, b;
+    iotls_hello_sniff_init(&a);
+    iotls_hello_sniff_push(&a, data, split);
+    iotls_hello_sniff_push(&a, data + split, size - split);
+    check(&a);
+
+    iotls_hello_sniff_init(&b);
+    for (size_t i = 0; i < size; i++)
+        iotls_hello_sniff_push(&b, data + i, 1);
+    check(&b);
+
+    if (a.done != b.done || a.malformed != b.malformed || a.complete != b.complete ||
+        a.msg_type != b.msg_type || a.version != b.version || a.cipher_suite != b.cipher_suite ||
+        a.mfl_present != b.mfl_present || a.mfl_code != b.mfl_code ||
+        a.sni_present != b.sni_present || a.alpn_present != b.alpn_present ||
+        a.err != b.err || strcmp(a.sni, b.sni) != 0 || strcmp(a.alpn, b.alpn) != 0)
+        abort();
+    return 0;
+}
