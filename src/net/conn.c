@@ -184,7 +184,7 @@ void iotls_net_conn_finish(iotls_conn_t *c)
     if (c->phase == IOTLS_CONN_DONE)
         return;
     const iotls_error_t *e = iotls_session_error(c->session);
-    if (e->code == IOTLS_ERR_RECORD_TOO_LARGE && iotls_net_conn_mfl_retry(c))
+    if (e->code == IOTLS_ERR_RECORD_TOO_LARGE && iotls_net_conn_mfl_retry(c, e->text))
         return;
     if (e->code == IOTLS_OK && c->phase < IOTLS_CONN_OPEN) {
         /* A "clean" end before the handshake finished is still a failure

@@ -3,6 +3,19 @@
  * resolved address in order until one answers, the connect timeout per
  * address, and the max_fragment_length retry policy.
  *
+ * MFL retry (IOTLS_MFL_RETRY_FULL): a server that ignores the client's
+ * max_fragment_length request may send 16384-byte records at any time,
+ * which a small buffer cannot take. We reconnect once, with a full-size
+ * session block, when either
+ *   - the session fails with IOTLS_ERR_RECORD_TOO_LARGE during the
+ *     handshake, or
+ *   - the handshake completes but the ServerHello did not acknowledge the
+ *     extension — checked BEFORE `connected`, while nothing of the caller's
+ *     has been sent, so the retry is invisible apart from
+ *     iotls_conn_retried_full_buffer(). Waiting for the first oversize
+ *     record instead would fail after the caller's request was sent, where
+ *     a silent replay is not safe.
+ *
  * Moving to the next address always goes through the connection's posted
  * task (never straight from the fd callback) so a new socket is never
  * registered on a watch while an event of the old one could still be in
@@ -132,7 +145,7 @@ void iotls_net_conn_connect_timeout(iotls_conn_t *c)
     connect_give_up_address(c);
 }
 
-bool iotls_net_conn_mfl_retry(iotls_conn_t *c)
+bool iotls_net_conn_mfl_retry(iotls_conn_t *c, const char *why)
 {
     if (c->cfg.tls.role != IOTLS_ROLE_CLIENT || c->cfg.mfl_policy != IOTLS_MFL_RETRY_FULL ||
         c->retried_full || c->phase != IOTLS_CONN_HANDSHAKE ||
@@ -158,9 +171,9 @@ bool iotls_net_conn_mfl_retry(iotls_conn_t *c)
     char line[IOTLS_NET_ADDR_TEXT + 300 + IOTLS_ERROR_TEXT_MAX + 128];
     iotls_net_conn_describe(c, who, sizeof(who));
     snprintf(line, sizeof(line),
-             "iotls: %s ignored max_fragment_length (%s); reconnecting once with a %d-byte "
+             "iotls: %s ignores max_fragment_length (%s); reconnecting once with a %d-byte "
              "buffer",
-             who, iotls_session_error(c->session)->text, IOTLS_BUFFER_MAX);
+             who, why, IOTLS_BUFFER_MAX);
     if (tls.log != NULL)
         tls.log(tls.log_ctx, line);
     else

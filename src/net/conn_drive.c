@@ -10,6 +10,7 @@
  * memory stays valid until the loop's pass ends).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -115,8 +116,22 @@ static bool drive_queue(iotls_conn_t *c)
     return moved;
 }
 
+/* true when the connection went on to an MFL retry instead. */
+static bool drive_mfl_unacknowledged(iotls_conn_t *c)
+{
+    const iotls_report_t *r = iotls_session_report(c->session);
+    if (c->cfg.tls.role != IOTLS_ROLE_CLIENT || r->mfl_requested == 0 || r->mfl_agreed != 0)
+        return false;
+    char why[96];
+    snprintf(why, sizeof(why), "its ServerHello did not acknowledge the %u-byte request",
+             r->mfl_requested);
+    return iotls_net_conn_mfl_retry(c, why);
+}
+
 static void drive_connected(iotls_conn_t *c)
 {
+    if (drive_mfl_unacknowledged(c))
+        return;
     c->phase = IOTLS_CONN_OPEN;
     iotls_net_conn_arm(c, IOTLS_CONN_TIMER_IDLE, c->cfg.idle_timeout_ms);
     if (c->cb.connected != NULL)

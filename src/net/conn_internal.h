@@ -112,9 +112,11 @@ void iotls_net_conn_describe(const iotls_conn_t *c, char *buf, size_t cap);
 void iotls_net_conn_connect_next(iotls_conn_t *c);
 void iotls_net_conn_connect_timeout(iotls_conn_t *c);
 void iotls_net_conn_connect_ready(iotls_conn_t *c, uint32_t events);
-/* The session failed: reconnect with a full buffer if the MFL policy says
- * so. true = a retry is under way (no callback for this failure). */
-bool iotls_net_conn_mfl_retry(iotls_conn_t *c);
+/* The server ignored max_fragment_length (`why` says how we know):
+ * reconnect with a full buffer if the MFL policy says so and the handshake
+ * has not completed towards the caller. true = a retry is under way (no
+ * callback for this session). */
+bool iotls_net_conn_mfl_retry(iotls_conn_t *c, const char *why);
 
 /* conn_drive.c */
 void iotls_net_conn_drive(iotls_conn_t *c);
