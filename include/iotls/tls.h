@@ -153,6 +153,9 @@ typedef struct {
     size_t buffer_payload;  /* our record payload capacity */
     unsigned mfl_requested; /* bytes the client asked for; 0 = not asked */
     unsigned mfl_agreed;    /* bytes the server acknowledged; 0 = not agreed */
+    bool mfl_ignored;       /* client: the ServerHello arrived without
+                               acknowledging our request (set before the
+                               handshake ends, so a driver can retry early) */
     size_t memory_bytes;    /* the session block (iotls_session_size) */
     char server_name[256];  /* SNI sent (client) or received (server) */
     bool peer_cert_present;

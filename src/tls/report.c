@@ -50,7 +50,8 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
            r->version_name ? r->version_name : "unknown");
     append(buf, len, &used, "%scipher suite:    %s\n", p,
            r->cipher_suite_name ? r->cipher_suite_name : "unknown");
-    append(buf, len, &used, "%smax fragment:    asked %s, agreed %s\n", p, asked, agreed);
+    append(buf, len, &used, "%smax fragment:    asked %s, agreed %s%s\n", p, asked, agreed,
+           r->mfl_ignored ? " (server ignored the request)" : "");
     append(buf, len, &used, "%srecord buffer:   %zu bytes of payload\n", p, r->buffer_payload);
     append(buf, len, &used, "%ssession memory:  %zu bytes\n", p, r->memory_bytes);
     append(buf, len, &used, "%sserver name:     %s\n", p,

@@ -335,12 +335,17 @@ static void fill_report(iotls_session_t *s)
 static void note_hello(iotls_session_t *s)
 {
     const iotls_hello_sniff_t *h = &s->sniff;
-    if (!h->done || h->malformed || !h->mfl_present)
+    if (!h->done || h->malformed)
+        return;
+    if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&
+        s->report.mfl_requested && !h->mfl_present)
+        s->report.mfl_ignored = true;
+    if (!h->mfl_present)
         return;
     unsigned bytes = iotls_mfl_code_bytes(h->mfl_code);
-    if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == 2) {
+    if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER) {
         s->report.mfl_agreed = bytes;
-    } else if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == 1) {
+    } else if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT) {
         /* BearSSL's server acknowledges a request below its own record
          * size; at or above it, its records are already small enough and
          * it leaves the extension out of its ServerHello. */

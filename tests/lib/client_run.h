@@ -1,0 +1,31 @@
+/*
+ * Run one iotls client connection to completion in a fresh event loop:
+ * connect, send `request` after the handshake, collect what arrives until
+ * the peer closes (or `close_after` bytes arrived, then close gracefully),
+ * and record every callback. For interop tests against real peers.
+ */
+#ifndef IOTLS_TEST_CLIENT_RUN_H
+#define IOTLS_TEST_CLIENT_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "iotls/net.h"
+
+typedef struct {
+    bool connected, disconnected, errored;
+    iotls_report_t report;    /* copy taken in `connected` */
+    iotls_error_t error;      /* from `error` */
+    bool retried_full_buffer; /* iotls_conn_retried_full_buffer at the end */
+    size_t memory;            /* iotls_conn_memory in `connected` */
+    unsigned char *data;      /* everything received (malloc'd) */
+    size_t len;
+} iotls_test_client_result_t;
+
+/* cfg may be NULL (defaults). Trust / creds are the caller's. */
+void iotls_test_client_run(const char *host, unsigned port, const iotls_conn_config_t *cfg,
+                           const void *request, size_t request_len, size_t close_after,
+                           iotls_test_client_result_t *out);
+void iotls_test_client_result_free(iotls_test_client_result_t *r);
+
+#endif
