@@ -96,7 +96,8 @@ int iotls_flash_open_file(iotls_flash_t *f, const char *path, bool writable,
                           iotls_error_t *err);
 
 /* Create a new image file of `size` bytes, all erased (0xFF); fails if the
- * file exists. Opened writable. */
+ * file exists. Mode 0600: an image usually ends up holding a private key.
+ * Opened writable. */
 int iotls_flash_create_file(iotls_flash_t *f, const char *path, size_t size,
                             iotls_error_t *err);
 

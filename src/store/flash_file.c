@@ -108,7 +108,7 @@ int iotls_flash_create_file(iotls_flash_t *f, const char *path, size_t size, iot
                         IOTLS_FLASH_SECTOR_SIZE);
         return -1;
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         iotls_error_set(err, IOTLS_ERR_FILE, "cannot create flash image '%s': %s", path,
                         strerror(errno));

@@ -5,4 +5,10 @@
 int cmd_connect(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 
+/* Provisioning (tools/iotls/cmd_cert*.c, cmd_flash*.c). */
+int cmd_cert(int argc, char **argv);
+int cmd_cert_header(int argc, char **argv);
+int cmd_cert_show(int argc, char **argv);
+int cmd_flash(int argc, char **argv);
+
 #endif

@@ -1,0 +1,13 @@
+/* Private to the `iotls flash` command files. */
+#ifndef IOTLS_TOOL_FLASH_CMDS_H
+#define IOTLS_TOOL_FLASH_CMDS_H
+
+#include <stdbool.h>
+
+/* iotls flash inspect IMAGE|BLOB (argv[0] is "inspect"). */
+int flash_inspect(int argc, char **argv);
+
+/* "0x3B" / "59" -> sector number; false after a message. */
+bool flash_parse_sector(const char *arg, unsigned *sector);
+
+#endif
