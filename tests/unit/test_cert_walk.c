@@ -494,6 +494,7 @@ static const uint8_t OID_CN[] = { 0x55, 0x04, 0x03 };
 typedef struct {
     der_t issuer, subject, validity, exts; /* exts: content of the SEQUENCE OF */
     bool with_exts;
+    bool v1; /* no [0] version field */
 } tbs_parts_t;
 
 static void default_parts(tbs_parts_t *t)
@@ -512,7 +513,8 @@ static void build_cert(der_t *out, const tbs_parts_t *t)
     static const uint8_t spki[] = { 0x30, 0x0F, 0x30, 0x09, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE,
                                     0x3D, 0x02, 0x01, 0x03, 0x02, 0x00, 0x04 };
     der_t tbs = { .n = 0 }, cert = { .n = 0 };
-    der_tlv(&tbs, 0xA0, version, sizeof(version));
+    if (!t->v1)
+        der_tlv(&tbs, 0xA0, version, sizeof(version));
     der_tlv(&tbs, 0x02, "\x01", 1);
     der_raw(&tbs, alg, sizeof(alg));
     der_wrap(&tbs, 0x30, &t->issuer);
@@ -571,6 +573,20 @@ static void test_synthetic_minimal(void **state)
     assert_int_equal(w.not_before, 1704067200);
     assert_int_equal(w.not_after, 2019686400);
     assert_false(w.has_san);
+
+    /* A v1 certificate has no version field; fields after it still parse. */
+    t.v1 = true;
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), 0);
+    assert_string_equal(w.subject, "CN=subject");
+    assert_int_equal(w.not_after, 2019686400);
+
+    /* Fields out of order (validity and issuer swapped) are refused. */
+    der_t tmp = t.issuer;
+    t.issuer = t.validity;
+    t.validity = tmp;
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
 }
 
 static int64_t time_of(const char *s, uint8_t tag, int *rc)
