@@ -25,7 +25,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) $(SANFLAGS) -fPIC -Iinclude -Isrc
 LDFLAGS  += $(SANFLAGS)
 LIBS     := -lbearssl
 TOOLLIBS := -lcrypto
-TESTLIBS := -lcmocka
+TESTLIBS := -lcmocka -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 TOOL_SRC := $(sort $(wildcard tools/iotls/*.c))
