@@ -179,6 +179,13 @@ bool iotls_net_conn_mfl_retry(iotls_conn_t *c, const char *why)
     else
         fprintf(stderr, "%s\n", line);
 
+    /* Say goodbye properly when the old session still can (the handshake
+     * completed); best effort, the socket is going away either way. */
+    iotls_session_close(c->session);
+    size_t pending;
+    const uint8_t *bye = iotls_session_send_buf(c->session, &pending);
+    if (bye != NULL && pending > 0 && c->fd >= 0)
+        (void)!send(c->fd, bye, pending, MSG_NOSIGNAL | MSG_DONTWAIT);
     iotls_net_conn_close_socket(c);
     iotls_net_conn_arm(c, IOTLS_CONN_TIMER_NONE, 0);
     c->cfg.tls = tls;

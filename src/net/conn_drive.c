@@ -138,11 +138,19 @@ static void drive_connected(iotls_conn_t *c)
         c->cb.connected(c, iotls_session_report(c->session), c->user);
 }
 
+/* Hold pauses application data only: the handshake (and the wait for the
+ * peer's close_notify) must keep reading or a held connection would stall
+ * before `connected`. No plaintext can exist before the handshake is done. */
+static bool drive_held(const iotls_conn_t *c)
+{
+    return c->held && c->phase == IOTLS_CONN_OPEN;
+}
+
 static void drive_update_interest(iotls_conn_t *c)
 {
     unsigned st = iotls_session_state(c->session);
     uint32_t ev = 0;
-    if (!c->held && (st & IOTLS_WANT_READ))
+    if (!drive_held(c) && (st & IOTLS_WANT_READ))
         ev |= EPOLLIN;
     if (st & IOTLS_WANT_WRITE)
         ev |= EPOLLOUT;
@@ -193,7 +201,7 @@ void iotls_net_conn_drive(iotls_conn_t *c)
             shutdown(c->fd, SHUT_WR);
             c->shut_wr = true;
         }
-        if (!c->held && (st & IOTLS_APP_READY)) {
+        if (!drive_held(c) && (st & IOTLS_APP_READY)) {
             size_t n = iotls_session_read(c->session, plain, sizeof(plain));
             if (n > 0) {
                 if (c->cb.received != NULL)
@@ -201,7 +209,7 @@ void iotls_net_conn_drive(iotls_conn_t *c)
                 continue;
             }
         }
-        if (!c->held && c->readable && (st & IOTLS_WANT_READ)) {
+        if (!drive_held(c) && c->readable && (st & IOTLS_WANT_READ)) {
             int r = drive_read(c);
             if (r < 0)
                 return;
