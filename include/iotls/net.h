@@ -74,7 +74,10 @@ typedef struct iotls_conn iotls_conn_t;
 
 typedef enum {
     IOTLS_MFL_FAIL = 0,       /* oversize record from the server: fail */
-    IOTLS_MFL_RETRY_FULL = 1  /* reconnect once with a 16384-byte buffer */
+    IOTLS_MFL_RETRY_FULL = 1  /* reconnect once with a 16384-byte buffer when the
+                                 server ignores max_fragment_length (ServerHello
+                                 without the extension, or an oversize record
+                                 during the handshake), before `connected` */
 } iotls_mfl_policy_t;
 
 typedef struct {
@@ -88,6 +91,9 @@ typedef struct {
     void (*disconnected)(iotls_conn_t *c, void *user);
     /* Failure; the connection is closed. `err` is its sticky error. */
     void (*error)(iotls_conn_t *c, const iotls_error_t *err, void *user);
+    /* Exactly one of `disconnected` / `error` ends every connection that was
+     * not aborted; once it returns the connection is released and `c` must
+     * not be used again. */
 } iotls_conn_callbacks_t;
 
 typedef struct {
@@ -122,7 +128,9 @@ int iotls_conn_send(iotls_conn_t *c, const void *data, size_t len, iotls_error_t
 /* Free bytes in the send queue right now. */
 size_t iotls_conn_send_space(const iotls_conn_t *c);
 
-/* Stop / resume reading from the peer (back-pressure on the receive side). */
+/* Stop / resume reading from the peer (back-pressure on the receive side).
+ * Pauses application data only: a held connection still completes its
+ * handshake. `received` is not called while held. */
 void iotls_conn_hold(iotls_conn_t *c);
 void iotls_conn_unhold(iotls_conn_t *c);
 
