@@ -433,6 +433,61 @@ static void test_connect_refused_names_peer(void **state)
     harness_free(&h);
 }
 
+static void test_connect_timeout_on_full_backlog(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    /* Linux drops SYNs to a listener whose accept queue is full: with
+     * backlog 0 one connection fills it, so our SYN is never answered. */
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(l, 0), 0);
+    socklen_t len = sizeof(a);
+    assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
+    int filler = raw_connect(ntohs(a.sin_port));
+
+    iotls_conn_config_t cfg;
+    client_config(&cfg, 0);
+    cfg.connect_timeout_ms = 200;
+    side_t cl;
+    side_init(&cl, &h);
+    start_client(&h, &cl, "127.0.0.1", ntohs(a.sin_port), &cfg);
+    harness_run(&h);
+    assert_int_equal(cl.errors, 1);
+    assert_int_equal(cl.connected, 0);
+    if (cl.last_error != IOTLS_ERR_CONNECT_TIMEOUT)
+        fail_msg("expected a connect timeout: %s", cl.last_text);
+    char want[80];
+    snprintf(want, sizeof(want), "connection to 127.0.0.1:%u timed out after 200 ms",
+             (unsigned)ntohs(a.sin_port));
+    assert_string_equal(cl.last_text, want);
+    close(filler);
+    close(l);
+    harness_free(&h);
+}
+
+static void test_unresolvable_host_reported_from_loop(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    side_t cl;
+    side_init(&cl, &h);
+    /* .invalid never resolves (RFC 6761) */
+    start_client(&h, &cl, "no-such-host.invalid", 443, NULL);
+    assert_int_equal(cl.errors, 0); /* never from inside iotls_conn_connect */
+    harness_run(&h);
+    assert_int_equal(cl.errors, 1);
+    assert_int_equal(cl.last_error, IOTLS_ERR_RESOLVE);
+    assert_non_null(strstr(cl.last_text, "'no-such-host.invalid'"));
+    harness_free(&h);
+}
+
 static void test_bad_arguments_fail_immediately(void **state)
 {
     (void)state;
@@ -1112,6 +1167,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connect_refused_names_peer),
+        cmocka_unit_test(test_connect_timeout_on_full_backlog),
+        cmocka_unit_test(test_unresolvable_host_reported_from_loop),
         cmocka_unit_test(test_bad_arguments_fail_immediately),
         cmocka_unit_test(test_handshake_timeouts_both_sides),
         cmocka_unit_test(test_echo_verified_by_name_and_address),
