@@ -1,6 +1,8 @@
 /* tests/lib/cmd.c — see cmd.h. */
 #include "cmd.h"
 
+#include "tmpdir.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -414,6 +416,123 @@ int iotls_test_have_program(const char *name)
         if (end == NULL)
             break;
         path = end + 1;
+    }
+    return 0;
+}
+
+/* ---- background jobs ------------------------------------------------------ */
+
+int iotls_test_cmd_start(const iotls_test_cmd_t *cmd, iotls_test_job_t *job)
+{
+    static unsigned seq;
+    char rel[64], dir[512];
+    memset(job, 0, sizeof *job);
+    if (iotls_test_tmp_mkdir(dir, sizeof dir, "jobs") == NULL)
+        return -1;
+    seq++;
+    snprintf(rel, sizeof rel, "jobs/job-%u.in", seq);
+    if (iotls_test_tmp_path(job->in_path, sizeof job->in_path, rel) == NULL)
+        return -1;
+    snprintf(rel, sizeof rel, "jobs/job-%u.out", seq);
+    if (iotls_test_tmp_path(job->out_path, sizeof job->out_path, rel) == NULL)
+        return -1;
+    snprintf(rel, sizeof rel, "jobs/job-%u.err", seq);
+    if (iotls_test_tmp_path(job->err_path, sizeof job->err_path, rel) == NULL)
+        return -1;
+    if (iotls_test_write_file(job->in_path, cmd->input != NULL ? cmd->input : "",
+                              cmd->input != NULL ? cmd->input_len : 0) != 0)
+        return -1;
+    int in = open(job->in_path, O_RDONLY | O_CLOEXEC);
+    int out = open(job->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int err = open(job->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    pid_t pid = -1;
+    if (in >= 0 && out >= 0 && err >= 0) {
+        iotls_test_spawn_t sp = { cmd->argv, cmd->env, cmd->cwd, in, out, err };
+        pid = iotls_test_spawn(&sp);
+    } else {
+        fprintf(stderr, "iotls test: cannot create job files: %s\n", strerror(errno));
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (err >= 0)
+        close(err);
+    if (pid < 0) {
+        unlink(job->in_path);
+        unlink(job->out_path);
+        unlink(job->err_path);
+        memset(job, 0, sizeof *job);
+        return -1;
+    }
+    job->pid = pid;
+    int timeout = cmd->timeout_ms > 0 ? cmd->timeout_ms : IOTLS_TEST_CMD_TIMEOUT_MS;
+    job->deadline_ms = iotls_test_now_ms() + timeout;
+    return 0;
+}
+
+int iotls_test_cmd_finished(iotls_test_job_t *job)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (job->pid <= 0)
+        return 1;
+    /* WNOWAIT: look without reaping, so cmd_wait still gets the status. */
+    if (waitid(P_PID, (id_t)job->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
+        return 1;
+    return si.si_pid == job->pid;
+}
+
+int iotls_test_cmd_wait_stdout(iotls_test_job_t *job, const char *needle, int timeout_ms)
+{
+    long long deadline = iotls_test_now_ms() + timeout_ms;
+    for (;;) {
+        char *o = iotls_test_read_file(job->out_path, NULL);
+        int found = o != NULL && strstr(o, needle) != NULL;
+        free(o);
+        if (found)
+            return 1;
+        if (iotls_test_cmd_finished(job) || iotls_test_now_ms() >= deadline)
+            return 0;
+        sleep_ms(10);
+    }
+}
+
+int iotls_test_cmd_wait(iotls_test_job_t *job, iotls_test_result_t *res)
+{
+    int status = 0;
+    memset(res, 0, sizeof *res);
+    if (job->pid <= 0)
+        return -1;
+    long long left = job->deadline_ms - iotls_test_now_ms();
+    int r = iotls_test_wait_pid(job->pid, left > 0 ? (int)left : 0, &status);
+    if (r != 1) {
+        res->timed_out = 1;
+        kill(job->pid, SIGKILL);
+        while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    job->pid = 0;
+    res->out = iotls_test_read_file(job->out_path, &res->out_len);
+    res->err = iotls_test_read_file(job->err_path, &res->err_len);
+    if (res->out == NULL) {
+        res->out = calloc(1, 1);
+        res->out_len = 0;
+    }
+    if (res->err == NULL) {
+        res->err = calloc(1, 1);
+        res->err_len = 0;
+    }
+    if (!iotls_test_keep_tmp()) {
+        unlink(job->in_path);
+        unlink(job->out_path);
+        unlink(job->err_path);
+    }
+    if (WIFEXITED(status)) {
+        res->exited = 1;
+        res->exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        res->signal = WTERMSIG(status);
     }
     return 0;
 }

@@ -43,6 +43,32 @@ typedef struct {
  * and *res is left zeroed. Free res with iotls_test_result_free either way. */
 int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res);
 
+/* The same, in the background: for a client (s_client, curl) that must run
+ * while the test process itself serves, e.g. an in-process iotls server. The
+ * input is staged in a file that becomes the child's stdin; stdout and stderr
+ * go to files in the temp dir (tmpdir.h), readable while it runs. */
+typedef struct {
+    pid_t pid;                /* 0 once waited for */
+    long long deadline_ms;    /* iotls_test_now_ms() value of the timeout */
+    char in_path[512], out_path[512], err_path[512];
+} iotls_test_job_t;
+
+/* Starts cmd (its timeout counts from now). 0 or -1 (message on stderr). */
+int iotls_test_cmd_start(const iotls_test_cmd_t *cmd, iotls_test_job_t *job);
+
+/* 1 when the job's program has exited (it is then reaped by cmd_wait), 0
+ * while it runs. Never blocks. */
+int iotls_test_cmd_finished(iotls_test_job_t *job);
+
+/* Waits until the job's stdout contains needle: 1, or 0 when it exited or
+ * timeout_ms passed first. */
+int iotls_test_cmd_wait_stdout(iotls_test_job_t *job, const char *needle, int timeout_ms);
+
+/* Waits for the program to exit, killing it (SIGKILL) at the job's deadline;
+ * reaps it, fills *res like iotls_test_run_cmd, removes the job's files.
+ * Returns 0, or -1 if job was not running. */
+int iotls_test_cmd_wait(iotls_test_job_t *job, iotls_test_result_t *res);
+
 /* 1 when the program exited normally with status 0. */
 int iotls_test_result_ok(const iotls_test_result_t *res);
 

@@ -152,6 +152,14 @@ int iotls_test_peer_write_stdin(iotls_test_peer_t *p, const void *data, size_t l
     return rc;
 }
 
+void iotls_test_peer_close_stdin(iotls_test_peer_t *p)
+{
+    if (p->stdin_fd >= 0) {
+        close(p->stdin_fd);
+        p->stdin_fd = -1;
+    }
+}
+
 int iotls_test_peer_stop(iotls_test_peer_t *p)
 {
     if (p == NULL)
@@ -375,13 +383,14 @@ int iotls_test_s_server_start(const iotls_test_s_server_opts_t *o, iotls_test_pe
 
 /* ---- s_client ------------------------------------------------------------ */
 
-int iotls_test_s_client_run(const iotls_test_s_client_opts_t *o, iotls_test_result_t *res)
+/* Runs s_client in the foreground (res) or the background (job). */
+static int s_client(const iotls_test_s_client_opts_t *o, iotls_test_result_t *res,
+                    iotls_test_job_t *job)
 {
     const char *argv[MAX_ARGS];
     size_t n = 0;
     char connect[32], mfl[16];
 
-    memset(res, 0, sizeof *res);
     snprintf(connect, sizeof connect, "127.0.0.1:%u", o->port);
     ADD("openssl", "s_client", "-connect", connect);
     if (o->ca_file != NULL)
@@ -408,7 +417,19 @@ int iotls_test_s_client_run(const iotls_test_s_client_opts_t *o, iotls_test_resu
         return -1;
 
     iotls_test_cmd_t c = { argv, NULL, NULL, o->input, o->input_len, o->timeout_ms };
-    return iotls_test_run_cmd(&c, res);
+    return res != NULL ? iotls_test_run_cmd(&c, res) : iotls_test_cmd_start(&c, job);
+}
+
+int iotls_test_s_client_run(const iotls_test_s_client_opts_t *o, iotls_test_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    return s_client(o, res, NULL);
+}
+
+int iotls_test_s_client_start(const iotls_test_s_client_opts_t *o, iotls_test_job_t *job)
+{
+    memset(job, 0, sizeof *job);
+    return s_client(o, NULL, job);
 }
 
 long iotls_test_s_client_max_record(const char *out, int content_type)
@@ -436,17 +457,29 @@ long iotls_test_s_client_max_record(const char *out, int content_type)
 
 /* ---- curl ------------------------------------------------------------------ */
 
-int iotls_test_curl_run(const char *const *args, int timeout_ms, iotls_test_result_t *res)
+static int curl(const char *const *args, int timeout_ms, iotls_test_result_t *res,
+                iotls_test_job_t *job)
 {
     const char *argv[MAX_ARGS];
     size_t n = 0;
-    memset(res, 0, sizeof *res);
     /* -q must come first to skip ~/.curlrc. */
     ADD("curl", "-q", "--noproxy", "*");
     if (add_args(argv, &n, args) != 0)
         return -1;
     iotls_test_cmd_t c = { argv, NULL, NULL, NULL, 0, timeout_ms };
-    return iotls_test_run_cmd(&c, res);
+    return res != NULL ? iotls_test_run_cmd(&c, res) : iotls_test_cmd_start(&c, job);
+}
+
+int iotls_test_curl_run(const char *const *args, int timeout_ms, iotls_test_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    return curl(args, timeout_ms, res, NULL);
+}
+
+int iotls_test_curl_start(const char *const *args, int timeout_ms, iotls_test_job_t *job)
+{
+    memset(job, 0, sizeof *job);
+    return curl(args, timeout_ms, NULL, job);
 }
 
 /* ---- Go peers ------------------------------------------------------------- */

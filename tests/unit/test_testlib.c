@@ -452,6 +452,65 @@ static void test_s_server_certs_and_client_auth(void **state)
     free(log);
     iotls_test_peer_stop(&peers[0]);
 
+    /* STDIO mode, other direction, with s_client in the background: what the
+     * test writes to s_server's stdin reaches the client; stopping the server
+     * ends the client. */
+    so.verify_client = 0;
+    assert_int_equal(iotls_test_s_server_start(&so, &peers[0]), 0);
+    memset(&o, 0, sizeof o);
+    o.port = peers[0].port;
+    o.ca_file = p->ca_pem;
+    iotls_test_job_t job;
+    assert_int_equal(iotls_test_s_client_start(&o, &job), 0);
+    assert_true(iotls_test_peer_wait_stdout(&peers[0], "CIPHER is", 5000));
+    assert_false(iotls_test_cmd_finished(&job));
+    assert_int_equal(iotls_test_peer_write_stdin(&peers[0], "from the server\n", 16), 0);
+    assert_true(iotls_test_cmd_wait_stdout(&job, "from the server\n", 5000));
+    iotls_test_peer_stop(&peers[0]);
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
+    assert_false(r.timed_out);
+    assert_string_equal(r.out, "from the server\n");
+    iotls_test_result_free(&r);
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), -1); /* already reaped */
+    iotls_test_result_free(&r);
+    assert_int_equal(iotls_test_peer_write_stdin(&peers[0], "x", 1), -1);
+
+    /* background job killed at its deadline */
+    o.port = iotls_test_free_port(); /* nobody listens: s_client fails fast */
+    o.timeout_ms = 5000;
+    assert_int_equal(iotls_test_s_client_start(&o, &job), 0);
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
+    assert_false(r.timed_out);
+    assert_true(r.exited && r.exit_code != 0);
+    iotls_test_result_free(&r);
+    const char *sl[] = { "sleep", "10", NULL };
+    iotls_test_cmd_t cs = { sl, NULL, NULL, NULL, 0, 200 };
+    assert_int_equal(iotls_test_cmd_start(&cs, &job), 0);
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
+    assert_true(r.timed_out);
+    assert_int_equal(r.signal, SIGKILL);
+    iotls_test_result_free(&r);
+
+    /* a peer told which port to use: ready once a connect succeeds */
+    uint16_t port = iotls_test_free_port();
+    assert_true(port != 0);
+    char accept_arg[32];
+    snprintf(accept_arg, sizeof accept_arg, "127.0.0.1:%u", port);
+    const char *www[] = { "openssl", "s_server", "-accept", accept_arg, "-cert", p->server_ec.cert,
+                          "-key", p->server_ec.key, "-WWW", NULL };
+    iotls_test_peer_spec_t fixed = { "fixed_port", www, NULL, iotls_test_www_dir(), port, 0 };
+    assert_int_equal(iotls_test_peer_start(&fixed, &peers[2]), 0);
+    assert_int_equal(peers[2].port, port);
+    memset(&o, 0, sizeof o);
+    o.port = port;
+    o.input = "GET /hello.txt HTTP/1.0\r\n\r\n";
+    o.input_len = strlen(o.input);
+    assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+    assert_true(iotls_test_result_ok(&r));
+    assert_true(contains(r.out, "hello from s_server\n"));
+    iotls_test_result_free(&r);
+    iotls_test_peer_stop(&peers[2]);
+
     /* a peer that dies before listening fails loudly and is reaped */
     const char *bad[] = { "openssl", "s_server", "-accept", "127.0.0.1:0",
                           "-cert", "/nonexistent/iotls.pem", NULL };
