@@ -34,6 +34,16 @@ static bool all_ff(const uint8_t *p, size_t n)
     return true;
 }
 
+/* A write cut inside the magic leaves "I", "IO" or "IOT" then erased
+ * bytes: that is an unfinished write, not foreign data. */
+static bool torn_magic(const uint8_t *buf)
+{
+    size_t i = 0;
+    while (i < 4 && buf[i] == (uint8_t)STORE_MAGIC[i])
+        i++;
+    return i > 0 && all_ff(buf + i, IOTLS_STORE_HEADER_SIZE - i);
+}
+
 static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_error_t *err)
 {
     if (len < IOTLS_STORE_HEADER_SIZE) {
@@ -47,6 +57,11 @@ static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_err
     if (memcmp(buf, STORE_MAGIC, 4)) {
         if (all_ff(buf, IOTLS_STORE_HEADER_SIZE))
             return STORE_FAIL(err, IOTLS_ERR_CONFIG, "%s: erased, nothing stored here", w);
+        if (torn_magic(buf))
+            return STORE_FAIL(err, IOTLS_ERR_FILE,
+                              "%s: blob write never completed (header cut inside the magic); "
+                              "write it again",
+                              w);
         return STORE_FAIL(err, IOTLS_ERR_CONFIG,
                                "%s: no iotls blob (foreign data: starts %02x %02x %02x %02x, "
                                "expected \"IOTB\")",
