@@ -59,6 +59,7 @@ typedef enum {
     IOTLS_ERR_CERT_NAME_MISMATCH,
     IOTLS_ERR_CERT_MISSING,        /* peer sent no certificate */
     IOTLS_ERR_CERT_INVALID,        /* malformed, bad signature, bad usage... */
+    IOTLS_ERR_CERT_PIN_MISMATCH,   /* leaf matches none of the pins */
 
     IOTLS_ERR_CONFIG = 500,        /* other invalid configuration */
     IOTLS_ERR_NO_TRUST,            /* client has no trust configured */

@@ -43,6 +43,56 @@ typedef enum { IOTLS_ROLE_CLIENT = 0, IOTLS_ROLE_SERVER = 1 } iotls_role_t;
 #define IOTLS_BUFFER_MIN 512
 #define IOTLS_BUFFER_MAX 16384
 
+/* How certificate validity dates are checked (devices often lack a clock). */
+typedef enum {
+    IOTLS_TIME_SYSTEM = 0, /* the system clock (cfg.now is ignored) */
+    IOTLS_TIME_FIXED,      /* exactly cfg.now (Unix seconds) */
+    IOTLS_TIME_AT_LEAST,   /* cfg.now is a lower bound of the real time, e.g. the
+                              firmware build time on a device without RTC:
+                              certificates that expired before it are rejected;
+                              "not yet valid" cannot be judged and passes */
+    IOTLS_TIME_UNCHECKED   /* dates are not checked at all (explicit; each
+                              session logs a warning) */
+} iotls_time_policy_t;
+
+/* A pinned server identity: SHA-256 of its SubjectPublicKeyInfo (survives
+ * certificate renewal with the same key; what curl's --pinnedpubkey
+ * sha256//... holds) or of the whole leaf certificate DER. */
+typedef enum { IOTLS_PIN_SPKI_SHA256 = 0, IOTLS_PIN_CERT_SHA256 = 1 } iotls_pin_kind_t;
+typedef struct {
+    iotls_pin_kind_t kind;
+    uint8_t sha256[32];
+} iotls_pin_t;
+
+/* Parse "sha256//BASE64" (curl) or 64 hex digits (colons allowed) into an
+ * SPKI pin. Returns 0, or -1 with IOTLS_ERR_BAD_ARGUMENT. */
+int iotls_pin_parse(const char *text, iotls_pin_t *pin, iotls_error_t *err);
+
+/* Server: whether to ask clients for a certificate. */
+typedef enum {
+    IOTLS_CLIENT_AUTH_NONE = 0,
+    IOTLS_CLIENT_AUTH_REQUEST, /* ask; a client without one is accepted */
+    IOTLS_CLIENT_AUTH_REQUIRE  /* ask; a client without one is refused */
+} iotls_client_auth_t;
+
+/* Server: credentials chosen by the name a client sends in SNI. `name` is
+ * a host name or "*.example.com" (one label). */
+typedef struct {
+    const char *name;
+    const iotls_creds_t *creds;
+} iotls_sni_creds_t;
+
+/* Server: a fixed-size cache of TLS sessions so that returning clients
+ * resume without public-key operations. Shared by the sessions of one
+ * server; single-threaded like them. */
+typedef struct iotls_session_cache iotls_session_cache_t;
+/* `bytes` of session storage (about 100 bytes per cached session). */
+iotls_session_cache_t *iotls_session_cache_new(size_t bytes, iotls_error_t *err);
+void iotls_session_cache_free(iotls_session_cache_t *cache);
+
+/* A saved client session: see iotls_session_save(). */
+#define IOTLS_SAVED_SESSION_MAX 400
+
 typedef struct {
     iotls_role_t role;
 
@@ -66,8 +116,47 @@ typedef struct {
      * session started this way logs a warning through `log`. */
     bool insecure;
 
-    /* Validation time as Unix seconds; 0 = the system clock. */
+    /* Validity checks: the policy, and the time it uses (Unix seconds). For
+     * IOTLS_TIME_SYSTEM (the default) `now` is read from the system clock
+     * when left 0. */
+    iotls_time_policy_t time_policy;
     int64_t now;
+
+    /* Client: pinned server keys / certificates. With `trust` as well, the
+     * chain must verify AND the leaf must match a pin; without `trust`, a
+     * matching pin alone authenticates the server (no chain or name
+     * check: the pin IS the identity). */
+    const iotls_pin_t *pins;
+    size_t pin_count;
+
+    /* Client: skip the host name check (named, loud: logs a warning each
+     * session). SNI is still sent. */
+    bool no_name_check;
+
+    /* Server: client certificates, verified against `trust`. */
+    iotls_client_auth_t client_auth;
+
+    /* Server: extra credentials selected by SNI (`creds` is the default). */
+    const iotls_sni_creds_t *sni_creds;
+    size_t sni_creds_count;
+
+    /* Server: session cache for resumption (NULL = none). */
+    iotls_session_cache_t *session_cache;
+
+    /* Client: a session saved by iotls_session_save() from an earlier
+     * connection to the same server name; offered for resumption. */
+    const uint8_t *resume;
+    size_t resume_len;
+
+    /* Cipher suites (IANA numbers) in preference order; NULL = iotls's
+     * default: ECDHE key exchange only (forward secrecy), AES-GCM,
+     * ChaCha20-Poly1305, then AES-CBC with SHA-2. */
+    const uint16_t *suites;
+    size_t suite_count;
+
+    /* ALPN protocol names, in preference order ("http/1.1", "mqtt"). */
+    const char *const *alpn;
+    size_t alpn_count;
 
     /* Where warnings go (NULL = stderr). */
     void (*log)(void *log_ctx, const char *line);
@@ -161,9 +250,27 @@ typedef struct {
     bool peer_cert_present;
     char peer_subject[256]; /* "CN=..., O=..." */
     uint8_t peer_sha256[32];/* SHA-256 of the peer's leaf certificate DER */
-    bool verified;          /* chain, validity and name were checked */
+    char peer_issuer[256];
+    char peer_sans[192];    /* "DNS:a.example, IP:10.0.0.5, email:..." */
+    bool verified;          /* the peer was authenticated (see auth) */
     bool insecure;          /* verification was switched off */
+    const char *auth;       /* how: "chain + host name", "chain", "pin",
+                               "chain + pin", "insecure", "none" */
+    const char *time_check; /* "system clock", "fixed time", "at least",
+                               "off" */
+    bool resumed;           /* abbreviated handshake (no public-key ops) */
+    char alpn[64];          /* protocol selected by ALPN, "" if none */
 } iotls_report_t;
+
+/*
+ * Client, after the handshake: write the session (id, version, suite,
+ * master secret, server name) as bytes a device can keep across a reboot
+ * or deep sleep, to pass later as cfg.resume. Returns the length (at most
+ * IOTLS_SAVED_SESSION_MAX) or 0 when there is nothing to save.
+ * THE BYTES CONTAIN THE SESSION'S MASTER SECRET: whoever reads them can
+ * decrypt that session's traffic. Store them like a private key.
+ */
+size_t iotls_session_save(const iotls_session_t *s, uint8_t *out, size_t cap);
 
 /* Valid once IOTLS_HANDSHAKE_DONE is set (fields fill in as they become
  * known before that). */

@@ -10,6 +10,7 @@
  */
 #include "tls/cert_walk.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { ST_TAG, ST_LEN0, ST_LENN, ST_VALUE, ST_DONE, ST_ERR };
@@ -21,7 +22,8 @@ enum {
 };
 
 /* Roles of values read as a whole (captured or skipped). */
-enum { V_SKIP, V_SPKI, V_ATV_OID, V_ATV_VAL, V_TIME, V_EXT_OID, V_DNS, V_IP, V_BC_CA };
+enum { V_SKIP, V_SPKI, V_ATV_OID, V_ATV_VAL, V_TIME, V_EXT_OID, V_DNS, V_IP, V_BC_CA,
+       V_EMAIL, V_URI };
 
 /* tbsCertificate fields in order; the frame's aux holds the next allowed one. */
 enum {
@@ -38,7 +40,7 @@ enum { SEEN_SAN = 1, SEEN_BC = 2 };
 static bool role_captures(uint8_t r)
 {
     return r == V_ATV_OID || r == V_ATV_VAL || r == V_TIME || r == V_EXT_OID || r == V_IP ||
-           r == V_BC_CA;
+           r == V_BC_CA || r == V_DNS || r == V_EMAIL || r == V_URI;
 }
 
 static void fail(iotls_cert_walk_t *w, const char *why)
@@ -368,6 +370,39 @@ static void close_frames(iotls_cert_walk_t *w)
         w->state = ST_DONE;
 }
 
+/* Append "TYPE:value" to the readable SAN list ("DNS:a.example, IP:10.0.0.5").
+ * Printable ASCII only (others become '?'); a list that does not fit ends
+ * in "...". IP addresses are rendered from their 4 or 16 bytes. */
+static void sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c)
+{
+    char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
+    size_t n = (size_t)snprintf(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
+    if (!strcmp(type, "IP") && !w->cap_trunc && (w->cap_len == 4 || w->cap_len == 16)) {
+        for (size_t i = 0; i < w->cap_len; i += w->cap_len == 4 ? 1 : 2) {
+            if (w->cap_len == 4)
+                n += (size_t)snprintf(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
+            else
+                n += (size_t)snprintf(item + n, sizeof item - n, "%s%x", i ? ":" : "",
+                                      (unsigned)(c[i] << 8 | c[i + 1]));
+        }
+    } else {
+        for (size_t i = 0; i < w->cap_len && n + 1 < sizeof item; i++)
+            item[n++] = c[i] >= 0x20 && c[i] < 0x7f ? (char)c[i] : '?';
+        item[n] = '\0';
+        if (w->cap_trunc && n + 4 < sizeof item)
+            n += (size_t)snprintf(item + n, sizeof item - n, "...");
+    }
+    size_t used = strlen(w->sans);
+    if (w->sans_full)
+        return;
+    if (used + n + 4 >= sizeof w->sans) {
+        snprintf(w->sans + used, sizeof w->sans - used, "...");
+        w->sans_full = true;
+        return;
+    }
+    memcpy(w->sans + used, item, n + 1);
+}
+
 static void value_done(iotls_cert_walk_t *w)
 {
     const uint8_t *c = w->cap;
@@ -410,9 +445,17 @@ static void value_done(iotls_cert_walk_t *w)
         break;
     case V_DNS:
         w->dns_san_count++;
+        sans_append(w, "DNS", c);
+        break;
+    case V_EMAIL:
+        sans_append(w, "email", c);
+        break;
+    case V_URI:
+        sans_append(w, "URI", c);
         break;
     case V_IP:
         w->ip_san_count++;
+        sans_append(w, "IP", c);
         if (w->want_ip_len != 0 && !w->cap_trunc && w->cap_len == w->want_ip_len &&
             memcmp(c, w->want_ip, w->want_ip_len) == 0)
             w->ip_match = true;
@@ -555,6 +598,10 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
             *vrole = V_DNS;
         else if (tag == 0x87)
             *vrole = V_IP;
+        else if (tag == 0x81)
+            *vrole = V_EMAIL;
+        else if (tag == 0x86)
+            *vrole = V_URI;
         return -1;
     case R_BC_OCT:
         if (idx == 0 && tag == 0x30)

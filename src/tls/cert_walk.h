@@ -40,6 +40,7 @@ extern "C" {
 /* Attribute OIDs longer than this are rendered with "..." */
 #define IOTLS_CERT_WALK_OID_MAX 32
 #define IOTLS_CERT_WALK_NAME_MAX 256
+#define IOTLS_CERT_WALK_SANS_MAX 192
 
 typedef void (*iotls_cert_walk_spki_fn)(void *ctx, const void *data, size_t len);
 
@@ -59,6 +60,11 @@ typedef struct {
     unsigned ip_san_count;  /* number of iPAddress entries in SAN */
     bool ip_match;        /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
     bool is_ca;           /* basicConstraints present with cA TRUE */
+    /* The SAN entries iotls reports, readable: "DNS:a.example, IP:10.0.0.5,
+     * email:x@y, URI:urn:..."; IPv6 without "::" compression; ends in "..."
+     * when it does not fit. Always NUL-terminated. */
+    char sans[IOTLS_CERT_WALK_SANS_MAX];
+    bool sans_full;
     /* Subject / issuer DN in certificate order, RFC 4514-like:
      * "CN=device-1, O=Acme, C=DE"; multi-valued RDNs joined by '+'; known
      * keys CN O OU C L ST STREET DC UID emailAddress serialNumber, others as
@@ -110,6 +116,14 @@ typedef struct {
  * or more calls, so the caller can hash it for public-key pinning. */
 void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t want_ip_len,
                           iotls_cert_walk_spki_fn spki_hash, void *spki_ctx);
+
+/* True once both validity times have been parsed (possibly in the middle
+ * of the certificate): lets a caller act on the dates before the rest of
+ * the certificate arrives. */
+static inline bool iotls_cert_walk_validity_known(const iotls_cert_walk_t *w)
+{
+    return w->times >= 2 && w->err == NULL;
+}
 
 /* Feeds the next len bytes of the certificate. */
 void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len);

@@ -20,7 +20,7 @@ enum {
     S_SNI_LIST_LEN, S_SNI_HDR, S_SNI_NAME, S_ALPN_LIST_LEN, S_ALPN_LEN, S_ALPN_NAME
 };
 
-enum { K_COLLECT, K_SKIP, K_SNI, K_ALPN };
+enum { K_COLLECT, K_SKIP, K_SNI, K_ALPN, K_SID };
 
 enum { EXT_SERVER_NAME = 0, EXT_MFL = 1, EXT_ALPN = 16 };
 enum { SEEN_SNI = 1, SEEN_MFL = 2, SEEN_ALPN = 4 };
@@ -200,7 +200,7 @@ static void field_done(iotls_hello_sniff_t *s)
             bad(s, "session id longer than 32 bytes");
             return;
         }
-        begin(s, S_SID, v, K_SKIP);
+        begin(s, S_SID, v, K_SID);
         return;
     case S_SID:
         if (client)
@@ -341,6 +341,11 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
                     s->sni_bad = true;
                 s->sni[s->sni_len++] = (char)q[i];
             }
+            break;
+        case K_SID:
+            /* S_SID_LEN refused lengths over 32 = sizeof(session_id). */
+            memcpy(s->session_id + s->session_id_len, q, k);
+            s->session_id_len = (uint8_t)(s->session_id_len + k);
             break;
         case K_ALPN:
             for (size_t i = 0; i < k; i++)

@@ -55,6 +55,10 @@ typedef struct {
      * longer than 60 characters ends in "...". */
     bool alpn_present;
     char alpn[64];
+    /* The hello's session_id (a ClientHello offering resumption, or the
+     * ServerHello's id; equal ids mean the server resumed). */
+    uint8_t session_id[32];
+    uint8_t session_id_len;
     const char *err;    /* NULL, or a static text naming the first problem */
 
     /* ---- private state ---- */

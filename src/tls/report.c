@@ -56,17 +56,27 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
     append(buf, len, &used, "%ssession memory:  %zu bytes\n", p, r->memory_bytes);
     append(buf, len, &used, "%sserver name:     %s\n", p,
            r->server_name[0] ? r->server_name : "(none)");
+    append(buf, len, &used, "%sALPN:            %s\n", p, r->alpn[0] ? r->alpn : "(none)");
+    append(buf, len, &used, "%shandshake:       %s\n", p,
+           r->resumed ? "resumed (abbreviated, no public-key operations)" : "full");
     if (r->peer_cert_present) {
         char fp[96];
         iotls_fingerprint_hex(r->peer_sha256, fp);
         append(buf, len, &used, "%speer subject:    %s\n", p, r->peer_subject);
+        append(buf, len, &used, "%speer issuer:     %s\n", p, r->peer_issuer);
+        if (r->peer_sans[0])
+            append(buf, len, &used, "%speer SANs:       %s\n", p, r->peer_sans);
         append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
     } else {
-        append(buf, len, &used, "%speer cert:       (none)\n", p);
+        append(buf, len, &used, "%speer cert:       %s\n", p,
+               r->resumed ? "(not sent: resumed session)" : "(none)");
     }
-    append(buf, len, &used, "%sverification:    %s\n", p,
+    append(buf, len, &used, "%sverification:    %s%s\n", p,
            r->insecure   ? "OFF (insecure: peer not authenticated)"
-           : r->verified ? "chain, validity and host name verified"
-                         : "not performed");
+           : r->verified ? "verified: "
+                         : "not verified: ",
+           r->insecure ? "" : (r->auth ? r->auth : "none"));
+    if (r->time_check && !r->insecure)
+        append(buf, len, &used, "%svalidity check:  %s\n", p, r->time_check);
     return used;
 }

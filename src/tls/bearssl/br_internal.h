@@ -8,6 +8,7 @@
 #include <bearssl.h>
 #include <stdbool.h>
 
+#include "iotls/tls.h"
 #include "iotls/trust.h"
 
 struct iotls_trust {
@@ -21,6 +22,11 @@ struct iotls_creds {
     br_skey_decoder_context key; /* holds the decoded private key */
     int key_type;                /* BR_KEYTYPE_RSA / BR_KEYTYPE_EC, 0 = unset */
     int leaf_signer_key_type;    /* key type of the CA that signed the leaf */
+};
+
+struct iotls_session_cache {
+    br_ssl_session_cache_lru lru;
+    unsigned char *store; /* the bytes BearSSL's LRU cache works in */
 };
 
 /* One decoded DER object from a PEM buffer. */

@@ -6,6 +6,7 @@
 #include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "iotls/tls.h"
@@ -29,8 +30,11 @@ struct iotls_session {
         br_ssl_server_context server;
     } ctx;
     br_ssl_engine_context *eng;
-    iotls_br_x509_t *x509; /* client only */
+    iotls_br_x509_t *x509; /* client; server asking for client certificates */
     iotls_config_t cfg;
+    br_ssl_session_parameters offered; /* client: session offered for resumption */
+    bool offered_resume;
+    bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
     iotls_record_track_t track;
     iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
     iotls_report_t report;
@@ -58,6 +62,13 @@ static bool config_valid(const iotls_config_t *cfg)
                                       cfg->buffer_size <= IOTLS_BUFFER_MAX));
 }
 
+/* Clients check server certificates; servers only when they ask for
+ * client certificates. */
+static bool needs_x509(const iotls_config_t *cfg)
+{
+    return cfg->role == IOTLS_ROLE_CLIENT || cfg->client_auth != IOTLS_CLIENT_AUTH_NONE;
+}
+
 static size_t input_len(size_t payload)
 {
     return payload + INPUT_OVERHEAD;
@@ -74,7 +85,7 @@ size_t iotls_session_size(const iotls_config_t *cfg)
         return 0;
     size_t payload = iotls_buffer_effective(cfg->buffer_size);
     size_t n = ALIGN_UP(sizeof(struct iotls_session));
-    if (cfg->role == IOTLS_ROLE_CLIENT)
+    if (needs_x509(cfg))
         n += ALIGN_UP(sizeof(iotls_br_x509_t));
     n += input_len(payload) + output_len(cfg, payload);
     /* Slack to align a caller block that is not max_align_t aligned. */
@@ -99,7 +110,20 @@ static void log_line(const iotls_config_t *cfg, const char *line)
 static int64_t validation_time(const iotls_config_t *cfg)
 {
     /* The documented "system clock" policy; the only clock read here. */
-    return cfg->now ? cfg->now : (int64_t)time(NULL);
+    if (cfg->time_policy == IOTLS_TIME_SYSTEM && cfg->now == 0)
+        return (int64_t)time(NULL);
+    return cfg->now;
+}
+
+static const char *time_check_name(iotls_time_policy_t p)
+{
+    switch (p) {
+    case IOTLS_TIME_SYSTEM: return "system clock";
+    case IOTLS_TIME_FIXED: return "fixed time";
+    case IOTLS_TIME_AT_LEAST: return "lower bound (expiry only)";
+    case IOTLS_TIME_UNCHECKED: return "off";
+    }
+    return "unknown";
 }
 
 static int check_config(const iotls_config_t *cfg, const char *server_name, size_t mem_len,
@@ -117,40 +141,196 @@ static int check_config(const iotls_config_t *cfg, const char *server_name, size
                                "(iotls_session_size)",
                                mem_len, iotls_session_size(cfg)),
                -1;
+    if ((cfg->time_policy == IOTLS_TIME_FIXED || cfg->time_policy == IOTLS_TIME_AT_LEAST) &&
+        cfg->now <= 0)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                               "time policy '%s' needs cfg.now (Unix seconds)",
+                               time_check_name(cfg->time_policy)),
+               -1;
+    for (size_t i = 0; i < cfg->alpn_count; i++)
+        if (!cfg->alpn || !cfg->alpn[i] || !cfg->alpn[i][0] || strlen(cfg->alpn[i]) > 255)
+            return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                                   "ALPN protocol name %zu is empty or longer than 255 bytes",
+                                   i + 1),
+                   -1;
     if (cfg->role == IOTLS_ROLE_SERVER) {
         if (!cfg->creds || !cfg->creds->key_type)
             return iotls_error_set(err, IOTLS_ERR_NO_CREDENTIALS,
                                    "a server needs a certificate chain and private key "
                                    "(iotls_creds_load_files, or --cert/--key)"),
                    -1;
+        for (size_t i = 0; i < cfg->sni_creds_count; i++)
+            if (!cfg->sni_creds[i].name || !cfg->sni_creds[i].creds ||
+                !cfg->sni_creds[i].creds->key_type)
+                return iotls_error_set(err, IOTLS_ERR_NO_CREDENTIALS,
+                                       "SNI credentials entry %zu has no name or no "
+                                       "certificate and key",
+                                       i + 1),
+                       -1;
+        if (cfg->client_auth != IOTLS_CLIENT_AUTH_NONE &&
+            (!cfg->trust || cfg->trust->count == 0))
+            return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
+                                   "asking for client certificates needs the CAs that issue "
+                                   "them (cfg.trust, or --client-ca FILE)"),
+                   -1;
         return 0;
     }
     if (cfg->insecure)
         return 0;
-    if (!cfg->trust || cfg->trust->count == 0)
+    if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count == 0)
         return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
                                "no trust anchors configured: load the CA that issued the "
-                               "server's certificate (iotls_trust_load_file, or --ca FILE); "
-                               "use insecure mode only for testing"),
+                               "server's certificate (iotls_trust_load_file, or --ca FILE), "
+                               "or pin its key (--pin); use insecure mode only for testing"),
                -1;
-    if (!server_name || !*server_name)
+    if ((!server_name || !*server_name) && !cfg->no_name_check)
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                "a verifying client needs the server's host name or IP "
                                "address to check the certificate against"),
                -1;
-    if (strlen(server_name) >= sizeof(((iotls_report_t *)0)->server_name))
+    if (server_name && strlen(server_name) >= sizeof(((iotls_report_t *)0)->server_name))
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "server name longer than 255 bytes"),
                -1;
     return 0;
 }
 
-static void init_client(iotls_session_t *s, const char *server_name)
+/* ECDHE only (forward secrecy), AEAD first. The same list serves both
+ * roles; the key type of the credentials narrows it further. */
+static const uint16_t default_suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+};
+
+static void set_suites_and_alpn(iotls_session_t *s)
 {
     const iotls_config_t *cfg = &s->cfg;
-    const iotls_trust_t *trust = cfg->trust;
-    br_ssl_client_init_full(&s->ctx.client, &s->x509->u.minimal,
-                            trust && !cfg->insecure ? trust->anchors : NULL,
-                            trust && !cfg->insecure ? trust->count : 0);
+    if (cfg->suites && cfg->suite_count)
+        br_ssl_engine_set_suites(s->eng, cfg->suites, cfg->suite_count);
+    else
+        br_ssl_engine_set_suites(s->eng, default_suites,
+                                 sizeof default_suites / sizeof default_suites[0]);
+    /* BearSSL does not modify the names; its prototype predates const. */
+    if (cfg->alpn_count)
+        br_ssl_engine_set_protocol_names(s->eng, (const char **)(uintptr_t)cfg->alpn,
+                                         cfg->alpn_count);
+}
+
+static void warn(const iotls_config_t *cfg, const char *what, const char *host)
+{
+    char line[400];
+    snprintf(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
+    log_line(cfg, line);
+}
+
+/* Named weaker policies are loud: one line per session. */
+static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
+{
+    if (cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure)
+        warn(cfg, "certificate verification is OFF (insecure mode): the peer is not "
+                  "authenticated",
+             host);
+    if (cfg->role == IOTLS_ROLE_CLIENT && !cfg->insecure && cfg->no_name_check)
+        warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
+    if (cfg->time_policy == IOTLS_TIME_UNCHECKED && !cfg->insecure)
+        warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
+}
+
+/* ---- saved sessions ----------------------------------------------------- */
+
+#define SAVED_MAGIC "IOTLSSN1"
+#define SAVED_CHECK 8 /* truncated SHA-256 over everything before it */
+
+static void saved_check(const uint8_t *data, size_t len, uint8_t out[SAVED_CHECK])
+{
+    br_sha256_context h;
+    uint8_t full[32];
+    br_sha256_init(&h);
+    br_sha256_update(&h, data, len);
+    br_sha256_out(&h, full);
+    memcpy(out, full, SAVED_CHECK);
+}
+
+size_t iotls_session_save(const iotls_session_t *s, uint8_t *out, size_t cap)
+{
+    if (!s->handshake_done || s->cfg.role != IOTLS_ROLE_CLIENT)
+        return 0;
+    br_ssl_session_parameters p;
+    br_ssl_engine_get_session_parameters(s->eng, &p);
+    size_t name_len = strlen(s->report.server_name);
+    size_t len = 8 + 2 + 2 + 1 + p.session_id_len + 48 + 1 + name_len + SAVED_CHECK;
+    if (p.session_id_len == 0 || len > cap)
+        return 0;
+    uint8_t *o = out;
+    memcpy(o, SAVED_MAGIC, 8);
+    o += 8;
+    *o++ = (uint8_t)(p.version >> 8);
+    *o++ = (uint8_t)p.version;
+    *o++ = (uint8_t)(p.cipher_suite >> 8);
+    *o++ = (uint8_t)p.cipher_suite;
+    *o++ = p.session_id_len;
+    memcpy(o, p.session_id, p.session_id_len);
+    o += p.session_id_len;
+    memcpy(o, p.master_secret, 48);
+    o += 48;
+    *o++ = (uint8_t)name_len;
+    memcpy(o, s->report.server_name, name_len);
+    o += name_len;
+    saved_check(out, (size_t)(o - out), o);
+    return len;
+}
+
+/* Parse a saved session; its server name must be `host`. Returns 1 when
+ * it can be offered, 0 when it belongs to another server, -1 if corrupt. */
+static int saved_parse(const uint8_t *in, size_t len, const char *host,
+                       br_ssl_session_parameters *p)
+{
+    uint8_t check[SAVED_CHECK];
+    if (len < 8 + 5 + 48 + 1 + SAVED_CHECK || memcmp(in, SAVED_MAGIC, 8) != 0)
+        return -1;
+    saved_check(in, len - SAVED_CHECK, check);
+    if (memcmp(check, in + len - SAVED_CHECK, SAVED_CHECK) != 0)
+        return -1;
+    const uint8_t *i = in + 8, *end = in + len - SAVED_CHECK;
+    memset(p, 0, sizeof *p);
+    p->version = (uint16_t)(i[0] << 8 | i[1]);
+    p->cipher_suite = (uint16_t)(i[2] << 8 | i[3]);
+    p->session_id_len = i[4];
+    i += 5;
+    if (p->session_id_len == 0 || p->session_id_len > 32 ||
+        (size_t)(end - i) < (size_t)p->session_id_len + 48 + 1)
+        return -1;
+    memcpy(p->session_id, i, p->session_id_len);
+    i += p->session_id_len;
+    memcpy(p->master_secret, i, 48);
+    i += 48;
+    size_t name_len = *i++;
+    if ((size_t)(end - i) != name_len)
+        return -1;
+    return strlen(host) == name_len && memcmp(i, host, name_len) == 0 ? 1 : 0;
+}
+
+/* ---- role set-up -------------------------------------------------------- */
+
+static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
+{
+    if (cfg->insecure)
+        return IOTLS_X509_INSECURE;
+    if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count)
+        return IOTLS_X509_PIN_ONLY;
+    return IOTLS_X509_VERIFY;
+}
+
+static int init_client(iotls_session_t *s, const char *server_name, iotls_error_t *err)
+{
+    const iotls_config_t *cfg = &s->cfg;
+    iotls_x509_mode_t mode = client_mode(cfg);
+    const iotls_trust_t *trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
+    br_ssl_client_init_full(&s->ctx.client, &s->x509->u.minimal, trust ? trust->anchors : NULL,
+                            trust ? trust->count : 0);
+    s->eng = &s->ctx.client.eng;
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
         br_ssl_client_set_single_rsa(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                      br_skey_decoder_get_rsa(&cfg->creds->key),
@@ -158,25 +338,78 @@ static void init_client(iotls_session_t *s, const char *server_name)
     else if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
         br_ssl_client_set_single_ec(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                     br_skey_decoder_get_ec(&cfg->creds->key),
-                                    BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN,
-                                    cfg->creds->leaf_signer_key_type, br_ec_get_default(),
-                                    br_ecdsa_sign_asn1_get_default());
+                                    BR_KEYTYPE_SIGN, cfg->creds->leaf_signer_key_type,
+                                    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
     /* The report keeps the name; the X.509 wrapper points at it. */
     snprintf(s->report.server_name, sizeof s->report.server_name, "%s",
              server_name ? server_name : "");
-    iotls_br_x509_setup(s->x509, cfg->insecure, s->report.server_name, validation_time(cfg));
-    br_ssl_engine_set_x509(&s->ctx.client.eng, &s->x509->vtable);
+    iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, validation_time(cfg),
+                        &s->report);
+    br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
+    s->report.auth = mode == IOTLS_X509_INSECURE ? "insecure (none)"
+                     : mode == IOTLS_X509_PIN_ONLY ? "pin"
+                     : cfg->no_name_check
+                         ? (cfg->pin_count ? "chain + pin (no host name check)"
+                                           : "chain (no host name check)")
+                     : cfg->pin_count ? "chain + host name + pin"
+                                      : "chain + host name";
+
+    if (cfg->resume && cfg->resume_len) {
+        int rc = saved_parse(cfg->resume, cfg->resume_len, s->report.server_name, &s->offered);
+        if (rc < 0)
+            return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                                   "saved session (%zu bytes) is corrupt or not an iotls "
+                                   "saved session",
+                                   cfg->resume_len),
+                   -1;
+        s->offered_resume = rc == 1;
+    }
+    return 0;
+}
+
+static void use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
+{
+    /* Signing only: key exchange is always ECDHE (forward secrecy). */
+    if (c->key_type == BR_KEYTYPE_RSA)
+        br_ssl_server_set_single_rsa(&s->ctx.server, c->chain, c->chain_len,
+                                     br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
+                                     br_rsa_private_get_default(),
+                                     br_rsa_pkcs1_sign_get_default());
+    else
+        br_ssl_server_set_single_ec(&s->ctx.server, c->chain, c->chain_len,
+                                    br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
+                                    c->leaf_signer_key_type, br_ec_get_default(),
+                                    br_ecdsa_sign_asn1_get_default());
 }
 
 static void init_server(iotls_session_t *s)
 {
-    const iotls_creds_t *c = s->cfg.creds;
+    const iotls_config_t *cfg = &s->cfg;
+    const iotls_creds_t *c = cfg->creds;
+    /* init_full_* installs every algorithm implementation; the suites and
+     * the key policy are then set the same way for both key types. */
     if (c->key_type == BR_KEYTYPE_RSA)
         br_ssl_server_init_full_rsa(&s->ctx.server, c->chain, c->chain_len,
                                     br_skey_decoder_get_rsa(&c->key));
     else
         br_ssl_server_init_full_ec(&s->ctx.server, c->chain, c->chain_len,
                                    c->leaf_signer_key_type, br_skey_decoder_get_ec(&c->key));
+    s->eng = &s->ctx.server.eng;
+    use_server_creds(s, c);
+    if (cfg->session_cache)
+        br_ssl_server_set_cache(&s->ctx.server, &cfg->session_cache->lru.vtable);
+    s->report.auth = "not requested";
+    if (cfg->client_auth == IOTLS_CLIENT_AUTH_NONE)
+        return;
+    const iotls_trust_t *t = cfg->trust;
+    br_x509_minimal_init_full(&s->x509->u.minimal, t->anchors, t->count);
+    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, validation_time(cfg),
+                        &s->report);
+    br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
+    /* The CertificateRequest lists these CA names. */
+    br_ssl_server_set_trust_anchor_names_alt(&s->ctx.server, t->anchors, t->count);
+    if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
+        br_ssl_engine_add_flags(s->eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
 }
 
 iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
@@ -198,16 +431,23 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     iotls_error_clear(&s->error);
     iotls_record_track_init(&s->track);
     iotls_hello_sniff_init(&s->sniff);
-
-    if (cfg->role == IOTLS_ROLE_CLIENT) {
+    s->report.role = cfg->role;
+    s->report.buffer_payload = s->payload;
+    s->report.memory_bytes = iotls_session_size(cfg);
+    s->report.time_check = time_check_name(cfg->time_policy);
+    if (needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
         p += ALIGN_UP(sizeof *s->x509);
-        init_client(s, server_name);
-        s->eng = &s->ctx.client.eng;
+    }
+
+    if (cfg->role == IOTLS_ROLE_CLIENT) {
+        if (init_client(s, server_name, err) < 0)
+            return NULL;
+        s->report.insecure = cfg->insecure;
     } else {
         init_server(s);
-        s->eng = &s->ctx.server.eng;
     }
+    set_suites_and_alpn(s);
 
     /* TLS 1.2 only: 1.0/1.1 lack AEAD suites and are deprecated (RFC 8996). */
     br_ssl_engine_set_versions(s->eng, BR_TLS12, BR_TLS12);
@@ -224,26 +464,17 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
     memset(seed, 0, sizeof seed);
 
-    s->report.role = cfg->role;
-    s->report.buffer_payload = s->payload;
-    s->report.memory_bytes = iotls_session_size(cfg);
-    s->report.insecure = cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure;
-
     int ok;
     if (cfg->role == IOTLS_ROLE_CLIENT) {
-        /* SNI carries host names only (RFC 6066 forbids IP literals). */
-        const char *sni = s->x509->ip_len ? NULL : server_name;
-        ok = br_ssl_client_reset(&s->ctx.client, sni, 0);
+        /* SNI carries host names only (RFC 6066 forbids IP literals); it is
+         * sent even when the name check is off. */
+        const char *sni = s->x509->ip_len || !s->report.server_name[0] ? NULL
+                                                                        : s->report.server_name;
+        if (s->offered_resume)
+            br_ssl_engine_set_session_parameters(s->eng, &s->offered);
+        ok = br_ssl_client_reset(&s->ctx.client, sni, s->offered_resume);
         if (s->payload < IOTLS_BUFFER_MAX)
             s->report.mfl_requested = (unsigned)s->payload;
-        if (cfg->insecure) {
-            char line[400];
-            snprintf(line, sizeof line,
-                     "iotls: WARNING: certificate verification is OFF for '%s' (insecure "
-                     "mode): the peer is not authenticated",
-                     server_name ? server_name : "(no name)");
-            log_line(cfg, line);
-        }
     } else {
         ok = br_ssl_server_reset(&s->ctx.server);
     }
@@ -253,6 +484,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
                         iotls_br_error_text(e));
         return NULL;
     }
+    warn_weaker_policies(cfg, server_name);
     return s;
 }
 
@@ -311,6 +543,11 @@ static void explain_engine_error(iotls_session_t *s, int e)
 
 /* ---- handshake results -------------------------------------------------- */
 
+static bool same_id(const br_ssl_session_parameters *p, const uint8_t *id, size_t len)
+{
+    return len > 0 && p->session_id_len == len && memcmp(p->session_id, id, len) == 0;
+}
+
 static void fill_report(iotls_session_t *s)
 {
     iotls_report_t *r = &s->report;
@@ -320,14 +557,51 @@ static void fill_report(iotls_session_t *s)
     r->version_name = iotls_version_name(r->version);
     r->cipher_suite = params.cipher_suite;
     r->cipher_suite_name = iotls_cipher_suite_name(params.cipher_suite);
+    const char *alpn = br_ssl_engine_get_selected_protocol(s->eng);
+    snprintf(r->alpn, sizeof r->alpn, "%s", alpn ? alpn : "");
+    /* A server answers a resumption with the id the client offered; a
+     * full handshake gets a fresh random id. */
     if (s->cfg.role == IOTLS_ROLE_CLIENT) {
-        r->peer_cert_present = s->x509->leaf_done;
-        memcpy(r->peer_sha256, s->x509->leaf_sha256, sizeof r->peer_sha256);
-        snprintf(r->peer_subject, sizeof r->peer_subject, "%s", s->x509->leaf_subject);
-        r->verified = !s->cfg.insecure;
+        r->resumed = s->offered_resume &&
+                     same_id(&params, s->offered.session_id, s->offered.session_id_len);
+        /* On resumption no certificate is sent: the identity is the one
+         * verified when the session was created. */
+        r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);
     } else {
+        r->resumed = same_id(&params, s->sniff.session_id, s->sniff.session_id_len);
         const char *sni = br_ssl_engine_get_server_name(s->eng);
         snprintf(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
+        if (s->cfg.client_auth != IOTLS_CLIENT_AUTH_NONE) {
+            r->verified = r->peer_cert_present;
+            r->auth = r->peer_cert_present ? "client certificate chain"
+                                           : "no client certificate";
+        }
+    }
+}
+
+/* "*.example.com" matches exactly one label before ".example.com". */
+static bool sni_name_matches(const char *pattern, const char *name)
+{
+    if (pattern[0] == '*' && pattern[1] == '.') {
+        const char *dot = strchr(name, '.');
+        return dot && dot != name && strcasecmp(dot, pattern + 1) == 0;
+    }
+    return strcasecmp(pattern, name) == 0;
+}
+
+/* Server: the ClientHello's SNI picks the credentials. This runs before the
+ * engine sees the end of the ClientHello, so its key choice uses them. */
+static void choose_server_creds(iotls_session_t *s)
+{
+    const iotls_hello_sniff_t *h = &s->sniff;
+    s->creds_chosen = true;
+    if (!h->sni_present)
+        return;
+    for (size_t i = 0; i < s->cfg.sni_creds_count; i++) {
+        if (sni_name_matches(s->cfg.sni_creds[i].name, h->sni)) {
+            use_server_creds(s, s->cfg.sni_creds[i].creds);
+            return;
+        }
     }
 }
 
@@ -337,6 +611,9 @@ static void note_hello(iotls_session_t *s)
     const iotls_hello_sniff_t *h = &s->sniff;
     if (!h->done || h->malformed)
         return;
+    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT &&
+        !s->creds_chosen && s->cfg.sni_creds_count)
+        choose_server_creds(s);
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&
         s->report.mfl_requested && !h->mfl_present)
         s->report.mfl_ignored = true;

@@ -1,51 +1,70 @@
 /*
- * The client's X.509 engine: BearSSL's minimal validator (chain, validity,
- * DNS name with wildcard, CN when no SAN) wrapped to add what it lacks —
- * iPAddress SAN matching for connections by IP literal, validity dates and
- * subjects for error texts that name the certificate, the leaf's SHA-256
- * fingerprint — and the named `insecure` mode that accepts any chain but
- * still reports what the peer presented.
+ * The X.509 engine of iotls sessions: BearSSL's minimal validator (chain,
+ * validity, DNS name with wildcard, CN when no SAN) wrapped to add what it
+ * lacks —
+ *  - iPAddress SAN matching for connections by IP literal;
+ *  - validity dates, subjects and SANs for reports and for error texts that
+ *    name the certificate and its depth;
+ *  - the leaf's SHA-256 fingerprint and SubjectPublicKeyInfo hash (pins);
+ *  - the time policies BearSSL 0.6 cannot express (lower bound, unchecked),
+ *    by moving the validator's clock into each certificate's validity window
+ *    as soon as the walker has read that window;
+ *  - the named weaker modes: pin-only and insecure (accept the leaf's key,
+ *    still report what the peer presented).
+ * Used by clients (server certificates) and servers (client certificates).
  */
 #ifndef IOTLS_BR_X509_H
 #define IOTLS_BR_X509_H
 
+#include "iotls/tls.h"
 #include "tls/bearssl/br_internal.h"
 #include "tls/cert_walk.h"
+
+typedef enum {
+    IOTLS_X509_VERIFY,   /* chain to an anchor (+ name, + pins if any) */
+    IOTLS_X509_PIN_ONLY, /* the leaf must match a pin; nothing else checked */
+    IOTLS_X509_INSECURE  /* anything goes */
+} iotls_x509_mode_t;
 
 typedef struct {
     const br_x509_class *vtable; /* must be first: BearSSL passes &vtable */
     union {
-        br_x509_minimal_context minimal; /* verifying */
-        br_x509_decoder_context decoder; /* insecure: only the leaf's key */
+        br_x509_minimal_context minimal; /* VERIFY */
+        br_x509_decoder_context decoder; /* PIN_ONLY / INSECURE: the leaf key */
     } u;
     br_sha256_context leaf_hash;
+    br_sha256_context spki_hash;
     iotls_cert_walk_t walk; /* re-initialised for each certificate */
 
-    bool insecure;
-    uint8_t ip[16];         /* the IP literal connected to, when ip_len */
+    iotls_x509_mode_t mode;
+    const iotls_config_t *cfg; /* pins, time policy, name check */
+    iotls_report_t *report;    /* receives the leaf's identity */
+    uint8_t ip[16];            /* the IP literal checked, when ip_len */
     size_t ip_len;
-    const char *host;       /* name or literal checked, for texts */
-    int64_t now;            /* validation time, Unix seconds */
+    const char *host;          /* name or literal checked ("" = none) */
+    int64_t now;               /* FIXED / AT_LEAST / SYSTEM time */
 
-    unsigned depth;         /* certificates started so far */
+    unsigned depth;        /* certificates started so far */
+    bool time_applied;     /* this certificate's clock is set */
     bool leaf_done;
     bool leaf_ip_match;
     unsigned leaf_ip_sans, leaf_dns_sans;
-    char leaf_subject[IOTLS_CERT_WALK_NAME_MAX];
+    uint8_t leaf_spki_sha256[32];
     char top_issuer[IOTLS_CERT_WALK_NAME_MAX]; /* issuer of the last cert seen */
-    uint8_t leaf_sha256[32];
 
     /* Specific reason recorded while walking (expired / not yet valid), or
-     * at end of chain (name mismatch, untrusted); IOTLS_OK when none. */
+     * at end of chain (name, pin); IOTLS_OK when none. */
     iotls_error_t verdict;
 } iotls_br_x509_t;
 
 /*
- * Prepare for one handshake. `host` is kept by pointer (the session owns
- * the string). For a verifying client, the minimal context inside must
- * already be initialised by br_ssl_client_init_full() with the anchors.
+ * Prepare for handshakes. `host` is kept by pointer (the session owns it;
+ * NULL or "" for a server checking client certificates), `report` too. In
+ * VERIFY mode the minimal context inside must already be initialised with
+ * the anchors.
  */
-void iotls_br_x509_setup(iotls_br_x509_t *x, bool insecure, const char *host, int64_t now);
+void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
+                         const char *host, int64_t now, iotls_report_t *report);
 
 /* Translate a BearSSL X.509 error (32..63) into the session error, using the
  * recorded verdict when it is more precise. */
