@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iotls/anchor.h"
 #include "iotls/error.h"
 
 #ifdef __cplusplus
@@ -51,6 +52,21 @@ int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t 
 
 size_t iotls_trust_count(const iotls_trust_t *trust);
 
+/*
+ * Trust the given certificate(s) themselves, not as CAs: a server whose
+ * leaf key equals one of these keys is accepted directly (its validity and
+ * name are still checked). The way to trust a self-signed device
+ * certificate without pretending it is a CA. PEM (all certificates) or one
+ * DER certificate. Returns the number added or -1.
+ */
+int iotls_trust_add_self_signed(iotls_trust_t *trust, const void *data, size_t len,
+                                iotls_error_t *err);
+
+/* Add an anchor in the compact form `iotls cert header` emits (copied).
+ * Returns 1 or -1 (IOTLS_ERR_BAD_ARGUMENT for an unknown key type). */
+int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *anchor,
+                           iotls_error_t *err);
+
 /* ---- credentials (own certificate chain + private key) ---------------- */
 
 iotls_creds_t *iotls_creds_new(void);
@@ -65,6 +81,12 @@ void iotls_creds_free(iotls_creds_t *creds);
  */
 int iotls_creds_set(iotls_creds_t *creds, const void *chain, size_t chain_len,
                     const void *key, size_t key_len, iotls_error_t *err);
+
+/* The same with the chain as separate DER certificates (leaf first), as a
+ * flash blob stores them. */
+int iotls_creds_set_der_chain(iotls_creds_t *creds, const uint8_t *const *certs,
+                              const size_t *cert_lens, size_t count, const void *key,
+                              size_t key_len, iotls_error_t *err);
 
 int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path,
                            const char *key_path, iotls_error_t *err);

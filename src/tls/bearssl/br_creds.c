@@ -185,6 +185,27 @@ int iotls_creds_set(iotls_creds_t *c, const void *chain, size_t chain_len, const
     return 0;
 }
 
+int iotls_creds_set_der_chain(iotls_creds_t *c, const uint8_t *const *certs,
+                              const size_t *cert_lens, size_t count, const void *key,
+                              size_t key_len, iotls_error_t *err)
+{
+    if (!c || !certs || !cert_lens || count == 0 || !key) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_creds_set_der_chain: no chain");
+        return -1;
+    }
+    /* The first certificate goes through the common path (key check). */
+    if (iotls_creds_set(c, certs[0], cert_lens[0], key, key_len, err) < 0)
+        return -1;
+    for (size_t i = 1; i < count; i++) {
+        if (chain_push(c, certs[i], cert_lens[i], err) < 0) {
+            chain_clear(c);
+            c->key_type = 0;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const char *key_path,
                            iotls_error_t *err)
 {

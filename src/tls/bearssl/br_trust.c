@@ -44,9 +44,10 @@ static uint8_t *dup_bytes(const void *src, size_t len)
     return p;
 }
 
-/* Build an anchor from one DER certificate (not yet added to the store). */
+/* Build an anchor from one DER certificate (not yet added to the store).
+ * `direct` makes it a non-CA anchor: its own key is what is trusted. */
 static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t len,
-                           iotls_error_t *err)
+                           bool direct, iotls_error_t *err)
 {
     br_x509_decoder_context dc;
     memset(ta, 0, sizeof *ta);
@@ -56,7 +57,7 @@ static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t 
     const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
     /* A CA anchors chains; a non-CA certificate is trusted directly
      * (its own key must be the server's key). */
-    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    ta->flags = br_x509_decoder_isCA(&dc) && !direct ? BR_X509_TA_CA : 0;
     ta->pkey.key_type = (unsigned char)type;
     bool ok;
     if (type == BR_KEYTYPE_RSA) {
@@ -95,14 +96,15 @@ static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta, iotl
     return 0;
 }
 
-int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len, iotls_error_t *err)
+static int add_der(iotls_trust_t *trust, const void *der, size_t len, bool direct,
+                   iotls_error_t *err)
 {
     br_x509_trust_anchor ta;
     if (!trust || !der) {
-        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_trust_add_der: NULL argument");
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "trust: NULL argument");
         return -1;
     }
-    if (anchor_from_der(&ta, der, len, err) < 0)
+    if (anchor_from_der(&ta, der, len, direct, err) < 0)
         return -1;
     if (store_push(trust, &ta, err) < 0) {
         anchor_free(&ta);
@@ -111,11 +113,17 @@ int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len, iotls
     return 1;
 }
 
+int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len, iotls_error_t *err)
+{
+    return add_der(trust, der, len, false, err);
+}
+
 /* PEM: decode every certificate first, then commit all or nothing. */
 struct pem_batch {
     iotls_trust_t *trust;
     size_t first; /* store count before this batch */
     int added;
+    bool direct;
 };
 
 static int add_pem_object(void *ctx, const char *label, const uint8_t *der, size_t len,
@@ -124,7 +132,7 @@ static int add_pem_object(void *ctx, const char *label, const uint8_t *der, size
     struct pem_batch *b = ctx;
     if (strcmp(label, "CERTIFICATE") != 0 && strcmp(label, "X509 CERTIFICATE") != 0)
         return 0;
-    if (iotls_trust_add_der(b->trust, der, len, err) < 0) {
+    if (add_der(b->trust, der, len, b->direct, err) < 0) {
         iotls_error_append(err, " (certificate #%d in the PEM)", b->added + 1);
         return -1;
     }
@@ -132,13 +140,14 @@ static int add_pem_object(void *ctx, const char *label, const uint8_t *der, size
     return 0;
 }
 
-int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len, iotls_error_t *err)
+static int add_pem(iotls_trust_t *trust, const void *pem, size_t len, bool direct,
+                   iotls_error_t *err)
 {
     if (!trust || !pem) {
-        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_trust_add_pem: NULL argument");
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "trust: NULL argument");
         return -1;
     }
-    struct pem_batch b = {trust, trust->count, 0};
+    struct pem_batch b = {trust, trust->count, 0, direct};
     int rc = iotls_br_pem_each(pem, len, add_pem_object, &b, err);
     if (rc >= 0 && b.added == 0) {
         iotls_error_set(err, IOTLS_ERR_BAD_PEM, "no CERTIFICATE found in the PEM data");
@@ -150,6 +159,55 @@ int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len, iotls
         return -1;
     }
     return b.added;
+}
+
+int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len, iotls_error_t *err)
+{
+    return add_pem(trust, pem, len, false, err);
+}
+
+int iotls_trust_add_self_signed(iotls_trust_t *trust, const void *data, size_t len,
+                                iotls_error_t *err)
+{
+    return iotls_br_is_der(data, len) ? add_der(trust, data, len, true, err)
+                                      : add_pem(trust, data, len, true, err);
+}
+
+int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_error_t *err)
+{
+    br_x509_trust_anchor ta;
+    memset(&ta, 0, sizeof ta);
+    if (!trust || !a || !a->dn ||
+        (a->key_type != IOTLS_ANCHOR_KEY_RSA && a->key_type != IOTLS_ANCHOR_KEY_EC)) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                        "trust anchor: missing name or unknown key type %d",
+                        a ? a->key_type : -1);
+        return -1;
+    }
+    ta.dn.data = dup_bytes(a->dn, a->dn_len);
+    ta.dn.len = a->dn_len;
+    ta.flags = a->flags & IOTLS_ANCHOR_CA ? BR_X509_TA_CA : 0;
+    bool ok = ta.dn.data != NULL;
+    if (a->key_type == IOTLS_ANCHOR_KEY_RSA) {
+        ta.pkey.key_type = BR_KEYTYPE_RSA;
+        ta.pkey.key.rsa.n = dup_bytes(a->n, a->n_len);
+        ta.pkey.key.rsa.nlen = a->n_len;
+        ta.pkey.key.rsa.e = dup_bytes(a->e, a->e_len);
+        ta.pkey.key.rsa.elen = a->e_len;
+        ok = ok && ta.pkey.key.rsa.n && ta.pkey.key.rsa.e && a->n && a->e;
+    } else {
+        ta.pkey.key_type = BR_KEYTYPE_EC;
+        ta.pkey.key.ec.curve = a->curve; /* TLS curve ids are BearSSL's ids */
+        ta.pkey.key.ec.q = dup_bytes(a->q, a->q_len);
+        ta.pkey.key.ec.qlen = a->q_len;
+        ok = ok && ta.pkey.key.ec.q && a->q;
+    }
+    if (!ok || store_push(trust, &ta, err) < 0) {
+        anchor_free(&ta);
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
+        return -1;
+    }
+    return 1;
 }
 
 int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t *err)
