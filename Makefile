@@ -107,6 +107,9 @@ fuzz:
 	        $$f $(LIB_SRC) -o $(FUZZ_BUILD)/$$(basename $$f .c) $(LIBS) || exit 1; \
 	done
 
+# Benchmarks: bench-build, bench, bench-smoke (see bench/bench.mk, docs/benchmarks.md).
+include bench/bench.mk
+
 clean:
 	rm -rf build build-san build-fuzz
 

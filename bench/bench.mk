@@ -1,0 +1,60 @@
+# bench/bench.mk — included by the top Makefile. Benchmarks (issue 6):
+#   make bench-build   build every bench program (CI does, so they cannot rot)
+#   make bench         full run (< 10 min on 2 cores), tables + docs/benchmarks.md
+#   make bench-smoke   seconds: tiny counts, prints the tables, asserts no timing
+
+BENCH_DIR   := $(BUILD)/bench
+BENCH_COMMON := $(call obj,bench/driver.c bench/tcp.c bench/stack_paint.c)
+# -z now: resolve every symbol at start so lazy PLT binding does not show up
+# in a stack or instruction measurement.
+BENCH_LD    := $(LDFLAGS) -Wl,-z,now
+BENCH_STACKS := iotls openssl mbedtls wolfssl
+BENCH_LIBS_iotls   := $(STATIC) $(LIBS)
+BENCH_LIBS_openssl := -lssl -lcrypto
+BENCH_LIBS_mbedtls := -lmbedtls -lmbedx509 -lmbedcrypto
+BENCH_LIBS_wolfssl := -lwolfssl
+
+# Code size: the library compiled again the way firmware is (-Os, one
+# section per function) into its own archive, and minimal programs linked
+# statically against it and BearSSL with --gc-sections.
+SIZE_DIR    := $(BENCH_DIR)/size
+SIZE_OBJ    := $(patsubst %.c,$(SIZE_DIR)/%.o,$(LIB_SRC))
+SIZE_LIB    := $(SIZE_DIR)/libiotls-size.a
+SIZE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -ffunction-sections -fdata-sections -Iinclude -Isrc
+
+BENCH_BINS := $(SHARED) $(addprefix $(BENCH_DIR)/bench-,$(BENCH_STACKS)) \
+              $(BENCH_DIR)/malloc_count.so $(BENCH_DIR)/server-iotls $(BENCH_DIR)/server-openssl \
+              $(SIZE_DIR)/min-client $(SIZE_DIR)/min-server
+
+.PHONY: bench bench-build bench-smoke
+bench-build: $(BENCH_BINS)
+
+$(BENCH_DIR)/bench-%: $(BENCH_COMMON) $(BUILD)/obj/bench/stack_%.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_LD) -o $@ $(BENCH_COMMON) $(BUILD)/obj/bench/stack_$*.o $(BENCH_LIBS_$*) -lpthread -ldl
+
+$(BENCH_DIR)/malloc_count.so: bench/malloc_count.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -o $@ $< -ldl
+
+$(BENCH_DIR)/server-iotls: $(BUILD)/obj/bench/server_iotls.o $(STATIC)
+	$(CC) $(BENCH_LD) -o $@ $< $(STATIC) $(LIBS)
+
+$(BENCH_DIR)/server-openssl: $(BUILD)/obj/bench/server_openssl.o
+	$(CC) $(BENCH_LD) -o $@ $< -lssl -lcrypto
+
+$(SIZE_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIZE_CFLAGS) -c $< -o $@
+
+$(SIZE_LIB): $(SIZE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(SIZE_DIR)/min-%: $(SIZE_DIR)/bench/min_%.o $(SIZE_LIB)
+	$(CC) -Wl,--gc-sections -Wl,-Map,$@.map -o $@ $< $(SIZE_LIB) -Wl,-Bstatic -lbearssl -Wl,-Bdynamic
+
+bench: bench-build
+	scripts/bench-run.sh $(BUILD) full
+
+bench-smoke: bench-build
+	scripts/bench-run.sh $(BUILD) smoke

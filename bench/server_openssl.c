@@ -1,0 +1,149 @@
+/*
+ * server-openssl — the OpenSSL counterpart of server-iotls: one thread, a
+ * non-blocking listener and epoll, SSL_accept driven by readiness, then the
+ * connection stays open and idle. `openssl s_server` serves one connection
+ * at a time, so it cannot stand in for a multi-connection server.
+ *
+ *   server-openssl --cert CHAIN.pem --key KEY.pem --port P [--release-buffers]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+static void on_term(int sig)
+{
+    stop = 1;
+}
+
+struct conn {
+    int fd;
+    SSL *ssl;
+    int done;
+};
+
+static unsigned long connected, failed;
+
+static void drop(int ep, struct conn *c)
+{
+    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    SSL_free(c->ssl);
+    close(c->fd);
+    free(c);
+}
+
+static void step(int ep, struct conn *c)
+{
+    if (!c->done) {
+        int r = SSL_accept(c->ssl);
+        if (r == 1) {
+            c->done = 1;
+            connected++;
+            return;
+        }
+        int e = SSL_get_error(c->ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            struct epoll_event ev = {.events = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT,
+                                     .data.ptr = c};
+            epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+            return;
+        }
+        failed++;
+        drop(ep, c);
+        return;
+    }
+    char buf[4096];
+    int n = SSL_read(c->ssl, buf, sizeof buf);
+    if (n <= 0) {
+        int e = SSL_get_error(c->ssl, n);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+            drop(ep, c);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *cert = NULL, *key = NULL;
+    unsigned port = 0;
+    int release = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--release-buffers"))
+            release = 1;
+        else if (i + 1 < argc && !strcmp(argv[i], "--cert"))
+            cert = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--key"))
+            key = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--port"))
+            port = (unsigned)strtoul(argv[++i], NULL, 10);
+    }
+    if (!cert || !key || !port) {
+        fprintf(stderr, "usage: server-openssl --cert F --key F --port P\n");
+        return 2;
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx || !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) ||
+        SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+        ERR_print_errors_fp(stderr);
+        return 1;
+    }
+    /* Off by default in OpenSSL 3: frees idle connections' record buffers. */
+    if (release)
+        SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1024) < 0) {
+        perror("server-openssl: bind/listen");
+        return 1;
+    }
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};
+    epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev);
+    signal(SIGTERM, on_term);
+    printf("READY\n");
+    fflush(stdout);
+
+    struct epoll_event evs[64];
+    while (!stop) {
+        int n = epoll_wait(ep, evs, 64, 200);
+        for (int i = 0; i < n; i++) {
+            struct conn *c = evs[i].data.ptr;
+            if (c) {
+                step(ep, c);
+                continue;
+            }
+            int fd;
+            while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                c = calloc(1, sizeof *c);
+                if (!c || !(c->ssl = SSL_new(ctx))) {
+                    free(c);
+                    close(fd);
+                    continue;
+                }
+                c->fd = fd;
+                SSL_set_fd(c->ssl, fd);
+                SSL_set_accept_state(c->ssl);
+                struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+                epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+                step(ep, c);
+            }
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                perror("accept");
+        }
+    }
+    printf("impl=openssl connected=%lu failed=%lu\n", connected, failed);
+    return 0;
+}
