@@ -140,6 +140,10 @@ void iotls_conn_close(iotls_conn_t *c);
 void iotls_conn_abort(iotls_conn_t *c);
 
 const iotls_report_t *iotls_conn_report(const iotls_conn_t *c);
+/* Client, after `connected`: iotls_session_save() of this connection's
+ * session (to resume later with cfg.tls.resume). Returns bytes written or
+ * 0. The bytes hold the session's master secret. */
+size_t iotls_conn_session_save(const iotls_conn_t *c, uint8_t *out, size_t cap);
 const iotls_error_t *iotls_conn_error(const iotls_conn_t *c);
 /* Bytes this connection occupies (session block + struct + queue). */
 size_t iotls_conn_memory(const iotls_conn_t *c);

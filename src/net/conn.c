@@ -357,6 +357,11 @@ const iotls_report_t *iotls_conn_report(const iotls_conn_t *c)
     return c != NULL ? iotls_session_report(c->session) : NULL;
 }
 
+size_t iotls_conn_session_save(const iotls_conn_t *c, uint8_t *out, size_t cap)
+{
+    return c != NULL ? iotls_session_save(c->session, out, cap) : 0;
+}
+
 const iotls_error_t *iotls_conn_error(const iotls_conn_t *c)
 {
     return c != NULL ? iotls_session_error(c->session) : NULL;

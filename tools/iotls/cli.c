@@ -64,21 +64,6 @@ void cli_print_error(const char *cmd, const iotls_error_t *err)
             iotls_error_code_name(err->code));
 }
 
-bool cli_load_trust(const char *cmd, const char *path, iotls_trust_t **out)
-{
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    *out = iotls_trust_new();
-    if (*out && iotls_trust_load_file(*out, path, &err) >= 0)
-        return true;
-    if (!*out)
-        iotls_error_set(&err, IOTLS_ERR_NO_MEMORY, "out of memory");
-    cli_print_error(cmd, &err);
-    iotls_trust_free(*out);
-    *out = NULL;
-    return false;
-}
-
 bool cli_load_creds(const char *cmd, const char *cert, const char *key, iotls_creds_t **out)
 {
     iotls_error_t err;

@@ -20,8 +20,7 @@ bool cli_parse_size(const char *arg, const char *what, size_t min, size_t max, s
 /* "iotls: error (certificate): certificate 'CN=x' ..." on stderr. */
 void cli_print_error(const char *cmd, const iotls_error_t *err);
 
-/* Load trust / credentials from files; false after printing the error. */
-bool cli_load_trust(const char *cmd, const char *path, iotls_trust_t **out);
+/* Load credentials from files; false after printing the error. */
 bool cli_load_creds(const char *cmd, const char *cert, const char *key, iotls_creds_t **out);
 
 /* Print a connection's report with memory and retry facts, each line

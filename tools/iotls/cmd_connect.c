@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_tls.h"
 #include "commands.h"
 
 #define CMD "connect"
@@ -22,6 +23,7 @@ struct connect_state {
     bool verbose;
     long linger_ms;
     int exit_code;
+    const char *session_out;
 };
 
 static void usage(FILE *out)
@@ -33,12 +35,28 @@ static void usage(FILE *out)
             "The server certificate is verified (chain, validity, host name) unless\n"
             "--insecure is given. Exit status 0 on a clean close, 1 on any error.\n"
             "\n"
-            "  --ca FILE             trust anchors: PEM file with one or more CA certificates\n"
-            "  --cert FILE           client certificate chain (PEM), sent if the server asks\n"
-            "  --key FILE            private key for --cert (PEM: PKCS#8, SEC1 or PKCS#1)\n"
+            "Trust (who the server may be):\n"
+            "  --ca FILE             trust anchors: PEM/DER file with one or more CA\n"
+            "                        certificates (repeatable: old and new root side by side)\n"
+            "  --trust-self-signed FILE  trust this certificate's own key (a self-signed\n"
+            "                        device certificate), not as a CA\n"
+            "  --pin PIN             pin the server's public key: SHA-256 of its\n"
+            "                        SubjectPublicKeyInfo as sha256//BASE64 (curl's form) or\n"
+            "                        64 hex digits (`iotls cert show` prints it); repeatable.\n"
+            "                        With --ca both must pass; without, the pin alone\n"
+            "                        authenticates the server\n"
             "  --servername NAME     name to send as SNI and check in the certificate\n"
             "                        (default: HOST; IP literals are checked against IP SANs\n"
             "                        and send no SNI)\n"
+            "  --no-name-check       do not check the host name (warns; SNI is still sent)\n"
+            "%s"
+            "Credentials (who we are, if the server asks):\n"
+            "  --cert FILE           client certificate chain (PEM), sent if the server asks\n"
+            "  --key FILE            private key for --cert (PEM: PKCS#8, SEC1 or PKCS#1)\n"
+            "%s"
+            "Session:\n"
+            "  --session-out FILE    save the session (mode 0600: it holds the master secret)\n"
+            "  --session-in FILE     offer a saved session for resumption\n"
             "  --buffer BYTES        record buffer, 512..16384 (default 16384); below 16384\n"
             "                        the client asks for max_fragment_length\n"
             "  --half-duplex         one buffer for both directions (less RAM)\n"
@@ -51,7 +69,8 @@ static void usage(FILE *out)
             "                        silent this long (default 1000; -1 = wait for the\n"
             "                        server to close)\n"
             "  -v, --verbose         print the handshake report on stderr\n"
-            "  -h, --help            this text\n");
+            "  -h, --help            this text\n",
+            cli_tls_help_time, cli_tls_help_flash);
 }
 
 static void finish_input(struct connect_state *st)
@@ -124,6 +143,15 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
         fprintf(stderr, "iotls connect: connected to %s\n", iotls_conn_peer(c));
         cli_print_report("  ", c, r);
     }
+    if (st->session_out) {
+        uint8_t saved[IOTLS_SAVED_SESSION_MAX];
+        size_t n = iotls_conn_session_save(c, saved, sizeof saved);
+        if (n == 0)
+            fprintf(stderr, "iotls connect: the server gave no session to save\n");
+        else
+            cli_write_session(CMD, st->session_out, saved, n);
+        memset(saved, 0, sizeof saved);
+    }
     iotls_error_t err;
     iotls_error_clear(&err);
     st->in_watch = iotls_loop_watch_readable(st->loop, STDIN_FILENO, on_stdin, st, &err);
@@ -177,7 +205,7 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 int cmd_connect(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ca", required_argument, NULL, 'C'},
+        CLI_TLS_LONG_OPTIONS("ca"),
         {"cert", required_argument, NULL, 'c'},
         {"key", required_argument, NULL, 'k'},
         {"servername", required_argument, NULL, 'n'},
@@ -188,26 +216,49 @@ int cmd_connect(int argc, char **argv)
         {"connect-timeout", required_argument, NULL, 'T'},
         {"handshake-timeout", required_argument, NULL, 'S'},
         {"linger", required_argument, NULL, 'L'},
+        {"trust-self-signed", required_argument, NULL, 'Y'},
+        {"pin", required_argument, NULL, 'P'},
+        {"no-name-check", no_argument, NULL, 'N'},
+        {"session-out", required_argument, NULL, 'o'},
+        {"session-in", required_argument, NULL, 'i'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *ca = NULL, *cert = NULL, *key = NULL, *servername = NULL;
+    const char *cert = NULL, *key = NULL, *servername = NULL, *session_in = NULL;
     struct connect_state st = {.linger_ms = 1000};
+    cli_tls_t tls;
+    cli_tls_init(&tls);
+    int rc = 2;
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
     size_t v;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        if (shared < 0)
+            goto out;
+        if (shared > 0)
+            continue;
         switch (opt) {
-        case 'C': ca = optarg; break;
+        case 'Y':
+            if (!cli_tls_add_trust(&tls, CMD, optarg, true))
+                goto out;
+            break;
+        case 'P':
+            if (!cli_tls_add_pin(&tls, CMD, optarg))
+                goto out;
+            break;
+        case 'N': cfg.tls.no_name_check = true; break;
+        case 'o': st.session_out = optarg; break;
+        case 'i': session_in = optarg; break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;
         case 'n': servername = optarg; break;
         case 'b':
             if (!cli_parse_size(optarg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
-                return 2;
+                goto out;
             cfg.tls.buffer_size = v;
             break;
         case 'H': cfg.tls.half_duplex = true; break;
@@ -215,12 +266,12 @@ int cmd_connect(int argc, char **argv)
         case 'I': cfg.tls.insecure = true; break;
         case 'T':
             if (!cli_parse_size(optarg, "--connect-timeout", 0, 3600000, &v))
-                return 2;
+                goto out;
             cfg.connect_timeout_ms = (uint32_t)v;
             break;
         case 'S':
             if (!cli_parse_size(optarg, "--handshake-timeout", 0, 3600000, &v))
-                return 2;
+                goto out;
             cfg.handshake_timeout_ms = (uint32_t)v;
             break;
         case 'L':
@@ -229,36 +280,42 @@ int cmd_connect(int argc, char **argv)
             else if (cli_parse_size(optarg, "--linger", 0, 3600000, &v))
                 st.linger_ms = (long)v;
             else
-                return 2;
+                goto out;
             break;
         case 'v': st.verbose = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            rc = 0;
+            usage(stdout);
+            goto out;
+        default: usage(stderr); goto out;
         }
     }
     if (optind != argc - 1) {
         usage(stderr);
-        return 2;
+        goto out;
     }
     if ((cert == NULL) != (key == NULL)) {
         fprintf(stderr, "iotls connect: --cert and --key go together\n");
-        return 2;
+        goto out;
     }
     char host[256];
     uint16_t port;
     if (!cli_parse_hostport(argv[optind], false, host, sizeof host, &port))
-        return 2;
+        goto out;
 
-    iotls_trust_t *trust = NULL;
-    iotls_creds_t *creds = NULL;
-    int rc = 1;
-    if (ca && !cli_load_trust(CMD, ca, &trust))
+    rc = 1;
+    if (cert && !cli_tls_set_creds(&tls, CMD, cert, key))
         goto out;
-    if (cert && !cli_load_creds(CMD, cert, key, &creds))
+    if (!cli_tls_load_flash(&tls, CMD))
         goto out;
-    cfg.tls.trust = trust;
-    cfg.tls.creds = creds;
+    cli_tls_apply(&tls, &cfg.tls);
     cfg.verify_name = servername;
+    uint8_t resume[IOTLS_SAVED_SESSION_MAX];
+    if (session_in) {
+        if (!cli_read_session(CMD, session_in, resume, sizeof resume, &cfg.tls.resume_len))
+            goto out;
+        cfg.tls.resume = resume;
+    }
 
     iotls_error_t err;
     iotls_error_clear(&err);
@@ -279,7 +336,6 @@ int cmd_connect(int argc, char **argv)
     iotls_timer_free(st.linger);
     iotls_loop_free(st.loop);
 out:
-    iotls_trust_free(trust);
-    iotls_creds_free(creds);
+    cli_tls_free(&tls);
     return rc;
 }

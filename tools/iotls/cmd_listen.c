@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_tls.h"
 #include "commands.h"
 
 #define CMD "listen"
 /* What an echo connection may hold beyond its send queue before it stops
  * reading (hold) until the peer drains its replies. */
 #define ECHO_BACKLOG_MAX 65536
+#define MAX_SNI_CERTS 8
 
 struct listen_state {
     bool verbose;
@@ -24,6 +26,45 @@ struct echo {
     uint8_t *backlog; /* received bytes the send queue had no room for */
     size_t backlog_len;
 };
+
+/* --sni-cert NAME,CERT,KEY: extra credentials chosen by SNI. */
+struct sni_certs {
+    iotls_sni_creds_t entries[MAX_SNI_CERTS];
+    char names[MAX_SNI_CERTS][256];
+    size_t count;
+};
+
+static bool add_sni_cert(struct sni_certs *sc, const char *arg)
+{
+    char buf[1024];
+    if (sc->count == MAX_SNI_CERTS || strlen(arg) >= sizeof buf) {
+        fprintf(stderr, "iotls listen: at most %d --sni-cert options\n", MAX_SNI_CERTS);
+        return false;
+    }
+    memcpy(buf, arg, strlen(arg) + 1);
+    char *cert = strchr(buf, ',');
+    char *key = cert ? strchr(cert + 1, ',') : NULL;
+    if (!cert || !key || cert == buf || (size_t)(cert - buf) >= sizeof sc->names[0]) {
+        fprintf(stderr, "iotls listen: --sni-cert takes NAME,CERT,KEY (not '%s')\n", arg);
+        return false;
+    }
+    *cert++ = '\0';
+    *key++ = '\0';
+    iotls_creds_t *creds;
+    if (!cli_load_creds(CMD, cert, key, &creds))
+        return false;
+    memcpy(sc->names[sc->count], buf, strlen(buf) + 1);
+    sc->entries[sc->count].name = sc->names[sc->count];
+    sc->entries[sc->count].creds = creds;
+    sc->count++;
+    return true;
+}
+
+static void free_sni_certs(struct sni_certs *sc)
+{
+    for (size_t i = 0; i < sc->count; i++)
+        iotls_creds_free((iotls_creds_t *)sc->entries[i].creds);
+}
 
 static void usage(FILE *out)
 {
@@ -41,8 +82,18 @@ static void usage(FILE *out)
             "  --half-duplex      one buffer for both directions (less RAM)\n"
             "  --max-conns N      live connections at most (default 64); more are refused\n"
             "  --idle-timeout MS  close connections silent this long (default: never)\n"
+            "  --sni-cert NAME,CERT,KEY  other credentials for clients asking for NAME\n"
+            "                     (SNI; NAME may be *.example.com); repeatable\n"
+            "  --client-ca FILE   ask clients for a certificate issued by these CAs\n"
+            "                     (verified; the report shows the client's identity)\n"
+            "  --require-client-cert  refuse clients without one (default with\n"
+            "                     --client-ca: ask, accept clients without)\n"
+            "  --session-cache BYTES  resume returning clients' sessions (default 32768\n"
+            "                     bytes, about 320 sessions; 0 = off)\n"
+            "%s%s"
             "  -v, --verbose      log each connection and its handshake report\n"
-            "  -h, --help         this text\n");
+            "  -h, --help         this text\n",
+            cli_tls_help_time, cli_tls_help_flash);
 }
 
 static void *on_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
@@ -141,6 +192,10 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 int cmd_listen(int argc, char **argv)
 {
     static const struct option opts[] = {
+        CLI_TLS_LONG_OPTIONS("client-ca"),
+        {"require-client-cert", no_argument, NULL, 'Q'},
+        {"session-cache", required_argument, NULL, 'S'},
+        {"sni-cert", required_argument, NULL, 'n'},
         {"cert", required_argument, NULL, 'c'},
         {"key", required_argument, NULL, 'k'},
         {"buffer", required_argument, NULL, 'b'},
@@ -155,54 +210,98 @@ int cmd_listen(int argc, char **argv)
     struct listen_state ls = {0};
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
-    size_t v, max_conns = 64;
-    int opt;
+    size_t v, max_conns = 64, cache_bytes = 32768;
+    bool require_client_cert = false;
+    cli_tls_t tls;
+    cli_tls_init(&tls);
+    struct sni_certs sni = {0};
+    iotls_session_cache_t *cache = NULL;
+    iotls_loop_t *loop = NULL;
+    int rc = 2, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        if (shared < 0)
+            goto out;
+        if (shared > 0)
+            continue;
         switch (opt) {
+        case 'Q': require_client_cert = true; break;
+        case 'S':
+            if (!cli_parse_size(optarg, "--session-cache", 0, 1u << 30, &cache_bytes))
+                goto out;
+            break;
+        case 'n':
+            if (!add_sni_cert(&sni, optarg))
+                goto out;
+            break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;
         case 'b':
             if (!cli_parse_size(optarg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
-                return 2;
+                goto out;
             cfg.tls.buffer_size = v;
             break;
         case 'H': cfg.tls.half_duplex = true; break;
         case 'm':
             if (!cli_parse_size(optarg, "--max-conns", 1, 100000, &max_conns))
-                return 2;
+                goto out;
             break;
         case 'i':
             if (!cli_parse_size(optarg, "--idle-timeout", 0, 86400000, &v))
-                return 2;
+                goto out;
             cfg.idle_timeout_ms = (uint32_t)v;
             break;
         case 'v': ls.verbose = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            rc = 0;
+            usage(stdout);
+            goto out;
+        default: usage(stderr); goto out;
         }
     }
-    if (optind != argc - 1 || !cert || !key) {
-        if (!cert || !key)
-            fprintf(stderr, "iotls listen: --cert and --key are required\n");
+    bool flash_creds = tls.flash && tls.creds_sector >= 0;
+    if (optind != argc - 1 || (!flash_creds && (!cert || !key))) {
+        if (!flash_creds && (!cert || !key))
+            fprintf(stderr, "iotls listen: --cert and --key (or --flash with --creds-sector) "
+                            "are required\n");
         usage(stderr);
-        return 2;
+        goto out;
+    }
+    if (require_client_cert && !tls.trust && tls.ca_sector < 0) {
+        fprintf(stderr, "iotls listen: --require-client-cert needs --client-ca FILE (or "
+                        "--ca-sector)\n");
+        goto out;
     }
     char host[256];
     uint16_t port;
     if (!cli_parse_hostport(argv[optind], true, host, sizeof host, &port))
-        return 2;
+        goto out;
 
-    iotls_creds_t *creds = NULL;
-    if (!cli_load_creds(CMD, cert, key, &creds))
-        return 1;
-    cfg.tls.creds = creds;
-    signal(SIGPIPE, SIG_IGN);
-
-    int rc = 1;
+    rc = 1;
+    if (cert && key && !cli_tls_set_creds(&tls, CMD, cert, key))
+        goto out;
+    if (!cli_tls_load_flash(&tls, CMD))
+        goto out;
+    cli_tls_apply(&tls, &cfg.tls);
+    if (tls.trust)
+        cfg.tls.client_auth =
+            require_client_cert ? IOTLS_CLIENT_AUTH_REQUIRE : IOTLS_CLIENT_AUTH_REQUEST;
+    cfg.tls.sni_creds = sni.count ? sni.entries : NULL;
+    cfg.tls.sni_creds_count = sni.count;
     iotls_error_t err;
     iotls_error_clear(&err);
-    iotls_loop_t *loop = iotls_loop_new(&err);
+    if (cache_bytes) {
+        cache = iotls_session_cache_new(cache_bytes, &err);
+        if (!cache) {
+            cli_print_error(CMD, &err);
+            goto out;
+        }
+        cfg.tls.session_cache = cache;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    loop = iotls_loop_new(&err);
     iotls_listener_t *l = NULL;
     if (loop) {
         iotls_listener_callbacks_t cb = {
@@ -218,7 +317,10 @@ int cmd_listen(int argc, char **argv)
         rc = iotls_loop_run(loop) == 0 ? 0 : 1;
         iotls_listener_free(l);
     }
+out:
     iotls_loop_free(loop);
-    iotls_creds_free(creds);
+    iotls_session_cache_free(cache);
+    free_sni_certs(&sni);
+    cli_tls_free(&tls);
     return rc;
 }

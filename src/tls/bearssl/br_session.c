@@ -406,6 +406,10 @@ static void init_server(iotls_session_t *s)
     iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, validation_time(cfg),
                         &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
+    /* The CertificateVerify signature is checked by the engine itself, and
+     * the CertificateRequest only offers algorithms it can check. */
+    br_ssl_engine_set_default_rsavrfy(s->eng);
+    br_ssl_engine_set_default_ecdsa(s->eng);
     /* The CertificateRequest lists these CA names. */
     br_ssl_server_set_trust_anchor_names_alt(&s->ctx.server, t->anchors, t->count);
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
@@ -572,9 +576,16 @@ static void fill_report(iotls_session_t *s)
         const char *sni = br_ssl_engine_get_server_name(s->eng);
         snprintf(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
         if (s->cfg.client_auth != IOTLS_CLIENT_AUTH_NONE) {
-            r->verified = r->peer_cert_present;
+            /* A resumed session carries no certificate. Under REQUIRE the
+             * cached session exists only because its full handshake
+             * verified one; under REQUEST it may have had none. */
+            bool required = s->cfg.client_auth == IOTLS_CLIENT_AUTH_REQUIRE;
+            r->verified = r->peer_cert_present || (r->resumed && required);
             r->auth = r->peer_cert_present ? "client certificate chain"
-                                           : "no client certificate";
+                      : r->resumed ? (required ? "client certificate (verified in the "
+                                                 "session's full handshake)"
+                                               : "resumed: client identity unknown")
+                                   : "no client certificate";
         }
     }
 }

@@ -1,0 +1,252 @@
+/* TLS options shared by connect and listen (see cli_tls.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_tls.h"
+#include "flash_cmds.h"
+#include "iotls/store.h"
+
+void cli_tls_init(cli_tls_t *t)
+{
+    memset(t, 0, sizeof *t);
+    t->ca_sector = t->creds_sector = -1;
+}
+
+void cli_tls_free(cli_tls_t *t)
+{
+    iotls_trust_free(t->trust);
+    iotls_creds_free(t->creds);
+    t->trust = NULL;
+    t->creds = NULL;
+}
+
+static bool have_trust(cli_tls_t *t, iotls_error_t *err)
+{
+    if (!t->trust)
+        t->trust = iotls_trust_new();
+    if (!t->trust)
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory");
+    return t->trust != NULL;
+}
+
+bool cli_tls_add_trust(cli_tls_t *t, const char *cmd, const char *path, bool self_signed)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    if (have_trust(t, &err)) {
+        if (!self_signed && iotls_trust_load_file(t->trust, path, &err) >= 0)
+            return true;
+        if (self_signed) {
+            size_t len;
+            uint8_t *data = iotls_file_read(path, &len, &err);
+            int rc = data ? iotls_trust_add_self_signed(t->trust, data, len, &err) : -1;
+            free(data);
+            if (rc >= 0)
+                return true;
+        }
+    }
+    cli_print_error(cmd, &err);
+    return false;
+}
+
+bool cli_tls_set_creds(cli_tls_t *t, const char *cmd, const char *cert, const char *key)
+{
+    iotls_creds_free(t->creds);
+    t->creds = NULL;
+    return cli_load_creds(cmd, cert, key, &t->creds);
+}
+
+bool cli_tls_add_pin(cli_tls_t *t, const char *cmd, const char *text)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    if (t->pin_count == CLI_MAX_PINS) {
+        fprintf(stderr, "iotls %s: at most %d --pin options\n", cmd, CLI_MAX_PINS);
+        return false;
+    }
+    if (iotls_pin_parse(text, &t->pins[t->pin_count], &err) < 0) {
+        cli_print_error(cmd, &err);
+        return false;
+    }
+    t->pin_count++;
+    return true;
+}
+
+bool cli_tls_set_alpn(cli_tls_t *t, const char *cmd, const char *list)
+{
+    if (strlen(list) >= sizeof t->alpn_buf) {
+        fprintf(stderr, "iotls %s: --alpn list too long\n", cmd);
+        return false;
+    }
+    memcpy(t->alpn_buf, list, strlen(list) + 1);
+    t->alpn_count = 0;
+    for (char *save = NULL, *p = strtok_r(t->alpn_buf, ",", &save); p;
+         p = strtok_r(NULL, ",", &save)) {
+        if (t->alpn_count == CLI_MAX_ALPN) {
+            fprintf(stderr, "iotls %s: at most %d ALPN protocols\n", cmd, CLI_MAX_ALPN);
+            return false;
+        }
+        t->alpn[t->alpn_count++] = p;
+    }
+    if (t->alpn_count == 0) {
+        fprintf(stderr, "iotls %s: --alpn needs protocol names (e.g. http/1.1)\n", cmd);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_time(const char *cmd, const char *text, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (!errno && end != text && *end == '\0' && v > 0) {
+        *out = v;
+        return true;
+    }
+    const char *rest = strptime(text, "%Y-%m-%d", &tm);
+    if (rest && *rest == 'T')
+        rest = strptime(rest + 1, "%H:%M:%S", &tm);
+    if (!rest || *rest) {
+        fprintf(stderr,
+                "iotls %s: time '%s' is not Unix seconds, YYYY-MM-DD or "
+                "YYYY-MM-DDTHH:MM:SS (UTC)\n",
+                cmd, text);
+        return false;
+    }
+    *out = (int64_t)timegm(&tm);
+    return true;
+}
+
+bool cli_tls_load_flash(cli_tls_t *t, const char *cmd)
+{
+    if (!t->flash) {
+        if (t->ca_sector >= 0 || t->creds_sector >= 0) {
+            fprintf(stderr, "iotls %s: --ca-sector / --creds-sector need --flash IMAGE\n", cmd);
+            return false;
+        }
+        return true;
+    }
+    if (t->ca_sector < 0 && t->creds_sector < 0) {
+        fprintf(stderr, "iotls %s: --flash needs --ca-sector and/or --creds-sector\n", cmd);
+        return false;
+    }
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_flash_t f;
+    if (iotls_flash_open_file(&f, t->flash, false, &err) < 0) {
+        cli_print_error(cmd, &err);
+        return false;
+    }
+    bool ok = true;
+    if (t->ca_sector >= 0)
+        ok = have_trust(t, &err) &&
+             iotls_store_load_trust(&f, (unsigned)t->ca_sector, t->trust, &err) >= 0;
+    if (ok && t->creds_sector >= 0) {
+        iotls_creds_free(t->creds);
+        t->creds = iotls_creds_new();
+        ok = t->creds && iotls_store_load_creds(&f, (unsigned)t->creds_sector, t->creds, &err) >= 0;
+    }
+    iotls_flash_close(&f);
+    if (!ok) {
+        iotls_error_append(&err, " (flash image '%s')", t->flash);
+        cli_print_error(cmd, &err);
+    }
+    return ok;
+}
+
+void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg)
+{
+    cfg->trust = t->trust;
+    cfg->creds = t->creds;
+    cfg->pins = t->pin_count ? t->pins : NULL;
+    cfg->pin_count = t->pin_count;
+    cfg->alpn = t->alpn_count ? t->alpn : NULL;
+    cfg->alpn_count = t->alpn_count;
+}
+
+bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    size_t n;
+    uint8_t *data = iotls_file_read(path, &n, &err);
+    if (!data) {
+        cli_print_error(cmd, &err);
+        return false;
+    }
+    bool ok = n <= cap;
+    if (ok)
+        memcpy(buf, data, n);
+    else
+        fprintf(stderr, "iotls %s: '%s' is not a saved session (%zu bytes)\n", cmd, path, n);
+    memset(data, 0, n);
+    free(data);
+    *len = ok ? n : 0;
+    return ok;
+}
+
+bool cli_write_session(const char *cmd, const char *path, const uint8_t *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, data, len) == (ssize_t)len;
+    if (!ok)
+        fprintf(stderr, "iotls %s: cannot write session to '%s': %s\n", cmd, path,
+                strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+const char cli_tls_help_time[] =
+    "  --time T              check validity at T (Unix seconds or YYYY-MM-DD[THH:MM:SS])\n"
+    "  --time-at-least T     devices without a clock: T (e.g. build time) is a lower\n"
+    "                        bound; certificates expired before T are refused\n"
+    "  --no-time-check       do not check validity dates (warns)\n"
+    "  --alpn LIST           ALPN protocols, comma-separated (e.g. http/1.1,mqtt)\n";
+
+const char cli_tls_help_flash[] =
+    "  --flash IMAGE         read trust / credentials from a flash image (iotls flash):\n"
+    "  --ca-sector N         sector of the CA bundle blob (0x3B or 59)\n"
+    "  --creds-sector N      sector of the certificate + key blob\n";
+
+int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
+                   const char *arg)
+{
+    unsigned sector;
+    switch (opt) {
+    case 'C':
+        return cli_tls_add_trust(t, cmd, arg, false) ? 1 : -1;
+    case 't':
+    case 'a':
+        if (!cli_parse_time(cmd, arg, &cfg->now))
+            return -1;
+        cfg->time_policy = opt == 't' ? IOTLS_TIME_FIXED : IOTLS_TIME_AT_LEAST;
+        return 1;
+    case 'U':
+        cfg->time_policy = IOTLS_TIME_UNCHECKED;
+        return 1;
+    case 'A':
+        return cli_tls_set_alpn(t, cmd, arg) ? 1 : -1;
+    case 'F':
+        t->flash = arg;
+        return 1;
+    case 's':
+    case 'r':
+        if (!flash_parse_sector(arg, &sector))
+            return -1;
+        *(opt == 's' ? &t->ca_sector : &t->creds_sector) = (long)sector;
+        return 1;
+    default:
+        return 0;
+    }
+}

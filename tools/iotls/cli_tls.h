@@ -1,0 +1,68 @@
+/* TLS options shared by `iotls connect` and `iotls listen`: trust and
+ * credentials from files or a flash image, pins, time policy, ALPN. Each
+ * parser prints its own message and returns false on bad input. */
+#ifndef IOTLS_TOOL_CLI_TLS_H
+#define IOTLS_TOOL_CLI_TLS_H
+
+#include <stdbool.h>
+
+#include "iotls/net.h"
+
+#define CLI_MAX_PINS 8
+#define CLI_MAX_ALPN 8
+
+/* Everything the options name, owned here and freed by cli_tls_free. */
+typedef struct {
+    iotls_trust_t *trust;
+    iotls_creds_t *creds;
+    iotls_pin_t pins[CLI_MAX_PINS];
+    size_t pin_count;
+    char alpn_buf[256];
+    const char *alpn[CLI_MAX_ALPN];
+    size_t alpn_count;
+    /* --flash IMAGE with --ca-sector / --creds-sector (-1 = not given) */
+    const char *flash;
+    long ca_sector, creds_sector;
+} cli_tls_t;
+
+void cli_tls_init(cli_tls_t *t);
+void cli_tls_free(cli_tls_t *t);
+
+/* Add the anchors of a PEM/DER file (directly trusted when self_signed). */
+bool cli_tls_add_trust(cli_tls_t *t, const char *cmd, const char *path, bool self_signed);
+bool cli_tls_set_creds(cli_tls_t *t, const char *cmd, const char *cert, const char *key);
+/* --pin: sha256//BASE64 or 64 hex digits. */
+bool cli_tls_add_pin(cli_tls_t *t, const char *cmd, const char *text);
+/* --alpn h2,http/1.1 */
+bool cli_tls_set_alpn(cli_tls_t *t, const char *cmd, const char *list);
+/* Unix seconds, or YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
+bool cli_parse_time(const char *cmd, const char *text, int64_t *out);
+/* Load the sectors --flash names into trust / creds. */
+bool cli_tls_load_flash(cli_tls_t *t, const char *cmd);
+/* Point a session configuration at what was loaded. */
+void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
+
+/* Options both commands take, for their getopt_long tables; TRUST is the
+ * name of the trust-file option ("ca" for connect, "client-ca" for listen). */
+#define CLI_TLS_LONG_OPTIONS(TRUST)                                                        \
+    {TRUST, required_argument, NULL, 'C'}, {"time", required_argument, NULL, 't'},         \
+        {"time-at-least", required_argument, NULL, 'a'},                                   \
+        {"no-time-check", no_argument, NULL, 'U'}, {"alpn", required_argument, NULL, 'A'}, \
+        {"flash", required_argument, NULL, 'F'}, {"ca-sector", required_argument, NULL, 's'}, \
+        {"creds-sector", required_argument, NULL, 'r'}
+
+/* Handle one of those options: 1 handled, 0 not one of them, -1 bad value
+ * (message printed). */
+int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
+                   const char *arg);
+
+/* Help lines for the shared time / ALPN / flash options. */
+extern const char cli_tls_help_time[];
+extern const char cli_tls_help_flash[];
+
+/* Read / write a saved session file (the write is mode 0600: it holds the
+ * session's master secret). */
+bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t cap, size_t *len);
+bool cli_write_session(const char *cmd, const char *path, const uint8_t *data, size_t len);
+
+#endif
