@@ -83,8 +83,44 @@ size_t iotls_test_pair_pump(iotls_test_pair_t *p)
     return total;
 }
 
+void iotls_test_pair_client_auth(iotls_test_pair_t *p, const char *client_ca_path,
+                                 iotls_client_auth_t mode, const char *client_chain,
+                                 const char *client_key)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    if (!p->client_ca)
+        p->client_ca = iotls_trust_new();
+    if (client_ca_path && iotls_trust_load_file(p->client_ca, client_ca_path, &err) < 0)
+        fprintf(stderr, "pair: client CA: %s\n", err.text);
+    p->scfg.trust = p->client_ca;
+    p->scfg.client_auth = mode;
+    if (!client_chain)
+        return;
+    if (!p->client_creds)
+        p->client_creds = iotls_creds_new();
+    iotls_error_clear(&err);
+    if (iotls_creds_load_files(p->client_creds, client_chain, client_key, &err) < 0)
+        fprintf(stderr, "pair: client creds: %s\n", err.text);
+    p->ccfg.creds = p->client_creds;
+}
+
+void iotls_test_pair_finish(iotls_test_pair_t *p)
+{
+    for (int round = 0; round < 4; round++) {
+        iotls_test_pair_pump(p);
+        bool cc = iotls_session_state(p->client) & IOTLS_CLOSED;
+        bool sc = iotls_session_state(p->server) & IOTLS_CLOSED;
+        if (cc == sc)
+            return;
+        iotls_session_feed_eof(cc ? p->server : p->client);
+    }
+}
+
 void iotls_test_pair_free(iotls_test_pair_t *p)
 {
+    iotls_trust_free(p->client_ca);
+    iotls_creds_free(p->client_creds);
     free(p->cmem);
     free(p->smem);
     iotls_trust_free(p->trust);

@@ -18,6 +18,10 @@ typedef struct {
     iotls_trust_t *trust;
     iotls_creds_t *creds;
     char log[2048]; /* warnings the sessions logged */
+    /* Mutual TLS (iotls_test_pair_client_auth): the server's trust for
+     * client certificates and the client's own credentials. */
+    iotls_trust_t *client_ca;
+    iotls_creds_t *client_creds;
 } iotls_test_pair_t;
 
 /* Load trust (ca_path may be NULL) and server credentials into p and
@@ -33,6 +37,20 @@ bool iotls_test_pair_start(iotls_test_pair_t *p, const char *server_name);
 /* Move bytes both ways until neither side makes progress. Returns the
  * number of bytes moved. */
 size_t iotls_test_pair_pump(iotls_test_pair_t *p);
+
+/* Mutual TLS, after setup: the server asks for client certificates (`mode`)
+ * issued by the CA(s) in client_ca_path; the client presents client_chain /
+ * client_key (both NULL: the client has no certificate). Load failures are
+ * printed and leave the corresponding object empty. */
+void iotls_test_pair_client_auth(iotls_test_pair_t *p, const char *client_ca_path,
+                                 iotls_client_auth_t mode, const char *client_chain,
+                                 const char *client_key);
+
+/* Pump, then play the transport: when one side has closed (failed or
+ * finished) while the other still waits, the waiting side gets end of
+ * stream (iotls_session_feed_eof), as a real socket close would give it.
+ * Returns once neither side makes progress. */
+void iotls_test_pair_finish(iotls_test_pair_t *p);
 
 void iotls_test_pair_free(iotls_test_pair_t *p);
 
