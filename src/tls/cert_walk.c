@@ -370,6 +370,37 @@ static void close_frames(iotls_cert_walk_t *w)
         w->state = ST_DONE;
 }
 
+/* RFC 5952 text: lower-case hex, the longest run of two or more zero
+ * groups (the first of equals) written as "::". */
+static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
+{
+    unsigned g[8];
+    int best = -1, best_len = 1;
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)(a[2 * i] << 8 | a[2 * i + 1]);
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && g[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    size_t n = 0;
+    for (int i = 0; i < 8 && n < len; i++) {
+        if (i == best) {
+            n += (size_t)snprintf(out + n, len - n, "::");
+            i += best_len - 1;
+            continue;
+        }
+        bool after_gap = best >= 0 && i == best + best_len;
+        n += (size_t)snprintf(out + n, len - n, "%s%x", i == 0 || after_gap ? "" : ":", g[i]);
+    }
+    return n < len ? n : len - 1;
+}
+
 /* Append "TYPE:value" to the readable SAN list ("DNS:a.example, IP:10.0.0.5").
  * Printable ASCII only (others become '?'); a list that does not fit ends
  * in "...". IP addresses are rendered from their 4 or 16 bytes. */
@@ -377,14 +408,11 @@ static void sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c
 {
     char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
     size_t n = (size_t)snprintf(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
-    if (!strcmp(type, "IP") && !w->cap_trunc && (w->cap_len == 4 || w->cap_len == 16)) {
-        for (size_t i = 0; i < w->cap_len; i += w->cap_len == 4 ? 1 : 2) {
-            if (w->cap_len == 4)
-                n += (size_t)snprintf(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
-            else
-                n += (size_t)snprintf(item + n, sizeof item - n, "%s%x", i ? ":" : "",
-                                      (unsigned)(c[i] << 8 | c[i + 1]));
-        }
+    if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 4) {
+        for (size_t i = 0; i < 4; i++)
+            n += (size_t)snprintf(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
+    } else if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 16) {
+        n += format_ipv6(c, item + n, sizeof item - n);
     } else {
         for (size_t i = 0; i < w->cap_len && n + 1 < sizeof item; i++)
             item[n++] = c[i] >= 0x20 && c[i] < 0x7f ? (char)c[i] : '?';

@@ -61,7 +61,7 @@ typedef struct {
     bool ip_match;        /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
     bool is_ca;           /* basicConstraints present with cA TRUE */
     /* The SAN entries iotls reports, readable: "DNS:a.example, IP:10.0.0.5,
-     * email:x@y, URI:urn:..."; IPv6 without "::" compression; ends in "..."
+     * email:x@y, URI:urn:..."; IPv6 in RFC 5952 form ("::1"); ends in "..."
      * when it does not fit. Always NUL-terminated. */
     char sans[IOTLS_CERT_WALK_SANS_MAX];
     bool sans_full;
