@@ -20,7 +20,7 @@ function orna(x) { return x == "" ? "n/a" : x }
     k = f["stack"] SUBSEP f["cert"] SUBSEP f["buffer"]
     if (f["mode"] == "mem") { mem[k] = $0; if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
     if (f["mode"] == "stack") stk[k] = f["stack_bytes"]
-    if (f["mode"] == "hs") hs[f["stack"] SUBSEP f["cert"] SUBSEP f["buffer"]] = f["median_ms"]
+    if (f["mode"] == "hs") { hs[f["stack"] SUBSEP f["cert"] SUBSEP f["buffer"]] = f["median_ms"]; hcpu[f["stack"] SUBSEP f["cert"] SUBSEP f["buffer"]] = f["cpu_ms"] }
     if (f["mode"] == "resume") rs[f["stack"] SUBSEP f["cert"] SUBSEP f["buffer"]] = f["na"] == "1" ? "na" : f["median_ms"]
     if (f["mode"] == "cg") cg[f["stack"] SUBSEP f["cert"] SUBSEP f["resume"]] = f["na"] == "1" ? "na" : f["ir"]
     if (f["mode"] == "down" || f["mode"] == "up") {
@@ -58,18 +58,27 @@ END {
     print "connection object and runs the handshake (deterministic up to the random"
     print "values). Wall time: median over the run, TCP connect to handshake done, against"
     print "`openssl s_server` on the other core (so the server share is in it). iotls with"
-    print "a 1024-byte record buffer."
+    print "a 1024-byte record buffer. Client CPU: this process'"'"'s user + system time per"
+    print "connection (full handshake, 1 KiB fetch, close), native, no server share."
     print ""
-    print "| Stack | Server cert | Instructions, full | Instructions, resumed | Median ms, full | Median ms, resumed |"
-    print "|---|---|---:|---:|---:|---:|"
+    print "Caveat on instructions: valgrind runs code on a virtual CPU without some x86"
+    print "extensions (e.g. ADX), and OpenSSL and wolfSSL pick their big-number code by"
+    print "CPUID at run time, so under callgrind they may run slower generic paths. wolfSSL"
+    print "is the clear case: its callgrind count is far above what its native CPU time"
+    print "allows. BearSSL (iotls) and mbedTLS choose their EC/RSA code at compile time,"
+    print "so their counts are the code that runs natively."
+    print ""
+    print "| Stack | Server cert | Instructions, full | Instructions, resumed | Client CPU ms per connection | Median ms, full | Median ms, resumed |"
+    print "|---|---|---:|---:|---:|---:|---:|"
     split("iotls openssl mbedtls wolfssl", st, " ")
     split("ec rsa", cs, " ")
     for (c = 1; c <= 2; c++) for (s = 1; s <= 4; s++) {
         b = st[s] == "iotls" ? 1024 : 0
         full = cg[st[s] SUBSEP cs[c] SUBSEP 0]; res = cg[st[s] SUBSEP cs[c] SUBSEP 1]
         r = rs[st[s] SUBSEP cs[c] SUBSEP b]
-        printf "| %s | %s | %s M | %s | %s | %s |\n", name(st[s], b), certname(cs[c]), mi(full),
+        printf "| %s | %s | %s M | %s | %s | %s | %s |\n", name(st[s], b), certname(cs[c]), mi(full),
             res == "na" ? "n/a (resumption not implemented yet)" : mi(res) " M",
+            orna(hcpu[st[s] SUBSEP cs[c] SUBSEP b]),
             orna(hs[st[s] SUBSEP cs[c] SUBSEP b]),
             r == "na" ? "n/a (resumption not implemented yet)" : orna(r)
     }
@@ -104,6 +113,7 @@ END {
     print "|---|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= sn; i++) {
         $0 = scale[i]; parse()
+        if (f["failed_run"] == "1") { printf "| %s | %s | failed (see the bench log) | | | | | |\n", f["server"], f["n"]; continue }
         cpu = f["cpu_ticks"] / f["tck"]
         ok = f["connected"] != "" ? f["connected"] : "?"
         printf "| %s | %s | %.1f MiB | %.1f MiB | %.1f KiB | %s | %.2f s | %s |\n", f["server"], f["n"],

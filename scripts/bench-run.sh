@@ -193,21 +193,26 @@ scale() { # label N server-command...
     taskset -c 0 "$@" --port "$sp" >"$WORK/srv.out" 2>"$WORK/srv.err" &
     local spid=$!
     PIDS="$PIDS $spid"
-    wait_listen "$sp" "$spid" || return 0
+    wait_listen "$sp" "$spid" || { echo "mode=scale server=$label n=$n failed_run=1" >>"$RESULTS"; return 0; }
     local rss0 cpu0
     rss0=$(rss_kb "$spid"); cpu0=$(cpu_ticks "$spid")
+    : >"$WORK/load.out" # the parent polls it: no stale READY from the last run
     taskset -c 1 "$B/bench-openssl" --port "$sp" --ca "$WORK/ec-ca.pem" --mode hold \
         --count "$n" >"$WORK/load.out" 2>"$WORK/load.err" &
     local lpid=$!
     PIDS="$PIDS $lpid"
     while ! grep -q READY "$WORK/load.out" 2>/dev/null; do
-        kill -0 "$lpid" 2>/dev/null || { log "FAILED: load for $label: $(head -c 300 "$WORK/load.err")"; kill "$spid"; return 0; }
+        kill -0 "$lpid" 2>/dev/null || {
+            log "FAILED: load for $label: $(head -c 300 "$WORK/load.err")"
+            echo "mode=scale server=$label n=$n failed_run=1" >>"$RESULTS"
+            kill "$spid"; return 0; }
         sleep 0.1
     done
     local rss1 cpu1
     rss1=$(rss_kb "$spid"); cpu1=$(cpu_ticks "$spid")
-    kill "$lpid"; wait "$lpid" 2>/dev/null || true
+    # Server first: its counts must not include the resets the load's exit causes.
     kill "$spid"; wait "$spid" 2>/dev/null || true
+    kill "$lpid"; wait "$lpid" 2>/dev/null || true
     local srv
     srv=$(grep "^impl=" "$WORK/srv.out" || true)
     echo "mode=scale server=$label n=$n rss0_kb=$rss0 rss1_kb=$rss1 cpu_ticks=$((cpu1 - cpu0)) tck=$TCK $srv" >>"$RESULTS"
@@ -271,8 +276,12 @@ echo "## Run: $DATE, $CPU ($NCPU CPUs), mode $MODE"
 echo "Libraries: $VERS"
 echo
 cat "$TABLES"
+# The page is rendered in smoke mode too (so its script cannot rot), but only
+# a full run replaces docs/benchmarks.md.
+HS_COUNT=$HS_COUNT scripts/bench-doc.sh "$DATE" "$CPU ($NCPU CPUs)" "$VERS" "$TABLES" "$RESULTS" \
+    >"$WORK/benchmarks.md"
+cp "$RESULTS" "$BUILD/bench/results-$MODE.txt"
 if [ "$MODE" = full ]; then
-    scripts/bench-doc.sh "$DATE" "$CPU ($NCPU CPUs)" "$VERS" "$TABLES" "$RESULTS" >docs/benchmarks.md
-    cp "$RESULTS" "$BUILD/bench/results-last.txt"
+    cp "$WORK/benchmarks.md" docs/benchmarks.md
     log "wrote docs/benchmarks.md"
 fi
