@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/pem_armour.h"
 #include "store/store_internal.h"
 
 /* Certificates and key found in a sector, pointing into `buf`. */
@@ -12,9 +11,11 @@
 
 typedef struct {
     uint8_t *buf;
-    store_der_ref_t certs[STORE_CHAIN_MAX];
+    const uint8_t *certs[STORE_CHAIN_MAX]; /* DER, leaf first */
+    size_t cert_lens[STORE_CHAIN_MAX];
     size_t ncerts;
-    store_der_ref_t key;
+    const uint8_t *key;
+    size_t key_len;
     size_t nkeys;
 } store_found_t;
 
@@ -22,14 +23,16 @@ static int add_found(store_found_t *fd, const uint8_t *data, size_t len, int sec
                      iotls_error_t *err)
 {
     if (iotls_store_key_format(data, len) != IOTLS_KEY_FORMAT_NONE) {
-        fd->key = (store_der_ref_t){data, len};
+        fd->key = data;
+        fd->key_len = len;
         fd->nkeys++;
         return 0;
     }
     if (fd->ncerts == STORE_CHAIN_MAX)
         return STORE_FAIL(err, IOTLS_ERR_CONFIG, "%s: more than %d certificates",
                           store_where(sector).s, STORE_CHAIN_MAX);
-    fd->certs[fd->ncerts++] = (store_der_ref_t){data, len};
+    fd->certs[fd->ncerts] = data;
+    fd->cert_lens[fd->ncerts++] = len;
     return 0;
 }
 
@@ -74,7 +77,7 @@ static int find(iotls_flash_t *f, unsigned sector, iotls_blob_type_t want, store
 static int add_all(iotls_trust_t *trust, const store_found_t *fd, iotls_error_t *err)
 {
     for (size_t i = 0; i < fd->ncerts; i++)
-        if (iotls_trust_add_der(trust, fd->certs[i].data, fd->certs[i].len, err) < 0)
+        if (iotls_trust_add_der(trust, fd->certs[i], fd->cert_lens[i], err) < 0)
             return -1;
     return 0;
 }
@@ -113,18 +116,9 @@ int iotls_store_load_creds(iotls_flash_t *f, unsigned sector, iotls_creds_t *cre
         rc = STORE_FAIL(err, IOTLS_ERR_CONFIG,
                         "%s: credentials need certificates and one key (found %zu and %zu)",
                         store_where((int)sector).s, fd.ncerts, fd.nkeys);
-    if (rc == 0 && fd.ncerts == 1) {
-        rc = iotls_creds_set(creds, fd.certs[0].data, fd.certs[0].len, fd.key.data, fd.key.len,
-                             err);
-    } else if (rc == 0) {
-        size_t pem_len;
-        char *pem = store_pem_chain(fd.certs, fd.ncerts, &pem_len);
-        if (!pem)
-            rc = STORE_FAIL(err, IOTLS_ERR_NO_MEMORY, "no memory for the certificate chain");
-        else
-            rc = iotls_creds_set(creds, pem, pem_len, fd.key.data, fd.key.len, err);
-        free(pem);
-    }
+    if (rc == 0)
+        rc = iotls_creds_set_der_chain(creds, fd.certs, fd.cert_lens, fd.ncerts, fd.key,
+                                       fd.key_len, err);
     free(fd.buf);
     return rc < 0 ? -1 : 0;
 }
