@@ -27,7 +27,8 @@ LIBS     := -lbearssl
 TOOLLIBS := -lcrypto
 TESTLIBS := -lcmocka -lpthread
 
-LIB_SRC  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
+# src/compat/ builds its own library (it carries the SDK runtime main()).
+LIB_SRC  := $(sort $(filter-out src/compat/%,$(wildcard src/*/*.c src/*/*/*.c)))
 TOOL_SRC := $(sort $(wildcard tools/iotls/*.c))
 TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/interop/test_*.c))

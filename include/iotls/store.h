@@ -258,6 +258,21 @@ int iotls_store_load_trust(iotls_flash_t *f, unsigned sector, iotls_trust_t *tru
 int iotls_store_load_creds(iotls_flash_t *f, unsigned sector, iotls_creds_t *creds,
                            iotls_error_t *err);
 
+/*
+ * Keep a saved TLS session (iotls_session_save() bytes) at `sector`, with
+ * the peer name it belongs to (may be NULL), so a device can resume after
+ * deep sleep or a reboot. The blob holds the session's master secret.
+ * Rewriting bumps the blob's sequence number. Returns 0 or -1.
+ */
+int iotls_store_save_session(iotls_flash_t *f, unsigned sector, const uint8_t *session,
+                             size_t len, const char *peer, iotls_error_t *err);
+
+/* Read it back into out[0..cap) (*len = bytes) and the peer name into
+ * peer[0..peer_cap) (may be NULL). A damaged or torn blob is an error:
+ * the caller then simply does a full handshake. Returns 0 or -1. */
+int iotls_store_load_session(iotls_flash_t *f, unsigned sector, uint8_t *out, size_t cap,
+                             size_t *len, char *peer, size_t peer_cap, iotls_error_t *err);
+
 /* ---- ESP8266 SDK lists ----------------------------------------------------- */
 
 /* make_cacert.py / make_cert.py entries: 32-byte NUL-padded name, 16-bit

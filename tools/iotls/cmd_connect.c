@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "cli_tls.h"
+#include "flash_cmds.h"
+#include "iotls/store.h"
 #include "commands.h"
 
 #define CMD "connect"
@@ -24,6 +26,9 @@ struct connect_state {
     long linger_ms;
     int exit_code;
     const char *session_out;
+    const char *flash;   /* --flash image, for --session-sector */
+    long session_sector; /* -1: none */
+    const char *host;
 };
 
 static void usage(FILE *out)
@@ -57,6 +62,8 @@ static void usage(FILE *out)
             "Session:\n"
             "  --session-out FILE    save the session (mode 0600: it holds the master secret)\n"
             "  --session-in FILE     offer a saved session for resumption\n"
+            "  --session-sector N    with --flash: resume from the session saved in that\n"
+            "                        sector (if any) and save the new one there\n"
             "  --buffer BYTES        record buffer, 512..16384 (default 16384); below 16384\n"
             "                        the client asks for max_fragment_length\n"
             "  --half-duplex         one buffer for both directions (less RAM)\n"
@@ -136,6 +143,38 @@ static void on_linger(iotls_timer_t *t, void *user)
     iotls_conn_close(st->conn);
 }
 
+static void save_session_to_flash(struct connect_state *st, const uint8_t *saved, size_t n)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_flash_t f;
+    if (iotls_flash_open_file(&f, st->flash, true, &err) == 0) {
+        iotls_store_save_session(&f, (unsigned)st->session_sector, saved, n, st->host, &err);
+        iotls_flash_close(&f);
+    }
+    if (err.code != IOTLS_OK)
+        cli_print_error(CMD, &err);
+}
+
+/* A missing or damaged saved session only costs a full handshake. */
+static size_t load_session_from_flash(struct connect_state *st, uint8_t *buf, size_t cap)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_flash_t f;
+    size_t len = 0;
+    if (iotls_flash_open_file(&f, st->flash, false, &err) == 0) {
+        if (iotls_store_probe(&f, (unsigned)st->session_sector, &err) == IOTLS_SECTOR_BLOB &&
+            iotls_store_load_session(&f, (unsigned)st->session_sector, buf, cap, &len, NULL, 0,
+                                     &err) < 0)
+            len = 0;
+        iotls_flash_close(&f);
+    }
+    if (err.code != IOTLS_OK && st->verbose)
+        fprintf(stderr, "iotls connect: no saved session used: %s\n", err.text);
+    return len;
+}
+
 static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     struct connect_state *st = user;
@@ -143,13 +182,15 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
         fprintf(stderr, "iotls connect: connected to %s\n", iotls_conn_peer(c));
         cli_print_report("  ", c, r);
     }
-    if (st->session_out) {
+    if (st->session_out || st->session_sector >= 0) {
         uint8_t saved[IOTLS_SAVED_SESSION_MAX];
         size_t n = iotls_conn_session_save(c, saved, sizeof saved);
         if (n == 0)
             fprintf(stderr, "iotls connect: the server gave no session to save\n");
-        else
+        else if (st->session_out)
             cli_write_session(CMD, st->session_out, saved, n);
+        if (n && st->session_sector >= 0)
+            save_session_to_flash(st, saved, n);
         memset(saved, 0, sizeof saved);
     }
     iotls_error_t err;
@@ -221,12 +262,14 @@ int cmd_connect(int argc, char **argv)
         {"no-name-check", no_argument, NULL, 'N'},
         {"session-out", required_argument, NULL, 'o'},
         {"session-in", required_argument, NULL, 'i'},
+        {"session-sector", required_argument, NULL, 'e'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cert = NULL, *key = NULL, *servername = NULL, *session_in = NULL;
-    struct connect_state st = {.linger_ms = 1000};
+    struct connect_state st = {.linger_ms = 1000, .session_sector = -1};
+    unsigned sector;
     cli_tls_t tls;
     cli_tls_init(&tls);
     int rc = 2;
@@ -253,6 +296,11 @@ int cmd_connect(int argc, char **argv)
         case 'N': cfg.tls.no_name_check = true; break;
         case 'o': st.session_out = optarg; break;
         case 'i': session_in = optarg; break;
+        case 'e':
+            if (!flash_parse_sector(optarg, &sector))
+                goto out;
+            st.session_sector = (long)sector;
+            break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;
         case 'n': servername = optarg; break;
@@ -310,11 +358,20 @@ int cmd_connect(int argc, char **argv)
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
     cfg.verify_name = servername;
+    st.flash = tls.flash;
+    st.host = servername ? servername : host;
+    if (st.session_sector >= 0 && !tls.flash) {
+        fprintf(stderr, "iotls connect: --session-sector needs --flash IMAGE\n");
+        goto out;
+    }
     uint8_t resume[IOTLS_SAVED_SESSION_MAX];
     if (session_in) {
         if (!cli_read_session(CMD, session_in, resume, sizeof resume, &cfg.tls.resume_len))
             goto out;
         cfg.tls.resume = resume;
+    } else if (st.session_sector >= 0) {
+        cfg.tls.resume_len = load_session_from_flash(&st, resume, sizeof resume);
+        cfg.tls.resume = cfg.tls.resume_len ? resume : NULL;
     }
 
     iotls_error_t err;
