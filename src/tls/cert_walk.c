@@ -448,6 +448,7 @@ static void value_done(iotls_cert_walk_t *w)
             w->not_before = t;
         else
             w->not_after = t;
+        w->times++;
         break;
     }
     case V_ATV_OID:
