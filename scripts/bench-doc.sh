@@ -61,7 +61,7 @@ programs with tiny counts (CI does, without looking at the numbers).
 
 - **Date:** $DATE
 - **Machine:** $CPU, Debian 12, gcc 12, loopback only
-- **Libraries (Debian packages):** $VERS; iotls at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+- **Libraries (Debian packages):** $VERS; iotls at commit ${IOTLS_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 
 ## What is measured, and how
 
@@ -90,10 +90,11 @@ session driven by a ~60-line loop, as a device port would write it.
   only the function that creates the connection object and completes the
   handshake is counted (client side only; the server is another process).
 - **Wall time:** median of $( [ -n "${HS_COUNT:-}" ] && echo "$HS_COUNT" || echo "50") handshakes, from TCP connect to handshake complete.
-- **Resumption:** iotls has no session save/resume API yet (issue 3), so its
-  resumed rows say n/a. The other stacks resume with the session (ticket) of a
-  previous connection; OpenSSL and wolfSSL confirm the resumption through their
-  API, mbedTLS 2.28 has no public call to confirm it.
+- **Resumption:** every client resumes with the session of a previous connection
+  to the same server (iotls: \`iotls_session_save()\` bytes passed back as
+  \`cfg.resume\`, as a device would keep them across deep sleep). iotls, OpenSSL
+  and wolfSSL confirm each resumption through their API (the run fails if the
+  server did not resume); mbedTLS 2.28 has no public call to confirm it.
 
 ## Headline (same run, ECDSA P-256 server)
 
@@ -132,8 +133,10 @@ For comparison only (published elsewhere, not measured here): DESIGN.md cites
 
 ## Not measured (yet)
 
-- Resumed handshakes for iotls (no resumption API yet), and resumed handshakes
-  per second on the server side.
+- Resumed handshakes per second on the server side (the scale load makes full
+  handshakes only).
+- Server-side heap and stack per connection (only the client is measured that
+  way; the server side has RSS from the scale table).
 - Code size of minimal static clients of the other stacks (Debian ships no
   static wolfSSL; only whole-library sizes are shown).
 - Anything on real MCU hardware: the cost model above is the only MCU figure.
