@@ -99,6 +99,44 @@ install: lib tool
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' iotls.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotls.pc
 
+# ---- ESP8266 SDK compatibility (issue 5, docs/espconn.md) --------------------
+# libiotls-espconn.a stays out of libiotls.a: its runtime object defines main()
+# (which calls the application's user_init). SDK-style sources find the host
+# versions of "espconn.h", "osapi.h", ... through -I$(ESP_INC).
+ESP_INC  := include/iotls/compat/esp8266
+ESP_SRC  := $(sort $(wildcard src/compat/espconn/*.c))
+ESP_OBJ  := $(call obj,$(ESP_SRC))
+ESP_LIB  := $(BUILD)/libiotls-espconn.a
+ESP_EX   := $(patsubst examples/espconn/%.c,$(BUILD)/examples/espconn/%,$(wildcard examples/espconn/*.c))
+
+.PHONY: espconn install-espconn
+espconn: $(ESP_LIB) $(ESP_EX)
+lib: $(ESP_LIB)
+examples: $(ESP_EX)
+
+$(ESP_LIB): $(ESP_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/examples/espconn/%.o: CFLAGS += -I$(ESP_INC)
+$(BUILD)/examples/espconn/%: $(BUILD)/obj/examples/espconn/%.o $(ESP_LIB) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(ESP_LIB) $(STATIC) $(LIBS)
+
+# API tests link the compat library too; their own main() keeps the runtime out.
+$(BUILD)/tests/unit/test_espconn%: $(BUILD)/obj/tests/unit/test_espconn%.o $(TLIB_OBJ) $(ESP_LIB) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TLIB_OBJ) $(ESP_LIB) $(STATIC) $(LIBS) $(TESTLIBS) $(TOOLLIBS)
+
+install: install-espconn
+install-espconn: $(ESP_LIB)
+	install -d $(DESTDIR)$(PREFIX)/include/iotls/compat/esp8266 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/iotls/compat/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/
+	install -m 644 $(ESP_INC)/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp8266/
+	install -m 644 $(ESP_LIB) $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' iotls-espconn.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotls-espconn.pc
+
 # libFuzzer targets (clang): make fuzz, then run $(BUILD)-fuzz/fuzz_x -max_total_time=30
 FUZZ_BUILD := build-fuzz
 fuzz:

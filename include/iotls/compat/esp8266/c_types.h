@@ -1,0 +1,73 @@
+/*
+ * c_types.h — host version of the ESP8266 SDK's basic types (iotls compat).
+ *
+ * SDK sources include "c_types.h" for uint8/sint8/... and the placement
+ * attributes; on a PC the attributes are empty (there is no IRAM/IROM).
+ * See docs/espconn.md.
+ */
+#ifndef IOTLS_COMPAT_ESP8266_C_TYPES_H
+#define IOTLS_COMPAT_ESP8266_C_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t uint8;
+typedef int8_t sint8;
+typedef int8_t int8;
+typedef uint16_t uint16;
+typedef int16_t sint16;
+typedef int16_t int16;
+typedef uint32_t uint32;
+typedef int32_t sint32;
+typedef int32_t int32;
+typedef uint64_t uint64;
+typedef int64_t sint64;
+typedef int64_t int64;
+typedef uint8_t u8;
+typedef int8_t s8;
+typedef uint16_t u16;
+typedef int16_t s16;
+typedef uint32_t u32;
+typedef int32_t s32;
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint8_t u8_t;
+typedef int8_t s8_t;
+typedef uint16_t u16_t;
+typedef int16_t s16_t;
+typedef uint32_t u32_t;
+typedef int32_t s32_t;
+typedef float real32;
+typedef double real64;
+
+#ifndef BOOL
+#define BOOL bool
+#endif
+#ifndef TRUE
+#define TRUE true
+#endif
+#ifndef FALSE
+#define FALSE false
+#endif
+
+#define LOCAL static
+#define __le16 u16
+
+/* Code/data placement on the chip (instruction cache, flash, IRAM): no
+ * meaning on a PC. */
+#define ICACHE_FLASH_ATTR
+#define ICACHE_RODATA_ATTR
+#define ICACHE_RAM_ATTR
+#define IRAM_ATTR
+#define STORE_ATTR
+#define SHMEM_ATTR
+#define DMEM_ATTR
+
+#ifndef __packed
+#define __packed __attribute__((packed))
+#endif
+
+#define BIT(nr) (1UL << (nr))
+
+#endif

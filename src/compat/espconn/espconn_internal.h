@@ -1,0 +1,119 @@
+/* Shared state of the espconn compatibility layer (single-threaded, like
+ * the SDK it stands in for). One global: the SDK's API has no context
+ * argument, its settings are per level (client / server). */
+#ifndef IOTLS_COMPAT_ESPCONN_INTERNAL_H
+#define IOTLS_COMPAT_ESPCONN_INTERNAL_H
+
+#include "iotls/compat/espconn.h"
+#include "iotls/net.h"
+#include "iotls/store.h"
+
+/* Run-time maxima (the SDK: one SSL client, one SSL server with one client). */
+#ifndef IOTLS_ESPCONN_MAX_CLIENTS
+#define IOTLS_ESPCONN_MAX_CLIENTS 32 /* client connections at once */
+#endif
+#ifndef IOTLS_ESPCONN_SERVER_CONNS
+#define IOTLS_ESPCONN_SERVER_CONNS 8 /* clients per server, unless espconn_tcp_set_max_con_allow */
+#endif
+#define ESPC_SIZE_DEFAULT 2048u
+#define ESPC_SIZE_MAX 8192u
+#define ESPC_DNS_CACHE 8
+
+typedef enum { ESPC_CLIENT = 0, ESPC_SERVER = 1 } espc_role_t;
+
+typedef struct {
+    bool ca_enabled;
+    uint32_t ca_sector;
+    iotls_trust_t *trust;   /* from ca_sector while ca_enabled */
+    bool cert_enabled;      /* client: cert_req_enable */
+    uint32_t cert_sector;
+    iotls_creds_t *creds;   /* client: from cert_sector; server: set_default_* */
+    uint16_t size;          /* as set by espconn_secure_set_size */
+} espc_level_t;
+
+typedef struct espc_server espc_server_t;
+typedef struct espc_link espc_link_t;
+
+struct espc_link {
+    struct espconn *esp;    /* what callbacks get */
+    struct espconn own_esp; /* server: the per-client espconn (esp points here) */
+    esp_tcp own_tcp;
+    espc_role_t role;
+    espc_server_t *server;
+    iotls_conn_t *conn;
+    bool connected;         /* connect callback delivered */
+    bool send_busy;         /* a send awaits its sent callback */
+    bool close_after_send;
+    uint8_t *pending;       /* copy of the send not yet queued in iotls */
+    size_t pending_len, pending_off;
+    espc_link_t *next;
+};
+
+struct espc_server {
+    struct espconn *esp;    /* the application's listening espconn */
+    iotls_listener_t *listener; /* NULL until espconn_secure_accept */
+    unsigned max_conns;
+    espc_server_t *next;
+};
+
+typedef struct {
+    char name[256];
+    uint32_t addr; /* network order, as ip_addr_t */
+} espc_dns_entry_t;
+
+typedef struct {
+    iotls_loop_t *loop;
+    unsigned generation;    /* bumped by shutdown: invalidates os_timer_t host timers */
+    bool flash_attached;
+    iotls_flash_t flash;
+    espc_level_t level[2];
+    uint8_t *srv_cert, *srv_key; /* server: set_default_* copies */
+    size_t srv_cert_len, srv_key_len;
+    espc_link_t *links;
+    espc_server_t *servers;
+    espc_dns_entry_t dns[ESPC_DNS_CACHE];
+    unsigned dns_next;
+    void (*log)(void *ctx, const char *line);
+    void *log_ctx;
+} espc_state_t;
+
+extern espc_state_t espc;
+
+/* "espconn: " + the formatted text, to the log sink. */
+void espc_log(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* iotls_config_t.log adapter. */
+void espc_tls_log(void *ctx, const char *line);
+
+iotls_loop_t *espc_loop(void);
+iotls_flash_t *espc_flash(void);
+void espc_defaults(void);
+
+/* Roles named by a level: bit 0 client, bit 1 server; 0 (after a log line
+ * naming `fn`) for a level other than 0x01/0x02/0x03. */
+unsigned espc_level_roles(const char *fn, uint8 level);
+/* True (after a log line) when a setting of `role` can no longer change:
+ * a connection or listener of that role exists. */
+bool espc_role_locked(const char *fn, espc_role_t role);
+
+espc_link_t *espc_link_find(const struct espconn *esp);
+void espc_link_add(espc_link_t *l);
+void espc_link_remove(espc_link_t *l);
+espc_server_t *espc_server_find(const struct espconn *esp);
+
+/* Net callbacks shared by client and accepted connections. */
+extern const iotls_conn_callbacks_t espc_conn_callbacks;
+
+/* ESPCONN_* for an iotls error; `connected`: after the handshake. */
+sint8 espc_map_error(const iotls_error_t *err, bool connected);
+const char *espc_code_name(sint8 code);
+
+/* Fill esp_tcp remote_ip/remote_port from "a.b.c.d:port". */
+void espc_set_remote(esp_tcp *tcp, const char *peer);
+const char *espc_dns_name_for(const uint8 ip[4]);
+void espc_timers_forget(void);
+
+#endif

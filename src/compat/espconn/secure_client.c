@@ -1,0 +1,90 @@
+/* Manual 4.10: espconn_secure_connect — an iotls client connection to
+ * proto.tcp->remote_ip:remote_port with the client level's settings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/espconn/espconn_internal.h"
+
+static unsigned client_links(void)
+{
+    unsigned n = 0;
+    for (espc_link_t *l = espc.links; l; l = l->next)
+        n += l->role == ESPC_CLIENT;
+    return n;
+}
+
+sint8 espconn_secure_connect(struct espconn *espconn)
+{
+    const char *fn = "espconn_secure_connect";
+    iotls_loop_t *loop = espc_loop();
+    if (loop == NULL)
+        return ESPCONN_MEM;
+    if (espconn == NULL || espconn->proto.tcp == NULL || espconn->type != ESPCONN_TCP) {
+        espc_log("%s: espconn must be type ESPCONN_TCP with proto.tcp set", fn);
+        return ESPCONN_ARG;
+    }
+    esp_tcp *tcp = espconn->proto.tcp;
+    if (espc_link_find(espconn) != NULL) {
+        espc_log("%s: this espconn is already connected or connecting "
+                 "(espconn_secure_disconnect first)",
+                 fn);
+        return ESPCONN_ISCONN;
+    }
+    if (espc_server_find(espconn) != NULL) {
+        espc_log("%s: this espconn is an SSL server (espconn_secure_accept)", fn);
+        return ESPCONN_ARG;
+    }
+    if (tcp->remote_port <= 0 || tcp->remote_port > 65535) {
+        espc_log("%s: remote_port %d is not a port", fn, tcp->remote_port);
+        return ESPCONN_ARG;
+    }
+    if (client_links() >= IOTLS_ESPCONN_MAX_CLIENTS) {
+        espc_log("%s: %u SSL client connections already (IOTLS_ESPCONN_MAX_CLIENTS)", fn,
+                 (unsigned)IOTLS_ESPCONN_MAX_CLIENTS);
+        return ESPCONN_MAXNUM;
+    }
+    char host[16];
+    snprintf(host, sizeof host, "%u.%u.%u.%u", tcp->remote_ip[0], tcp->remote_ip[1],
+             tcp->remote_ip[2], tcp->remote_ip[3]);
+
+    espc_level_t *lv = &espc.level[ESPC_CLIENT];
+    iotls_conn_config_t cfg;
+    iotls_conn_config_init(&cfg);
+    cfg.tls.buffer_size = iotls_buffer_effective(lv->size);
+    cfg.tls.log = espc_tls_log;
+    cfg.tls.creds = lv->cert_enabled ? lv->creds : NULL;
+    if (lv->ca_enabled) {
+        cfg.tls.trust = lv->trust;
+        /* The SDK connects by address only; a name from
+         * espconn_gethostbyname (or the environment) is checked instead. */
+        const char *name = getenv(ESPCONN_HOST_ENV_VERIFY_NAME);
+        if (name == NULL || name[0] == '\0')
+            name = espc_dns_name_for(tcp->remote_ip);
+        cfg.verify_name = name;
+    } else {
+        cfg.tls.insecure = true; /* the SDK default; iotls logs a warning per connection */
+    }
+
+    espc_link_t *l = calloc(1, sizeof *l);
+    if (l == NULL) {
+        espc_log("%s: out of memory", fn);
+        return ESPCONN_MEM;
+    }
+    l->esp = espconn;
+    l->role = ESPC_CLIENT;
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    l->conn = iotls_conn_connect(loop, host, (uint16_t)tcp->remote_port, &cfg,
+                                 &espc_conn_callbacks, l, &err);
+    if (l->conn == NULL) {
+        free(l);
+        sint8 code = err.code == IOTLS_ERR_NO_MEMORY ? ESPCONN_MEM : ESPCONN_ARG;
+        espc_log("%s: %s:%d: %s -> %s", fn, host, tcp->remote_port, err.text,
+                 espc_code_name(code));
+        return code;
+    }
+    espc_link_add(l);
+    espconn->state = ESPCONN_WAIT;
+    return ESPCONN_OK;
+}
