@@ -22,14 +22,6 @@
 
 static char dir[512]; /* the PKI made once by setup */
 
-static const char *tool(void)
-{
-    static char path[512];
-    const char *b = getenv("IOTLS_BUILD");
-    snprintf(path, sizeof path, "%s/iotls", b ? b : "build");
-    return path;
-}
-
 static const char *in_dir(const char *name)
 {
     static char paths[8][600];
@@ -62,7 +54,7 @@ static int setup(void **state)
 {
     if (!iotls_test_tmp_mkdir(dir, sizeof dir, "prov"))
         return -1;
-    const char *t = tool();
+    const char *t = iotls_test_tool();
     const char *ca[] = {t, "cert", "ca", "--out", dir, NULL};
     const char *srv[] = {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san",
                          "DNS:localhost", "--san", "IP:127.0.0.1", "--out", dir, NULL};
@@ -133,7 +125,7 @@ static void test_openssl_verifies_the_pki(void **state)
 
 static void test_rsa_server_key_usage(void **state)
 {
-    run_ok((const char *const[]){tool(), "cert", "server", "--ca", dir, "--cn", "rsa.example",
+    run_ok((const char *const[]){iotls_test_tool(), "cert", "server", "--ca", dir, "--cn", "rsa.example",
                                  "--key-type", "rsa-2048", "--name", "rsa", "--out", dir, NULL});
     expect_in_output((const char *const[]){"openssl", "x509", "-noout", "-text", "-in",
                                            in_dir("rsa.pem"), NULL},
@@ -146,7 +138,7 @@ static void test_rsa_server_key_usage(void **state)
 static void test_weak_choices_refused(void **state)
 {
     iotls_test_result_t r;
-    const char *rsa1024[] = {tool(), "cert", "server", "--ca", dir, "--cn", "w", "--name", "weak",
+    const char *rsa1024[] = {iotls_test_tool(), "cert", "server", "--ca", dir, "--cn", "w", "--name", "weak",
                              "--key-type", "rsa-1024", "--out", dir, NULL, NULL};
     assert_int_equal(run(rsa1024, &r), 1);
     assert_non_null(strstr(r.err, "refusing a 1024-bit RSA key"));
@@ -155,7 +147,7 @@ static void test_weak_choices_refused(void **state)
     struct stat st;
     assert_int_equal(stat(in_dir("weak.key"), &st), -1);
 
-    const char *sha1[] = {tool(), "cert", "client", "--ca", dir, "--cn", "w", "--name", "weak",
+    const char *sha1[] = {iotls_test_tool(), "cert", "client", "--ca", dir, "--cn", "w", "--name", "weak",
                           "--hash", "sha1", "--out", dir, NULL};
     assert_int_equal(run(sha1, &r), 1);
     assert_non_null(strstr(r.err, "refusing SHA-1 signatures"));
@@ -163,13 +155,13 @@ static void test_weak_choices_refused(void **state)
 
     rsa1024[13] = "--allow-weak";
     run_ok(rsa1024);
-    expect_in_output((const char *const[]){tool(), "cert", "show", in_dir("weak.pem"), NULL},
+    expect_in_output((const char *const[]){iotls_test_tool(), "cert", "show", in_dir("weak.pem"), NULL},
                      "RSA 1024 bits");
 }
 
 static void test_no_key_overwrite_without_force(void **state)
 {
-    const char *again[] = {tool(), "cert", "client", "--ca", dir, "--cn", "x", "--name", "again",
+    const char *again[] = {iotls_test_tool(), "cert", "client", "--ca", dir, "--cn", "x", "--name", "again",
                            "--out", dir, NULL, NULL};
     run_ok(again);
     size_t len1, len2;
@@ -194,7 +186,7 @@ static void test_no_key_overwrite_without_force(void **state)
 
 static void test_show(void **state)
 {
-    const char *show[] = {tool(), "cert", "show", in_dir("server.pem"), NULL};
+    const char *show[] = {iotls_test_tool(), "cert", "show", in_dir("server.pem"), NULL};
     expect_in_output(show, "subject:     CN=localhost");
     expect_in_output(show, "issuer:      CN=iotls CA");
     expect_in_output(show, "SANs:        DNS:localhost, IP:127.0.0.1");
@@ -206,7 +198,7 @@ static void test_show(void **state)
 
 static void test_header_compiles_with_anchor(void **state)
 {
-    run_ok((const char *const[]){tool(), "cert", "header", in_dir("ca.pem"), "--key",
+    run_ok((const char *const[]){iotls_test_tool(), "cert", "header", in_dir("ca.pem"), "--key",
                                  in_dir("server.key"), "--name", "dev", "-o", in_dir("dev.h"),
                                  NULL});
     size_t len;
@@ -235,7 +227,7 @@ static void test_header_compiles_with_anchor(void **state)
 /* pack -> write -> inspect -> load from the image -> handshake. */
 static void test_flash_round_trip_and_handshake(void **state)
 {
-    const char *t = tool();
+    const char *t = iotls_test_tool();
     run_ok((const char *const[]){t, "flash", "pack", "ca", in_dir("ca.pem"), "-o",
                                  in_dir("ca.blob"), NULL});
     run_ok((const char *const[]){t, "flash", "pack", "creds", "--cert", in_dir("server.pem"),
@@ -290,7 +282,7 @@ static void test_flash_damage_reported(void **state)
     assert_int_equal(iotls_test_write_file(in_dir("bad.bin"), img, len), 0);
     free(img);
     iotls_test_result_t r;
-    assert_int_equal(run((const char *const[]){tool(), "flash", "inspect", in_dir("bad.bin"), NULL}, &r), 1);
+    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "inspect", in_dir("bad.bin"), NULL}, &r), 1);
     assert_non_null(strstr(r.out, "0x3B  DAMAGED: sector 0x3B: CA bundle blob CRC mismatch"));
     assert_non_null(strstr(r.out, "0x3A  credentials blob"));
     iotls_test_result_free(&r);
@@ -314,10 +306,10 @@ static void test_flash_damage_reported(void **state)
     char *blob = iotls_test_read_file(in_dir("ca.blob"), &len);
     assert_int_equal(iotls_test_write_file(in_dir("short.blob"), blob, len - 10), 0);
     free(blob);
-    assert_int_equal(run((const char *const[]){tool(), "flash", "inspect", in_dir("short.blob"), NULL}, &r), 1);
+    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "inspect", in_dir("short.blob"), NULL}, &r), 1);
     assert_non_null(strstr(r.out, "DAMAGED: blob: truncated CA bundle blob"));
     iotls_test_result_free(&r);
-    assert_int_equal(run((const char *const[]){tool(), "flash", "write", in_dir("img.bin"), "--sector", "0x10", in_dir("short.blob"), NULL}, &r), 1);
+    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "write", in_dir("img.bin"), "--sector", "0x10", in_dir("short.blob"), NULL}, &r), 1);
     assert_non_null(strstr(r.err, "truncated CA bundle blob"));
     iotls_test_result_free(&r);
 }

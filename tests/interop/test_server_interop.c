@@ -269,20 +269,12 @@ static void test_garbage_and_reset_clients_leave_others_alone(void **state)
 
 /* ---- the iotls tool against itself ----------------------------------------- */
 
-static const char *tool(void)
-{
-    static char path[512];
-    const char *b = getenv("IOTLS_BUILD");
-    snprintf(path, sizeof path, "%s/iotls", b ? b : "build");
-    return path;
-}
-
 static void start_listen(iotls_test_peer_t *p, const char *buffer)
 {
     uint16_t port = iotls_test_free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {tool(), "listen", "--cert", pki->server_ec.chain, "--key",
+    const char *argv[] = {iotls_test_tool(), "listen", "--cert", pki->server_ec.chain, "--key",
                           pki->server_ec.key, "--buffer", buffer, addr, NULL};
     iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
     assert_int_equal(iotls_test_peer_start(&spec, p), 0);
@@ -303,7 +295,7 @@ static void test_cli_connect_to_cli_listen(void **state)
     snprintf(addr, sizeof addr, "localhost:%u", srv.port);
 
     /* Verified, small buffer, verbose report. */
-    const char *ok[] = {tool(), "connect", "--ca", pki->ca_pem, "--buffer", "1024",
+    const char *ok[] = {iotls_test_tool(), "connect", "--ca", pki->ca_pem, "--buffer", "1024",
                         "--linger", "300", "-v", addr, NULL};
     iotls_test_result_t r;
     run_connect(ok, "hello iotls\n", &r);
@@ -318,7 +310,7 @@ static void test_cli_connect_to_cli_listen(void **state)
     iotls_test_result_free(&r);
 
     /* No trust configured: refused, and the message says how to fix it. */
-    const char *no_ca[] = {tool(), "connect", addr, NULL};
+    const char *no_ca[] = {iotls_test_tool(), "connect", addr, NULL};
     run_connect(no_ca, "x", &r);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "--ca FILE"));
@@ -326,7 +318,7 @@ static void test_cli_connect_to_cli_listen(void **state)
     iotls_test_result_free(&r);
 
     /* Wrong CA: one line naming the reason; exit status 1. */
-    const char *wrong_ca[] = {tool(), "connect", "--ca", pki->other_ca_pem, addr, NULL};
+    const char *wrong_ca[] = {iotls_test_tool(), "connect", "--ca", pki->other_ca_pem, addr, NULL};
     run_connect(wrong_ca, "x", &r);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "unknown CA"));
@@ -334,7 +326,7 @@ static void test_cli_connect_to_cli_listen(void **state)
     iotls_test_result_free(&r);
 
     /* Insecure is explicit and warns. */
-    const char *insecure[] = {tool(), "connect", "--insecure", "--linger", "300", addr, NULL};
+    const char *insecure[] = {iotls_test_tool(), "connect", "--insecure", "--linger", "300", addr, NULL};
     run_connect(insecure, "y\n", &r);
     assert_true(iotls_test_result_ok(&r));
     assert_string_equal(r.out, "y\n");

@@ -536,3 +536,11 @@ int iotls_test_cmd_wait(iotls_test_job_t *job, iotls_test_result_t *res)
     }
     return 0;
 }
+
+const char *iotls_test_tool(void)
+{
+    static char path[512];
+    const char *b = getenv("IOTLS_BUILD");
+    snprintf(path, sizeof path, "%s/iotls", b && *b ? b : "build");
+    return path;
+}

@@ -81,6 +81,9 @@ void iotls_test_result_dump(const char *what, const iotls_test_result_t *res);
 /* 1 when name is an executable found in PATH (e.g. "go", "curl"). */
 int iotls_test_have_program(const char *name);
 
+/* Path of the built iotls tool: $IOTLS_BUILD/iotls (default build/iotls). */
+const char *iotls_test_tool(void);
+
 /* Lower level, shared with peer.c: start argv with stdin/stdout/stderr
  * connected to the given descriptors (-1 = /dev/null), in cwd (NULL = ours),
  * with env added to the environment. The child is killed when this thread of

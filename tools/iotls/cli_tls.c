@@ -127,7 +127,7 @@ bool cli_parse_time(const char *cmd, const char *text, int64_t *out)
     return true;
 }
 
-bool cli_tls_load_flash(cli_tls_t *t, const char *cmd)
+static bool load_flash(cli_tls_t *t, const char *cmd)
 {
     if (!t->flash) {
         if (t->ca_sector >= 0 || t->creds_sector >= 0) {
@@ -162,6 +162,17 @@ bool cli_tls_load_flash(cli_tls_t *t, const char *cmd)
         cli_print_error(cmd, &err);
     }
     return ok;
+}
+
+bool cli_tls_load(cli_tls_t *t, const char *cmd)
+{
+    if ((t->cert_path == NULL) != (t->key_path == NULL)) {
+        fprintf(stderr, "iotls %s: --cert and --key go together\n", cmd);
+        return false;
+    }
+    if (t->cert_path && !cli_tls_set_creds(t, cmd, t->cert_path, t->key_path))
+        return false;
+    return load_flash(t, cmd);
 }
 
 void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg)
@@ -239,6 +250,22 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
         return cli_tls_set_alpn(t, cmd, arg) ? 1 : -1;
     case 'F':
         t->flash = arg;
+        return 1;
+    case 'c':
+        t->cert_path = arg;
+        return 1;
+    case 'k':
+        t->key_path = arg;
+        return 1;
+    case 'b': {
+        size_t v;
+        if (!cli_parse_size(arg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
+            return -1;
+        cfg->buffer_size = v;
+        return 1;
+    }
+    case 'H':
+        cfg->half_duplex = true;
         return 1;
     case 's':
     case 'r':

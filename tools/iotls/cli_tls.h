@@ -20,6 +20,7 @@ typedef struct {
     char alpn_buf[256];
     const char *alpn[CLI_MAX_ALPN];
     size_t alpn_count;
+    const char *cert_path, *key_path; /* --cert / --key */
     /* --flash IMAGE with --ca-sector / --creds-sector (-1 = not given) */
     const char *flash;
     long ca_sector, creds_sector;
@@ -37,8 +38,8 @@ bool cli_tls_add_pin(cli_tls_t *t, const char *cmd, const char *text);
 bool cli_tls_set_alpn(cli_tls_t *t, const char *cmd, const char *list);
 /* Unix seconds, or YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
 bool cli_parse_time(const char *cmd, const char *text, int64_t *out);
-/* Load the sectors --flash names into trust / creds. */
-bool cli_tls_load_flash(cli_tls_t *t, const char *cmd);
+/* Load --cert/--key, then the sectors --flash names, into trust / creds. */
+bool cli_tls_load(cli_tls_t *t, const char *cmd);
 /* Point a session configuration at what was loaded. */
 void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
 
@@ -49,7 +50,9 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
         {"time-at-least", required_argument, NULL, 'a'},                                   \
         {"no-time-check", no_argument, NULL, 'U'}, {"alpn", required_argument, NULL, 'A'}, \
         {"flash", required_argument, NULL, 'F'}, {"ca-sector", required_argument, NULL, 's'}, \
-        {"creds-sector", required_argument, NULL, 'r'}
+        {"creds-sector", required_argument, NULL, 'r'},                                    \
+        {"cert", required_argument, NULL, 'c'}, {"key", required_argument, NULL, 'k'},     \
+        {"buffer", required_argument, NULL, 'b'}, {"half-duplex", no_argument, NULL, 'H'}
 
 /* Handle one of those options: 1 handled, 0 not one of them, -1 bad value
  * (message printed). */

@@ -247,11 +247,7 @@ int cmd_connect(int argc, char **argv)
 {
     static const struct option opts[] = {
         CLI_TLS_LONG_OPTIONS("ca"),
-        {"cert", required_argument, NULL, 'c'},
-        {"key", required_argument, NULL, 'k'},
         {"servername", required_argument, NULL, 'n'},
-        {"buffer", required_argument, NULL, 'b'},
-        {"half-duplex", no_argument, NULL, 'H'},
         {"mfl-retry", no_argument, NULL, 'R'},
         {"insecure", no_argument, NULL, 'I'},
         {"connect-timeout", required_argument, NULL, 'T'},
@@ -267,7 +263,7 @@ int cmd_connect(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *cert = NULL, *key = NULL, *servername = NULL, *session_in = NULL;
+    const char *servername = NULL, *session_in = NULL;
     struct connect_state st = {.linger_ms = 1000, .session_sector = -1};
     unsigned sector;
     cli_tls_t tls;
@@ -301,15 +297,7 @@ int cmd_connect(int argc, char **argv)
                 goto out;
             st.session_sector = (long)sector;
             break;
-        case 'c': cert = optarg; break;
-        case 'k': key = optarg; break;
         case 'n': servername = optarg; break;
-        case 'b':
-            if (!cli_parse_size(optarg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
-                goto out;
-            cfg.tls.buffer_size = v;
-            break;
-        case 'H': cfg.tls.half_duplex = true; break;
         case 'R': cfg.mfl_policy = IOTLS_MFL_RETRY_FULL; break;
         case 'I': cfg.tls.insecure = true; break;
         case 'T':
@@ -342,19 +330,13 @@ int cmd_connect(int argc, char **argv)
         usage(stderr);
         goto out;
     }
-    if ((cert == NULL) != (key == NULL)) {
-        fprintf(stderr, "iotls connect: --cert and --key go together\n");
-        goto out;
-    }
     char host[256];
     uint16_t port;
     if (!cli_parse_hostport(argv[optind], false, host, sizeof host, &port))
         goto out;
 
     rc = 1;
-    if (cert && !cli_tls_set_creds(&tls, CMD, cert, key))
-        goto out;
-    if (!cli_tls_load_flash(&tls, CMD))
+    if (!cli_tls_load(&tls, CMD))
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
     cfg.verify_name = servername;

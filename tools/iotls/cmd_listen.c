@@ -182,11 +182,10 @@ static void on_disconnected(iotls_conn_t *c, void *user)
 
 static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 {
-    struct echo *e = user;
-    fprintf(stderr, "iotls listen: %s: error (%s): %s [%s]\n", iotls_conn_peer(c),
-            iotls_error_class_name(iotls_error_class(err->code)), err->text,
-            iotls_error_code_name(err->code));
-    echo_free(e);
+    char who[128];
+    snprintf(who, sizeof who, "%s %s", CMD, iotls_conn_peer(c));
+    cli_print_error(who, err);
+    echo_free(user);
 }
 
 int cmd_listen(int argc, char **argv)
@@ -196,17 +195,12 @@ int cmd_listen(int argc, char **argv)
         {"require-client-cert", no_argument, NULL, 'Q'},
         {"session-cache", required_argument, NULL, 'S'},
         {"sni-cert", required_argument, NULL, 'n'},
-        {"cert", required_argument, NULL, 'c'},
-        {"key", required_argument, NULL, 'k'},
-        {"buffer", required_argument, NULL, 'b'},
-        {"half-duplex", no_argument, NULL, 'H'},
         {"max-conns", required_argument, NULL, 'm'},
         {"idle-timeout", required_argument, NULL, 'i'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *cert = NULL, *key = NULL;
     struct listen_state ls = {0};
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
@@ -235,14 +229,6 @@ int cmd_listen(int argc, char **argv)
             if (!add_sni_cert(&sni, optarg))
                 goto out;
             break;
-        case 'c': cert = optarg; break;
-        case 'k': key = optarg; break;
-        case 'b':
-            if (!cli_parse_size(optarg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
-                goto out;
-            cfg.tls.buffer_size = v;
-            break;
-        case 'H': cfg.tls.half_duplex = true; break;
         case 'm':
             if (!cli_parse_size(optarg, "--max-conns", 1, 100000, &max_conns))
                 goto out;
@@ -261,8 +247,9 @@ int cmd_listen(int argc, char **argv)
         }
     }
     bool flash_creds = tls.flash && tls.creds_sector >= 0;
-    if (optind != argc - 1 || (!flash_creds && (!cert || !key))) {
-        if (!flash_creds && (!cert || !key))
+    bool file_creds = tls.cert_path && tls.key_path;
+    if (optind != argc - 1 || (!flash_creds && !file_creds)) {
+        if (!flash_creds && !file_creds)
             fprintf(stderr, "iotls listen: --cert and --key (or --flash with --creds-sector) "
                             "are required\n");
         usage(stderr);
@@ -279,9 +266,7 @@ int cmd_listen(int argc, char **argv)
         goto out;
 
     rc = 1;
-    if (cert && key && !cli_tls_set_creds(&tls, CMD, cert, key))
-        goto out;
-    if (!cli_tls_load_flash(&tls, CMD))
+    if (!cli_tls_load(&tls, CMD))
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
     if (tls.trust)
