@@ -20,6 +20,10 @@ typedef struct {
     size_t memory;            /* iotls_conn_memory in `connected` */
     unsigned char *data;      /* everything received (malloc'd) */
     size_t len;
+    /* iotls_conn_session_save() taken in `connected` (0 = nothing to save):
+     * pass as cfg.tls.resume to resume. Holds the master secret. */
+    uint8_t session[IOTLS_SAVED_SESSION_MAX];
+    size_t session_len;
 } iotls_test_client_result_t;
 
 /* cfg may be NULL (defaults). Trust / creds are the caller's. */
