@@ -52,6 +52,9 @@ sint8 espconn_secure_connect(struct espconn *espconn)
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
     cfg.tls.buffer_size = iotls_buffer_effective(lv->size);
+    /* One record's worth: espconn_secure_send keeps the rest of a send and
+     * queues it as records go out (SDK-sized RAM per connection). */
+    cfg.send_queue = cfg.tls.buffer_size;
     cfg.tls.log = espc_tls_log;
     cfg.tls.creds = lv->cert_enabled ? lv->creds : NULL;
     if (lv->ca_enabled) {
