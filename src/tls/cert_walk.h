@@ -125,6 +125,13 @@ static inline bool iotls_cert_walk_validity_known(const iotls_cert_walk_t *w)
     return w->times >= 2 && w->err == NULL;
 }
 
+/* True once validity.notBefore has been parsed (notAfter may still be in
+ * bytes not pushed yet). */
+static inline bool iotls_cert_walk_not_before_known(const iotls_cert_walk_t *w)
+{
+    return w->times >= 1 && w->err == NULL;
+}
+
 /* Feeds the next len bytes of the certificate. */
 void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len);
 

@@ -75,13 +75,19 @@ static void x_start_cert(const br_x509_class **ctx, uint32_t length)
 }
 
 /* Lower-bound and unchecked time policies: once this certificate's
- * validity is known (the walker has read it from the same bytes BearSSL is
- * about to read), put the validator's clock where the policy says. */
+ * notBefore is known (the walker has read it from the same bytes BearSSL is
+ * about to read), put the validator's clock where the policy says.
+ * notBefore alone is enough, and waiting for notAfter is wrong: BearSSL
+ * compares notBefore as soon as it has read it, and the piece it is handed
+ * (at most 256 bytes, or a record) may end between the two dates. The clock
+ * max(now, notBefore) passes the notBefore test and fails the notAfter test
+ * exactly when notAfter < now (AT_LEAST); notBefore itself passes both for
+ * any certificate with notBefore <= notAfter (UNCHECKED). */
 static void apply_time_policy(iotls_br_x509_t *x)
 {
     iotls_time_policy_t p = x->cfg->time_policy;
     if (x->time_applied || (p != IOTLS_TIME_AT_LEAST && p != IOTLS_TIME_UNCHECKED) ||
-        !iotls_cert_walk_validity_known(&x->walk))
+        !iotls_cert_walk_not_before_known(&x->walk))
         return;
     x->time_applied = true;
     int64_t nb = x->walk.not_before;
