@@ -28,6 +28,7 @@ static const char cases_cnf[] =
     "copy_extensions = none\n"
     "[policy_any]\n"
     "organizationName = optional\n"
+    "organizationalUnitName = optional\n"
     "commonName = supplied\n"
     "[req]\n"
     "distinguished_name = req_dn\n"
@@ -114,7 +115,13 @@ static const item_t items[] = {
     { "rsa-p384", "/CN=localhost", K_RSA2048, "p384-ca", "v3_localhost", "sha384" },
     { "client-other", "/O=iotls test/CN=iotls other client", K_P256, "@other", "v3_client", "sha256" },
     { "selfsigned", "/CN=selfsigned.test", K_P256, NULL, "v3_selfsigned", "sha256" },
+    { "long-name-ca",
+      "/O=iotls test/OU=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      "/OU=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/CN=iotls cases long-name CA",
+      K_P256, "@root", "v3_inter", "sha256" },
+    { "sweep", "/CN=localhost", K_P256, "long-name-ca", "v3_localhost", "sha256" },
 };
+#define NSWEEP 20
 #define FIRST_CRED 5
 
 typedef struct {
@@ -127,6 +134,7 @@ static struct {
     char dir[CASES_PATH];
     char rsa_root[CASES_PATH], p384_root[CASES_PATH];
     paths_t creds[NCREDS];
+    char long_ca[CASES_PATH], sweep_key[CASES_PATH], sweep[NSWEEP][CASES_PATH];
 } g;
 
 static int run_in(const char *dir, const char *const *argv, const void *input, size_t input_len,
@@ -186,6 +194,9 @@ static int make_item(const item_t *it, const iotls_test_pki_t *base, const char 
     if (strcmp(it->issuer, "@inter") == 0) {
         snprintf(ipem, sizeof ipem, "%s", base->inter_pem);
         snprintf(ikey, sizeof ikey, "%s", base->inter_key);
+    } else if (strcmp(it->issuer, "@root") == 0) {
+        snprintf(ipem, sizeof ipem, "%s", base->ca_pem);
+        snprintf(ikey, sizeof ikey, "%s", base->ca_key);
     } else if (strcmp(it->issuer, "@other") == 0) {
         snprintf(ipem, sizeof ipem, "%s", base->other_ca_pem);
         snprintf(ikey, sizeof ikey, "%s", base->other_ca_key);
@@ -275,6 +286,33 @@ static int generate(const iotls_test_pki_t *base)
         pub[i]->key = c->key;
         pub[i]->inter = inter ? c->inter : NULL;
     }
+    /* The sweep: the same request signed again with serial numbers of 1..20
+     * bytes (0x01 0x01 ...), set through the serial file `openssl ca` reads. */
+    if (path_in(g.long_ca, "long-name-ca", ".pem") || path_in(g.sweep_key, "sweep", ".key"))
+        return -1;
+    for (size_t i = 0; i < NSWEEP; i++) {
+        char serial[64] = "", pem[64], serial_path[CASES_PATH];
+        for (size_t b = 0; b <= i; b++)
+            memcpy(serial + 2 * b, "01", 3);
+        size_t slen = strlen(serial);
+        serial[slen] = '\n';
+        if (path_in(serial_path, "serial", "") || iotls_test_write_file(serial_path, serial, slen + 1))
+            return -1;
+        snprintf(pem, sizeof pem, "sweep-%zu.pem", i + 1);
+        const char *argv[] = {
+            "openssl", "ca", "-batch", "-notext", "-config", "cases.cnf", "-cert", "long-name-ca.pem",
+            "-keyfile", "long-name-ca.key", "-in", "sweep.csr", "-out", pem, "-extensions",
+            "v3_localhost", "-startdate", yesterday, "-enddate", "20491231235959Z", NULL,
+        };
+        char leaf[CASES_PATH], chain[64];
+        snprintf(chain, sizeof chain, "sweep-%zu-chain", i + 1);
+        if (run_in(g.dir, argv, NULL, 0, NULL) != 0 || path_in(leaf, pem, "")
+            || path_in(g.sweep[i], chain, ".pem") || concat2(g.sweep[i], leaf, g.long_ca) != 0)
+            return -1;
+        p->sweep_chain[i] = g.sweep[i];
+    }
+    p->long_name_ca_pem = g.long_ca;
+    p->sweep_key = g.sweep_key;
     p->dir = g.dir;
     p->rsa_root_pem = g.rsa_root;
     p->p384_root_pem = g.p384_root;

@@ -27,6 +27,14 @@
  *   self-signed, NOT a CA: selfsigned   CN=selfsigned.test,
  *                            SAN DNS:selfsigned.test, CA:FALSE, serverAuth
  *
+ *   base root (pki.h)
+ *    └─ long-name CA "O=iotls test, OU=a*60, OU=b*60, CN=iotls cases long-name CA"
+ *        └─ sweep[0..19]   localhost names, EC P-256, one key (sweep_key),
+ *                           serial numbers of 1..20 bytes: the validity
+ *                           dates move one byte at a time across offset 256
+ *                           of the certificate (BearSSL hands certificates to
+ *                           the X.509 engine in 256-byte pieces)
+ *
  * "localhost names" = CN=localhost, SAN DNS:localhost, IP:127.0.0.1, IP:::1
  * (like the base server_ec), so real peers on loopback can use them.
  *
@@ -53,6 +61,10 @@ typedef struct {
     iotls_test_cred_t rsa_under_p384;
     iotls_test_cred_t client_otherca;
     iotls_test_cred_t selfsigned;
+
+    const char *long_name_ca_pem;
+    const char *sweep_chain[20]; /* leaf (serial of i+1 bytes) + long-name CA */
+    const char *sweep_key;
 } iotls_test_pki_cases_t;
 
 /* Generated on first use (needs iotls_test_pki()); NULL after printing the

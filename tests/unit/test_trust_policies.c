@@ -452,6 +452,44 @@ static void test_time_unchecked(void **state)
     iotls_test_pair_free(&p);
 }
 
+/* The lower-bound and unchecked policies move the validator's clock when
+ * the walker has read a certificate's notBefore. BearSSL reads certificates
+ * in 256-byte pieces and compares notBefore as soon as it has it, so the
+ * clock must be set by then wherever a piece ends: the sweep moves the dates
+ * across offset 256 one byte at a time (serials of 1..20 bytes under a CA
+ * with a long name). */
+static void test_time_policies_wherever_the_dates_fall(void **state)
+{
+    for (size_t i = 0; i < 20; i++) {
+        struct {
+            iotls_time_policy_t policy;
+            int64_t now;
+            iotls_err_t code;
+        } rows[] = {
+            {IOTLS_TIME_UNCHECKED, 0, IOTLS_OK},
+            {IOTLS_TIME_AT_LEAST, T_2020_06, IOTLS_OK},
+            {IOTLS_TIME_AT_LEAST, T_2200, IOTLS_ERR_CERT_EXPIRED},
+            {IOTLS_TIME_FIXED, T_2020_06, IOTLS_ERR_CERT_NOT_YET_VALID},
+            {IOTLS_TIME_SYSTEM, 0, IOTLS_OK},
+        };
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            iotls_test_pair_t p;
+            iotls_test_pair_setup(&p, pki->ca_pem, cases->sweep_chain[i], cases->sweep_key, 2048);
+            p.ccfg.time_policy = rows[r].policy;
+            p.ccfg.now = rows[r].now;
+            run(&p, "localhost");
+            const iotls_error_t *e = iotls_session_error(p.client);
+            if (e->code != rows[r].code)
+                fail_msg("serial of %zu bytes, policy %d: expected %s, got %s: %s", i + 1,
+                         (int)rows[r].policy, iotls_error_code_name(rows[r].code),
+                         iotls_error_code_name(e->code), e->text);
+            if (rows[r].code != IOTLS_OK)
+                assert_non_null(strstr(e->text, "certificate 'CN=localhost' (depth 0)"));
+            iotls_test_pair_free(&p);
+        }
+    }
+}
+
 /* ---- no host name check ------------------------------------------------------------ */
 
 static void test_no_name_check(void **state)
@@ -672,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_time_fixed),
         cmocka_unit_test(test_time_at_least),
         cmocka_unit_test(test_time_unchecked),
+        cmocka_unit_test(test_time_policies_wherever_the_dates_fall),
         cmocka_unit_test(test_no_name_check),
         cmocka_unit_test(test_alpn),
         cmocka_unit_test(test_sni_credentials),
