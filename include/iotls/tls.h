@@ -140,7 +140,10 @@ typedef struct {
     const iotls_sni_creds_t *sni_creds;
     size_t sni_creds_count;
 
-    /* Server: session cache for resumption (NULL = none). */
+    /* Server: session cache for resumption (NULL = none). Do not share one
+     * cache between servers with different client_auth settings: a session
+     * created without a client certificate could be resumed where one is
+     * required. */
     iotls_session_cache_t *session_cache;
 
     /* Client: a session saved by iotls_session_save() from an earlier
@@ -248,7 +251,7 @@ typedef struct {
     size_t memory_bytes;    /* the session block (iotls_session_size) */
     char server_name[256];  /* SNI sent (client) or received (server) */
     bool peer_cert_present;
-    char peer_subject[256]; /* "CN=..., O=..." */
+    char peer_subject[256]; /* RFC 4514-like, in certificate order: "O=Acme, CN=dev-1" */
     uint8_t peer_sha256[32];/* SHA-256 of the peer's leaf certificate DER */
     char peer_issuer[256];
     char peer_sans[192];    /* "DNS:a.example, IP:10.0.0.5, email:..." */
@@ -256,8 +259,8 @@ typedef struct {
     bool insecure;          /* verification was switched off */
     const char *auth;       /* how: "chain + host name", "chain", "pin",
                                "chain + pin", "insecure", "none" */
-    const char *time_check; /* "system clock", "fixed time", "at least",
-                               "off" */
+    const char *time_check; /* "system clock", "fixed time", "lower bound
+                               (expiry only)", "off" */
     bool resumed;           /* abbreviated handshake (no public-key ops) */
     char alpn[64];          /* protocol selected by ALPN, "" if none */
 } iotls_report_t;

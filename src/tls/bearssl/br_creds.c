@@ -39,8 +39,12 @@ size_t iotls_creds_chain_length(const iotls_creds_t *creds)
 
 static int chain_push(iotls_creds_t *c, const uint8_t *der, size_t len, iotls_error_t *err)
 {
+    if (len == 0) {
+        iotls_error_set(err, IOTLS_ERR_BAD_CERT, "empty certificate in the chain");
+        return -1;
+    }
     br_x509_certificate *bigger = realloc(c->chain, (c->chain_len + 1) * sizeof *bigger);
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = malloc(len);
     if (!bigger || !copy) {
         free(copy);
         if (bigger)

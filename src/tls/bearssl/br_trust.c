@@ -39,7 +39,7 @@ size_t iotls_trust_count(const iotls_trust_t *trust)
 static uint8_t *dup_bytes(const void *src, size_t len)
 {
     uint8_t *p = malloc(len ? len : 1);
-    if (p)
+    if (p && len)
         memcpy(p, src, len);
     return p;
 }

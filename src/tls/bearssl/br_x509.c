@@ -284,8 +284,8 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
         break;
     default:
         iotls_error_set(out, iotls_br_error_code(br_err),
-                        "certificate '%s' rejected (chain depth %u): %s", subject,
-                        x->depth ? x->depth - 1 : 0, iotls_br_error_text(br_err));
+                        "certificate chain of '%s' (%u certificate%s) rejected: %s", subject,
+                        x->depth, x->depth == 1 ? "" : "s", iotls_br_error_text(br_err));
         break;
     }
     out->engine_code = br_err;
