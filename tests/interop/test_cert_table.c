@@ -6,16 +6,13 @@
  * subset also runs against real peers: openssl s_server -Verify with the
  * iotls client, and openssl s_client / curl with an in-process iotls server
  * that asks for client certificates. */
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -25,6 +22,7 @@
 #include "peer.h"
 #include "pki.h"
 #include "pki_cases.h"
+#include "thread_server.h"
 #include "tmpdir.h"
 
 static const iotls_test_pki_t *pki;
@@ -466,106 +464,29 @@ static void test_client_certificate_against_s_server(void **state)
 static const char http_body[] = "hello from the mutual-TLS iotls server\n";
 
 struct server {
-    iotls_loop_t *loop;
-    iotls_listener_t *listener;
+    iotls_test_tserver_t t;
     iotls_creds_t *creds;
     iotls_trust_t *client_ca;
-    pthread_t thread;
-    atomic_bool stop;
-    atomic_int connected, errors;
-    /* Written by the loop thread, read after server_stop() (joined). */
-    iotls_report_t last_report;
-    iotls_error_t last_error;
+    iotls_conn_config_t cfg;
 };
-
-static void *srv_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
-{
-    return user;
-}
-
-static void srv_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
-{
-    struct server *s = user;
-    s->last_report = *r;
-    atomic_fetch_add(&s->connected, 1);
-}
-
-/* HTTP when the request looks like one, else echo one line. */
-static void srv_received(iotls_conn_t *c, const uint8_t *data, size_t len, void *user)
-{
-    if (len >= 4 && !memcmp(data, "GET ", 4)) {
-        if (!memcmp(data + len - 4, "\r\n\r\n", 4)) {
-            char resp[256];
-            int n = snprintf(resp, sizeof resp,
-                             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                             "%zu\r\nConnection: close\r\n\r\n%s",
-                             strlen(http_body), http_body);
-            iotls_conn_send(c, resp, (size_t)n, NULL);
-            iotls_conn_close(c);
-        }
-        return;
-    }
-    iotls_conn_send(c, data, len, NULL);
-    if (len > 0 && data[len - 1] == '\n')
-        iotls_conn_close(c);
-}
-
-static void srv_closed(iotls_conn_t *c, void *user)
-{
-}
-
-static void srv_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
-{
-    struct server *s = user;
-    s->last_error = *err;
-    atomic_fetch_add(&s->errors, 1);
-}
-
-static void *server_thread(void *arg)
-{
-    struct server *s = arg;
-    while (!atomic_load(&s->stop))
-        iotls_loop_run_once(s->loop, 20);
-    return NULL;
-}
 
 static uint16_t server_start(struct server *s, iotls_client_auth_t auth)
 {
-    memset(s, 0, sizeof *s);
-    iotls_error_clear(&s->last_error);
     s->creds = load_creds(&pki->server_ec);
     s->client_ca = load_trust(pki->ca_pem);
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    s->loop = iotls_loop_new(&err);
-    assert_non_null(s->loop);
-    iotls_conn_config_t cfg;
-    iotls_conn_config_init(&cfg);
-    cfg.tls.creds = s->creds;
-    cfg.tls.trust = s->client_ca;
-    cfg.tls.client_auth = auth;
-    cfg.handshake_timeout_ms = 5000;
-    iotls_listener_callbacks_t cb = {
-        srv_accepted, {srv_connected, srv_received, NULL, srv_closed, srv_error}};
-    s->listener = iotls_listener_new(s->loop, "127.0.0.1", 0, 16, &cfg, &cb, s, &err);
-    if (!s->listener)
-        fail_msg("listener: %s", err.text);
-    uint16_t port = iotls_listener_port(s->listener);
-    assert_int_equal(pthread_create(&s->thread, NULL, server_thread, s), 0);
-    return port;
+    iotls_conn_config_init(&s->cfg);
+    s->cfg.tls.creds = s->creds;
+    s->cfg.tls.trust = s->client_ca;
+    s->cfg.tls.client_auth = auth;
+    s->cfg.handshake_timeout_ms = 5000;
+    return iotls_test_tserver_start(&s->t, &s->cfg, http_body);
 }
 
-/* Stops the loop thread; errors of connections still in the loop are
- * delivered first (the thread runs until it sees `stop`). */
+/* Stops the loop thread (a failing handshake first reaches its error
+ * callback) and frees what the server used. */
 static void server_stop(struct server *s)
 {
-    /* Let a failing handshake reach its error callback. */
-    for (int i = 0; i < 200 && atomic_load(&s->connected) + atomic_load(&s->errors) == 0; i++)
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
-    iotls_listener_free(s->listener);
-    iotls_loop_free(s->loop);
+    iotls_test_tserver_stop(&s->t);
     iotls_creds_free(s->creds);
     iotls_trust_free(s->client_ca);
 }
@@ -601,9 +522,9 @@ static void s_client_vs_server(const char *row, iotls_client_auth_t auth,
     }
     if (expect_ok) {
         assert_non_null(strstr(r.out, line));
-        assert_int_equal(atomic_load(&s.connected), 1);
-        assert_int_equal(atomic_load(&s.errors), 0);
-        const iotls_report_t *sr = &s.last_report;
+        assert_int_equal(atomic_load(&s.t.connected), 1);
+        assert_int_equal(atomic_load(&s.t.errors), 0);
+        const iotls_report_t *sr = &s.t.last_report;
         if (client_cert) {
             assert_true(sr->verified);
             assert_string_equal(sr->auth, "client certificate chain");
@@ -614,13 +535,13 @@ static void s_client_vs_server(const char *row, iotls_client_auth_t auth,
             assert_string_equal(sr->auth, "no client certificate");
         }
     } else {
-        assert_int_equal(atomic_load(&s.connected), 0);
-        assert_int_equal(atomic_load(&s.errors), 1);
-        if (s.last_error.code != server_code)
+        assert_int_equal(atomic_load(&s.t.connected), 0);
+        assert_int_equal(atomic_load(&s.t.errors), 1);
+        if (s.t.last_error.code != server_code)
             fail_msg("[%s] server: expected %s, got %s: %s", row,
                      iotls_error_code_name(server_code),
-                     iotls_error_code_name(s.last_error.code), s.last_error.text);
-        expect_fragments(row, "server", s.last_error.text, server_text);
+                     iotls_error_code_name(s.t.last_error.code), s.t.last_error.text);
+        expect_fragments(row, "server", s.t.last_error.text, server_text);
     }
     iotls_test_result_free(&r);
 }
@@ -657,16 +578,16 @@ static void curl_vs_server(const char *row, const iotls_test_cred_t *client_cert
     }
     if (expect_ok) {
         assert_string_equal(r.out, http_body);
-        assert_true(s.last_report.verified);
-        assert_non_null(strstr(s.last_report.peer_subject, "CN=iotls test client"));
-        assert_string_equal(s.last_report.server_name, "localhost");
+        assert_true(s.t.last_report.verified);
+        assert_non_null(strstr(s.t.last_report.peer_subject, "CN=iotls test client"));
+        assert_string_equal(s.t.last_report.server_name, "localhost");
     } else {
         /* curl: 35 = SSL connect error, 56 = failure receiving data */
         assert_true(r.exited && r.exit_code != 0);
-        if (s.last_error.code != server_code)
+        if (s.t.last_error.code != server_code)
             fail_msg("[%s] server: expected %s, got %s: %s", row,
                      iotls_error_code_name(server_code),
-                     iotls_error_code_name(s.last_error.code), s.last_error.text);
+                     iotls_error_code_name(s.t.last_error.code), s.t.last_error.text);
     }
     iotls_test_result_free(&r);
 }

@@ -3,10 +3,8 @@
  * own event loop on a thread while the test drives the client programs. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +19,7 @@
 #include "iotls/net.h"
 #include "peer.h"
 #include "pki.h"
+#include "thread_server.h"
 
 static const iotls_test_pki_t *pki;
 
@@ -29,102 +28,28 @@ static const iotls_test_pki_t *pki;
 static const char http_body[] = "hello from the iotls server\n";
 
 struct server {
-    iotls_loop_t *loop;
-    iotls_listener_t *listener;
+    iotls_test_tserver_t t;
     iotls_creds_t *creds;
-    pthread_t thread;
-    atomic_bool stop;
-    bool http; /* answer one HTTP request per connection, else echo */
-    atomic_int connected, errors, clean_closes;
-    iotls_report_t last_report; /* of the latest handshake */
+    iotls_conn_config_t cfg;
 };
 
-static void *srv_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
-{
-    return user;
-}
-
-static void srv_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
-{
-    struct server *s = user;
-    s->last_report = *r;
-    atomic_fetch_add(&s->connected, 1);
-}
-
-static void srv_received(iotls_conn_t *c, const uint8_t *data, size_t len, void *user)
-{
-    struct server *s = user;
-    if (!s->http) {
-        /* Echo; a line end finishes the exchange (s_client then exits on
-         * our close_notify). */
-        iotls_conn_send(c, data, len, NULL);
-        if (len > 0 && data[len - 1] == '\n')
-            iotls_conn_close(c);
-        return;
-    }
-    /* The request fits one read for these tests; answer once it is whole. */
-    if (len >= 4 && !memcmp(data + len - 4, "\r\n\r\n", 4)) {
-        char resp[256];
-        int n = snprintf(resp, sizeof resp,
-                         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                         "%zu\r\nConnection: close\r\n\r\n%s",
-                         strlen(http_body), http_body);
-        iotls_conn_send(c, resp, (size_t)n, NULL);
-        iotls_conn_close(c);
-    }
-}
-
-static void srv_closed(iotls_conn_t *c, void *user)
-{
-    struct server *s = user;
-    atomic_fetch_add(&s->clean_closes, 1);
-}
-
-static void srv_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
-{
-    struct server *s = user;
-    atomic_fetch_add(&s->errors, 1);
-}
-
-static void *server_thread(void *arg)
-{
-    struct server *s = arg;
-    while (!atomic_load(&s->stop))
-        iotls_loop_run_once(s->loop, 20);
-    return NULL;
-}
-
+/* `http`: curl gets http_body; otherwise s_client's line is echoed. */
 static uint16_t server_start(struct server *s, const iotls_test_cred_t *cred, bool http,
                              size_t buffer)
 {
-    memset(s, 0, sizeof *s);
-    s->http = http;
     iotls_error_t err;
     iotls_error_clear(&err);
     s->creds = iotls_creds_new();
     assert_int_equal(iotls_creds_load_files(s->creds, cred->chain, cred->key, &err), 0);
-    s->loop = iotls_loop_new(&err);
-    assert_non_null(s->loop);
-    iotls_conn_config_t cfg;
-    iotls_conn_config_init(&cfg);
-    cfg.tls.creds = s->creds;
-    cfg.tls.buffer_size = buffer;
-    iotls_listener_callbacks_t cb = {
-        srv_accepted, {srv_connected, srv_received, NULL, srv_closed, srv_error}};
-    s->listener = iotls_listener_new(s->loop, "127.0.0.1", 0, 16, &cfg, &cb, s, &err);
-    if (!s->listener)
-        fail_msg("listener: %s", err.text);
-    uint16_t port = iotls_listener_port(s->listener);
-    assert_int_equal(pthread_create(&s->thread, NULL, server_thread, s), 0);
-    return port;
+    iotls_conn_config_init(&s->cfg);
+    s->cfg.tls.creds = s->creds;
+    s->cfg.tls.buffer_size = buffer;
+    return iotls_test_tserver_start(&s->t, &s->cfg, http ? http_body : NULL);
 }
 
 static void server_stop(struct server *s)
 {
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
-    iotls_listener_free(s->listener);
-    iotls_loop_free(s->loop);
+    iotls_test_tserver_stop(&s->t);
     iotls_creds_free(s->creds);
 }
 
@@ -173,9 +98,9 @@ static void s_client_echo(const iotls_test_cred_t *cred, int maxfraglen)
         assert_true(max > 0);
         assert_true(max <= maxfraglen + 64);
     }
-    assert_int_equal(atomic_load(&s.connected), 1);
-    assert_string_equal(s.last_report.server_name, "localhost");
-    assert_int_equal(s.last_report.mfl_requested, (unsigned)maxfraglen);
+    assert_int_equal(atomic_load(&s.t.connected), 1);
+    assert_string_equal(s.t.last_report.server_name, "localhost");
+    assert_int_equal(s.t.last_report.mfl_requested, (unsigned)maxfraglen);
     iotls_test_result_free(&r);
 }
 
@@ -217,8 +142,8 @@ static void test_curl_verified_https(void **state)
     assert_string_equal(r.out, http_body);
     iotls_test_result_free(&r);
     server_stop(&s);
-    assert_int_equal(atomic_load(&s.connected), 2);
-    assert_int_equal(atomic_load(&s.errors), 0);
+    assert_int_equal(atomic_load(&s.t.connected), 2);
+    assert_int_equal(atomic_load(&s.t.errors), 0);
 }
 
 /* ---- hostile clients do not disturb others --------------------------------- */
@@ -263,8 +188,8 @@ static void test_garbage_and_reset_clients_leave_others_alone(void **state)
     close(garbage);
     close(idle);
     server_stop(&s);
-    assert_true(atomic_load(&s.errors) >= 2);
-    assert_int_equal(atomic_load(&s.connected), 1);
+    assert_true(atomic_load(&s.t.errors) >= 2);
+    assert_int_equal(atomic_load(&s.t.connected), 1);
 }
 
 /* ---- the iotls tool against itself ----------------------------------------- */
