@@ -1,0 +1,155 @@
+/* Sizes, defaults and configuration checks of sessions. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tls/bearssl/br_session.h"
+
+size_t iotls_buffer_effective(size_t requested)
+{
+    if (requested == 0 || requested > 4096)
+        return IOTLS_BUFFER_MAX;
+    size_t p = IOTLS_BUFFER_MIN;
+    while (p < requested)
+        p *= 2;
+    return p;
+}
+
+static bool config_valid(const iotls_config_t *cfg)
+{
+    return cfg && (cfg->role == IOTLS_ROLE_CLIENT || cfg->role == IOTLS_ROLE_SERVER) &&
+           (cfg->buffer_size == 0 || (cfg->buffer_size >= IOTLS_BUFFER_MIN &&
+                                      cfg->buffer_size <= IOTLS_BUFFER_MAX));
+}
+
+/* Clients check server certificates; servers only when they ask for
+ * client certificates. */
+bool iotls_br_needs_x509(const iotls_config_t *cfg)
+{
+    return cfg->role == IOTLS_ROLE_CLIENT || cfg->client_auth != IOTLS_CLIENT_AUTH_NONE;
+}
+
+size_t iotls_br_input_len(size_t payload)
+{
+    return payload + INPUT_OVERHEAD;
+}
+
+size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload)
+{
+    return cfg->half_duplex ? 0 : payload + OUTPUT_OVERHEAD;
+}
+
+size_t iotls_session_size(const iotls_config_t *cfg)
+{
+    if (!config_valid(cfg))
+        return 0;
+    size_t payload = iotls_buffer_effective(cfg->buffer_size);
+    size_t n = ALIGN_UP(sizeof(struct iotls_session));
+    if (iotls_br_needs_x509(cfg))
+        n += ALIGN_UP(sizeof(iotls_br_x509_t));
+    n += iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload);
+    /* Slack to align a caller block that is not max_align_t aligned. */
+    return n + alignof(max_align_t);
+}
+
+void iotls_config_init(iotls_config_t *cfg, iotls_role_t role)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->role = role;
+    cfg->buffer_size = IOTLS_BUFFER_MAX;
+}
+
+void iotls_br_log(const iotls_config_t *cfg, const char *line)
+{
+    if (cfg->log)
+        cfg->log(cfg->log_ctx, line);
+    else
+        fprintf(stderr, "%s\n", line);
+}
+
+int64_t iotls_br_validation_time(const iotls_config_t *cfg)
+{
+    /* The documented "system clock" policy; the only clock read here. */
+    if (cfg->time_policy == IOTLS_TIME_SYSTEM && cfg->now == 0)
+        return (int64_t)time(NULL);
+    return cfg->now;
+}
+
+const char *iotls_br_time_check_name(iotls_time_policy_t p)
+{
+    switch (p) {
+    case IOTLS_TIME_SYSTEM: return "system clock";
+    case IOTLS_TIME_FIXED: return "fixed time";
+    case IOTLS_TIME_AT_LEAST: return "lower bound (expiry only)";
+    case IOTLS_TIME_UNCHECKED: return "off";
+    }
+    return "unknown";
+}
+
+int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, size_t mem_len,
+                        iotls_error_t *err)
+{
+    if (!config_valid(cfg))
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                               "invalid session configuration: buffer_size must be 0 or "
+                               "%d..%d bytes",
+                               IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX),
+               -1;
+    if (mem_len < iotls_session_size(cfg))
+        return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
+                               "session memory is %zu bytes; this configuration needs %zu "
+                               "(iotls_session_size)",
+                               mem_len, iotls_session_size(cfg)),
+               -1;
+    if ((cfg->time_policy == IOTLS_TIME_FIXED || cfg->time_policy == IOTLS_TIME_AT_LEAST) &&
+        cfg->now <= 0)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                               "time policy '%s' needs cfg.now (Unix seconds)",
+                               iotls_br_time_check_name(cfg->time_policy)),
+               -1;
+    for (size_t i = 0; i < cfg->alpn_count; i++)
+        if (!cfg->alpn || !cfg->alpn[i] || !cfg->alpn[i][0] || strlen(cfg->alpn[i]) > 255)
+            return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                                   "ALPN protocol name %zu is empty or longer than 255 bytes",
+                                   i + 1),
+                   -1;
+    if (cfg->role == IOTLS_ROLE_SERVER) {
+        if (!cfg->creds || !cfg->creds->key_type)
+            return iotls_error_set(err, IOTLS_ERR_NO_CREDENTIALS,
+                                   "a server needs a certificate chain and private key "
+                                   "(iotls_creds_load_files, or --cert/--key)"),
+                   -1;
+        for (size_t i = 0; i < cfg->sni_creds_count; i++)
+            if (!cfg->sni_creds[i].name || !cfg->sni_creds[i].creds ||
+                !cfg->sni_creds[i].creds->key_type)
+                return iotls_error_set(err, IOTLS_ERR_NO_CREDENTIALS,
+                                       "SNI credentials entry %zu has no name or no "
+                                       "certificate and key",
+                                       i + 1),
+                       -1;
+        if (cfg->client_auth != IOTLS_CLIENT_AUTH_NONE &&
+            (!cfg->trust || cfg->trust->count == 0))
+            return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
+                                   "asking for client certificates needs the CAs that issue "
+                                   "them (cfg.trust, or --client-ca FILE)"),
+                   -1;
+        return 0;
+    }
+    if (cfg->insecure)
+        return 0;
+    if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count == 0)
+        return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
+                               "no trust anchors configured: load the CA that issued the "
+                               "server's certificate (iotls_trust_load_file, or --ca FILE), "
+                               "or pin its key (--pin); use insecure mode only for testing"),
+               -1;
+    if ((!server_name || !*server_name) && !cfg->no_name_check)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                               "a verifying client needs the server's host name or IP "
+                               "address to check the certificate against"),
+               -1;
+    if (server_name && strlen(server_name) >= sizeof(((iotls_report_t *)0)->server_name))
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "server name longer than 255 bytes"),
+               -1;
+    return 0;
+}

@@ -1,0 +1,159 @@
+/* What a handshake produced: the report, and error texts that name the
+ * cause. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tls/bearssl/br_errors.h"
+#include "tls/bearssl/br_session.h"
+#include "tls/suites.h"
+
+/* ---- error translation -------------------------------------------------- */
+
+static void explain_too_large(iotls_session_t *s)
+{
+    unsigned len = s->track.last_length;
+    if (s->cfg.role == IOTLS_ROLE_CLIENT && s->report.mfl_requested && !s->report.mfl_agreed)
+        iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
+                        "record of %u bytes exceeds the %zu-byte buffer (server ignored "
+                        "max_fragment_length)",
+                        len, s->payload);
+    else if (s->report.mfl_agreed)
+        iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
+                        "record of %u bytes exceeds the %zu-byte buffer (peer broke the "
+                        "agreed max_fragment_length of %u)",
+                        len, s->payload, s->report.mfl_agreed);
+    else
+        iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
+                        "record of %u bytes exceeds the %zu-byte buffer", len, s->payload);
+}
+
+void iotls_br_explain_engine_error(iotls_session_t *s, int e)
+{
+    if (e >= BR_ERR_SEND_FATAL_ALERT) {
+        int alert = e - BR_ERR_SEND_FATAL_ALERT;
+        iotls_error_set(&s->error, IOTLS_ERR_ALERT_SENT,
+                        "sent fatal alert %s (%d) to the peer: %s", iotls_alert_name(alert),
+                        alert,
+                        alert == 40 ? "no cipher suite, curve or version in common"
+                                    : "the peer's handshake was unacceptable");
+        s->error.alert = alert;
+    } else if (e >= BR_ERR_RECV_FATAL_ALERT) {
+        int alert = e - BR_ERR_RECV_FATAL_ALERT;
+        iotls_error_set(&s->error, IOTLS_ERR_ALERT_RECEIVED, "peer sent fatal alert %s (%d)%s",
+                        iotls_alert_name(alert), alert,
+                        alert == 48 || alert == 42 || alert == 46
+                            ? ": it rejected our certificate"
+                        : alert == 116 ? ": it requires a client certificate"
+                        : alert == 40  ? ": no cipher suite, curve or version in common"
+                                       : "");
+        s->error.alert = alert;
+    } else if (e == BR_ERR_TOO_LARGE && !s->handshake_done && s->track.records == 0) {
+        iotls_error_set(&s->error, IOTLS_ERR_CONFIG,
+                        "handshake message does not fit the %zu-byte buffer", s->payload);
+    } else if (e == BR_ERR_TOO_LARGE) {
+        explain_too_large(s);
+    } else if (e >= BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32 && s->x509) {
+        iotls_br_x509_explain(s->x509, e, &s->error);
+    } else {
+        iotls_error_set(&s->error, iotls_br_error_code(e), "%s", iotls_br_error_text(e));
+    }
+    s->error.engine_code = e;
+}
+
+/* ---- handshake results -------------------------------------------------- */
+
+static bool same_id(const br_ssl_session_parameters *p, const uint8_t *id, size_t len)
+{
+    return len > 0 && p->session_id_len == len && memcmp(p->session_id, id, len) == 0;
+}
+
+void iotls_br_fill_report(iotls_session_t *s)
+{
+    iotls_report_t *r = &s->report;
+    br_ssl_session_parameters params;
+    br_ssl_engine_get_session_parameters(s->eng, &params);
+    r->version = br_ssl_engine_get_version(s->eng);
+    r->version_name = iotls_version_name(r->version);
+    r->cipher_suite = params.cipher_suite;
+    r->cipher_suite_name = iotls_cipher_suite_name(params.cipher_suite);
+    const char *alpn = br_ssl_engine_get_selected_protocol(s->eng);
+    snprintf(r->alpn, sizeof r->alpn, "%s", alpn ? alpn : "");
+    /* A server answers a resumption with the id the client offered; a
+     * full handshake gets a fresh random id. */
+    if (s->cfg.role == IOTLS_ROLE_CLIENT) {
+        r->resumed = s->offered_resume &&
+                     same_id(&params, s->offered.session_id, s->offered.session_id_len);
+        /* On resumption no certificate is sent: the identity is the one
+         * verified when the session was created. */
+        r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);
+    } else {
+        r->resumed = same_id(&params, s->sniff.session_id, s->sniff.session_id_len);
+        const char *sni = br_ssl_engine_get_server_name(s->eng);
+        snprintf(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
+        if (s->cfg.client_auth != IOTLS_CLIENT_AUTH_NONE) {
+            /* A resumed session carries no certificate. Under REQUIRE the
+             * cached session exists only because its full handshake
+             * verified one; under REQUEST it may have had none. */
+            bool required = s->cfg.client_auth == IOTLS_CLIENT_AUTH_REQUIRE;
+            r->verified = r->peer_cert_present || (r->resumed && required);
+            r->auth = r->peer_cert_present ? "client certificate chain"
+                      : r->resumed ? (required ? "client certificate (verified in the "
+                                                 "session's full handshake)"
+                                               : "resumed: client identity unknown")
+                                   : "no client certificate";
+        }
+    }
+}
+
+/* "*.example.com" matches exactly one label before ".example.com". */
+static bool sni_name_matches(const char *pattern, const char *name)
+{
+    if (pattern[0] == '*' && pattern[1] == '.') {
+        const char *dot = strchr(name, '.');
+        return dot && dot != name && strcasecmp(dot, pattern + 1) == 0;
+    }
+    return strcasecmp(pattern, name) == 0;
+}
+
+/* Server: the ClientHello's SNI picks the credentials. This runs before the
+ * engine sees the end of the ClientHello, so its key choice uses them. */
+static void choose_server_creds(iotls_session_t *s)
+{
+    const iotls_hello_sniff_t *h = &s->sniff;
+    s->creds_chosen = true;
+    if (!h->sni_present)
+        return;
+    for (size_t i = 0; i < s->cfg.sni_creds_count; i++) {
+        if (sni_name_matches(s->cfg.sni_creds[i].name, h->sni)) {
+            iotls_br_use_server_creds(s, s->cfg.sni_creds[i].creds);
+            return;
+        }
+    }
+}
+
+/* The peer's hello tells whether max_fragment_length was asked / agreed. */
+void iotls_br_note_hello(iotls_session_t *s)
+{
+    const iotls_hello_sniff_t *h = &s->sniff;
+    if (!h->done || h->malformed)
+        return;
+    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT &&
+        !s->creds_chosen && s->cfg.sni_creds_count)
+        choose_server_creds(s);
+    if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&
+        s->report.mfl_requested && !h->mfl_present)
+        s->report.mfl_ignored = true;
+    if (!h->mfl_present)
+        return;
+    unsigned bytes = iotls_mfl_code_bytes(h->mfl_code);
+    if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER) {
+        s->report.mfl_agreed = bytes;
+    } else if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT) {
+        /* BearSSL's server acknowledges a request below its own record
+         * size; at or above it, its records are already small enough and
+         * it leaves the extension out of its ServerHello. */
+        s->report.mfl_requested = bytes;
+        s->report.mfl_agreed = bytes && bytes < s->payload ? bytes : 0;
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * Private to the BearSSL binding: the session object and the functions its
+ * files share. The caller's block holds
+ *
+ *   [struct iotls_session][iotls_br_x509_t (if any)][input buf][output buf]
+ *
+ * and everything a handshake touches is inside it: no allocation.
+ *   br_config.c    sizes, defaults, configuration checks
+ *   br_setup.c     iotls_session_init: client / server set-up on the engine
+ *   br_saved.c     saved sessions (export / import for resumption)
+ *   br_handshake.c what the handshake produced: reports and error texts
+ *   br_session.c   the state word and the byte flows
+ */
+#ifndef IOTLS_BR_SESSION_H
+#define IOTLS_BR_SESSION_H
+
+#include <stdalign.h>
+#include <stdbool.h>
+
+#include "iotls/tls.h"
+#include "tls/bearssl/br_internal.h"
+#include "tls/bearssl/br_x509.h"
+#include "tls/hello_sniff.h"
+#include "tls/record_track.h"
+
+/* Bytes BearSSL needs around one record payload (header, IV, MAC, padding)
+ * in each direction: BR_SSL_BUFSIZE_INPUT/OUTPUT minus 16384. */
+#define INPUT_OVERHEAD (BR_SSL_BUFSIZE_INPUT - 16384)
+#define OUTPUT_OVERHEAD (BR_SSL_BUFSIZE_OUTPUT - 16384)
+#define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+struct iotls_session {
+    union {
+        br_ssl_client_context client;
+        br_ssl_server_context server;
+    } ctx;
+    br_ssl_engine_context *eng;
+    iotls_br_x509_t *x509; /* client; server asking for client certificates */
+    iotls_config_t cfg;
+    br_ssl_session_parameters offered; /* client: session offered for resumption */
+    bool offered_resume;
+    bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
+    iotls_record_track_t track;
+    iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
+    iotls_report_t report;
+    iotls_error_t error;
+    size_t payload;
+    bool handshake_done;
+    bool closed; /* final state reached and error (if any) recorded */
+    bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
+};
+
+/* br_config.c */
+bool iotls_br_needs_x509(const iotls_config_t *cfg);
+size_t iotls_br_input_len(size_t payload);
+size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload);
+int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, size_t mem_len,
+                          iotls_error_t *err);
+int64_t iotls_br_validation_time(const iotls_config_t *cfg);
+const char *iotls_br_time_check_name(iotls_time_policy_t p);
+void iotls_br_log(const iotls_config_t *cfg, const char *line);
+
+/* br_saved.c: 1 = offer it, 0 = another server's session, -1 = corrupt. */
+int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
+                         br_ssl_session_parameters *p);
+
+/* br_setup.c: server credentials (default, or chosen by SNI). */
+void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);
+
+/* br_handshake.c */
+void iotls_br_fill_report(iotls_session_t *s);
+void iotls_br_note_hello(iotls_session_t *s);
+void iotls_br_explain_engine_error(iotls_session_t *s, int br_err);
+
+#endif

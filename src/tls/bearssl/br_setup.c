@@ -1,0 +1,231 @@
+/* iotls_session_init: the engine set up for a client or a server. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tls/bearssl/br_errors.h"
+#include "tls/bearssl/br_session.h"
+#include "tls/entropy.h"
+
+/* ECDHE only (forward secrecy), AEAD first. The same list serves both
+ * roles; the key type of the credentials narrows it further. */
+static const uint16_t default_suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+};
+
+static void set_suites_and_alpn(iotls_session_t *s)
+{
+    const iotls_config_t *cfg = &s->cfg;
+    if (cfg->suites && cfg->suite_count)
+        br_ssl_engine_set_suites(s->eng, cfg->suites, cfg->suite_count);
+    else
+        br_ssl_engine_set_suites(s->eng, default_suites,
+                                 sizeof default_suites / sizeof default_suites[0]);
+    /* BearSSL does not modify the names; its prototype predates const. */
+    if (cfg->alpn_count)
+        br_ssl_engine_set_protocol_names(s->eng, (const char **)(uintptr_t)cfg->alpn,
+                                         cfg->alpn_count);
+}
+
+static void warn(const iotls_config_t *cfg, const char *what, const char *host)
+{
+    char line[400];
+    snprintf(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
+    iotls_br_log(cfg, line);
+}
+
+/* Named weaker policies are loud: one line per session. */
+static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
+{
+    if (cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure)
+        warn(cfg, "certificate verification is OFF (insecure mode): the peer is not "
+                  "authenticated",
+             host);
+    if (cfg->role == IOTLS_ROLE_CLIENT && !cfg->insecure && cfg->no_name_check)
+        warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
+    if (cfg->time_policy == IOTLS_TIME_UNCHECKED && !cfg->insecure)
+        warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
+}
+
+/* ---- role set-up -------------------------------------------------------- */
+
+static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
+{
+    if (cfg->insecure)
+        return IOTLS_X509_INSECURE;
+    if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count)
+        return IOTLS_X509_PIN_ONLY;
+    return IOTLS_X509_VERIFY;
+}
+
+static int init_client(iotls_session_t *s, const char *server_name, iotls_error_t *err)
+{
+    const iotls_config_t *cfg = &s->cfg;
+    iotls_x509_mode_t mode = client_mode(cfg);
+    const iotls_trust_t *trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
+    br_ssl_client_init_full(&s->ctx.client, &s->x509->u.minimal, trust ? trust->anchors : NULL,
+                            trust ? trust->count : 0);
+    s->eng = &s->ctx.client.eng;
+    if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
+        br_ssl_client_set_single_rsa(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
+                                     br_skey_decoder_get_rsa(&cfg->creds->key),
+                                     br_rsa_pkcs1_sign_get_default());
+    else if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
+        br_ssl_client_set_single_ec(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
+                                    br_skey_decoder_get_ec(&cfg->creds->key),
+                                    BR_KEYTYPE_SIGN, cfg->creds->leaf_signer_key_type,
+                                    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+    /* The report keeps the name; the X.509 wrapper points at it. */
+    snprintf(s->report.server_name, sizeof s->report.server_name, "%s",
+             server_name ? server_name : "");
+    iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, iotls_br_validation_time(cfg),
+                        &s->report);
+    br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
+    s->report.auth = mode == IOTLS_X509_INSECURE ? "insecure (none)"
+                     : mode == IOTLS_X509_PIN_ONLY ? "pin"
+                     : cfg->no_name_check
+                         ? (cfg->pin_count ? "chain + pin (no host name check)"
+                                           : "chain (no host name check)")
+                     : cfg->pin_count ? "chain + host name + pin"
+                                      : "chain + host name";
+
+    if (cfg->resume && cfg->resume_len) {
+        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name, &s->offered);
+        if (rc < 0)
+            return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                                   "saved session (%zu bytes) is corrupt or not an iotls "
+                                   "saved session",
+                                   cfg->resume_len),
+                   -1;
+        s->offered_resume = rc == 1;
+    }
+    return 0;
+}
+
+void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
+{
+    /* Signing only: key exchange is always ECDHE (forward secrecy). */
+    if (c->key_type == BR_KEYTYPE_RSA)
+        br_ssl_server_set_single_rsa(&s->ctx.server, c->chain, c->chain_len,
+                                     br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
+                                     br_rsa_private_get_default(),
+                                     br_rsa_pkcs1_sign_get_default());
+    else
+        br_ssl_server_set_single_ec(&s->ctx.server, c->chain, c->chain_len,
+                                    br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
+                                    c->leaf_signer_key_type, br_ec_get_default(),
+                                    br_ecdsa_sign_asn1_get_default());
+}
+
+static void init_server(iotls_session_t *s)
+{
+    const iotls_config_t *cfg = &s->cfg;
+    const iotls_creds_t *c = cfg->creds;
+    /* init_full_* installs every algorithm implementation; the suites and
+     * the key policy are then set the same way for both key types. */
+    if (c->key_type == BR_KEYTYPE_RSA)
+        br_ssl_server_init_full_rsa(&s->ctx.server, c->chain, c->chain_len,
+                                    br_skey_decoder_get_rsa(&c->key));
+    else
+        br_ssl_server_init_full_ec(&s->ctx.server, c->chain, c->chain_len,
+                                   c->leaf_signer_key_type, br_skey_decoder_get_ec(&c->key));
+    s->eng = &s->ctx.server.eng;
+    iotls_br_use_server_creds(s, c);
+    if (cfg->session_cache)
+        br_ssl_server_set_cache(&s->ctx.server, &cfg->session_cache->lru.vtable);
+    s->report.auth = "not requested";
+    if (cfg->client_auth == IOTLS_CLIENT_AUTH_NONE)
+        return;
+    const iotls_trust_t *t = cfg->trust;
+    br_x509_minimal_init_full(&s->x509->u.minimal, t->anchors, t->count);
+    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, iotls_br_validation_time(cfg),
+                        &s->report);
+    br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
+    /* The CertificateVerify signature is checked by the engine itself, and
+     * the CertificateRequest only offers algorithms it can check. */
+    br_ssl_engine_set_default_rsavrfy(s->eng);
+    br_ssl_engine_set_default_ecdsa(s->eng);
+    /* The CertificateRequest lists these CA names. */
+    br_ssl_server_set_trust_anchor_names_alt(&s->ctx.server, t->anchors, t->count);
+    if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
+        br_ssl_engine_add_flags(s->eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
+}
+
+iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
+                                    const char *server_name, iotls_error_t *err)
+{
+    if (!mem)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "session memory is NULL"), NULL;
+    if (iotls_br_check_config(cfg, server_name, mem_len, err) < 0)
+        return NULL;
+
+    uintptr_t base = ((uintptr_t)mem + alignof(max_align_t) - 1) &
+                     ~(uintptr_t)(alignof(max_align_t) - 1);
+    uint8_t *p = (uint8_t *)base;
+    iotls_session_t *s = (iotls_session_t *)p;
+    memset(s, 0, sizeof *s);
+    p += ALIGN_UP(sizeof *s);
+    s->cfg = *cfg;
+    s->payload = iotls_buffer_effective(cfg->buffer_size);
+    iotls_error_clear(&s->error);
+    iotls_record_track_init(&s->track);
+    iotls_hello_sniff_init(&s->sniff);
+    s->report.role = cfg->role;
+    s->report.buffer_payload = s->payload;
+    s->report.memory_bytes = iotls_session_size(cfg);
+    s->report.time_check = iotls_br_time_check_name(cfg->time_policy);
+    if (iotls_br_needs_x509(cfg)) {
+        s->x509 = (iotls_br_x509_t *)p;
+        p += ALIGN_UP(sizeof *s->x509);
+    }
+
+    if (cfg->role == IOTLS_ROLE_CLIENT) {
+        if (init_client(s, server_name, err) < 0)
+            return NULL;
+        s->report.insecure = cfg->insecure;
+    } else {
+        init_server(s);
+    }
+    set_suites_and_alpn(s);
+
+    /* TLS 1.2 only: 1.0/1.1 lack AEAD suites and are deprecated (RFC 8996). */
+    br_ssl_engine_set_versions(s->eng, BR_TLS12, BR_TLS12);
+    uint8_t *ibuf = p;
+    if (cfg->half_duplex)
+        br_ssl_engine_set_buffer(s->eng, ibuf, iotls_br_input_len(s->payload), 0);
+    else
+        br_ssl_engine_set_buffers_bidi(s->eng, ibuf, iotls_br_input_len(s->payload),
+                                       ibuf + iotls_br_input_len(s->payload), iotls_br_output_len(cfg, s->payload));
+
+    uint8_t seed[32];
+    if (iotls_entropy_get(seed, sizeof seed, err) < 0)
+        return NULL;
+    br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
+    memset(seed, 0, sizeof seed);
+
+    int ok;
+    if (cfg->role == IOTLS_ROLE_CLIENT) {
+        /* SNI carries host names only (RFC 6066 forbids IP literals); it is
+         * sent even when the name check is off. */
+        const char *sni = s->x509->ip_len || !s->report.server_name[0] ? NULL
+                                                                        : s->report.server_name;
+        if (s->offered_resume)
+            br_ssl_engine_set_session_parameters(s->eng, &s->offered);
+        ok = br_ssl_client_reset(&s->ctx.client, sni, s->offered_resume);
+        if (s->payload < IOTLS_BUFFER_MAX)
+            s->report.mfl_requested = (unsigned)s->payload;
+    } else {
+        ok = br_ssl_server_reset(&s->ctx.server);
+    }
+    if (!ok) {
+        int e = br_ssl_engine_last_error(s->eng);
+        iotls_error_set(err, iotls_br_error_code(e), "TLS engine refused to start: %s",
+                        iotls_br_error_text(e));
+        return NULL;
+    }
+    warn_weaker_policies(cfg, server_name);
+    return s;
+}
