@@ -85,7 +85,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TLIB_OBJ) $(STATIC)
 test: tests examples
 	IOTLS_BUILD=$(BUILD) tests/run.sh $(TESTS)
 
-demo: $(BUILD)/examples/demo
+demo: $(BUILD)/examples/demo $(TOOL)
 	scripts/demo.sh $(BUILD)
 
 install: lib tool
