@@ -47,7 +47,19 @@ int bench_send_all(int fd, const void *buf, size_t len);
 double bench_now(void); /* monotonic seconds */
 
 /* stack_paint.c: run fn(arg) on a thread whose stack is painted; returns the
- * deepest stack use in bytes (including the thread's own start-up). */
-size_t bench_stack_run(void (*fn)(void *), void *arg);
+ * deepest stack use in bytes of fn alone: what an empty thread touches (its
+ * start-up, glibc's descriptor) is measured too, subtracted, and returned in
+ * *thread_base. */
+size_t bench_stack_peak(void (*fn)(void *), void *arg, size_t *thread_base);
+
+/* heap_probe.c: the LD_PRELOAD counter (malloc_count.so) as every bench
+ * program reads it. Looked up with dlsym, so the programs also run without
+ * it; then bench_heap_read() returns false. */
+typedef struct {
+    size_t live, peak;   /* bytes as glibc hands them out */
+    unsigned long allocs; /* allocation calls so far */
+} bench_heap_t;
+bool bench_heap_read(bench_heap_t *out);
+void bench_heap_restart_peak(void); /* the peak restarts from what is live now */
 
 #endif

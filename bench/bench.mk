@@ -4,7 +4,10 @@
 #   make bench-smoke   seconds: tiny counts, prints the tables, asserts no timing
 
 BENCH_DIR   := $(BUILD)/bench
-BENCH_COMMON := $(call obj,bench/driver.c bench/tcp.c bench/stack_paint.c)
+BENCH_PROBES := $(call obj,bench/stack_paint.c bench/heap_probe.c)
+BENCH_COMMON := $(call obj,bench/driver.c bench/tcp.c) $(BENCH_PROBES)
+# The servers measure themselves the same way (bench/server.h).
+BENCH_SERVER := $(call obj,bench/server_probe.c) $(BENCH_PROBES)
 # -z now: resolve every symbol at start so lazy PLT binding does not show up
 # in a stack or instruction measurement.
 BENCH_LD    := $(LDFLAGS) -Wl,-z,now
@@ -37,11 +40,9 @@ $(BENCH_DIR)/malloc_count.so: bench/malloc_count.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $< -ldl
 
-$(BENCH_DIR)/server-iotls: $(BUILD)/obj/bench/server_iotls.o $(STATIC)
-	$(CC) $(BENCH_LD) -o $@ $< $(STATIC) $(LIBS)
-
-$(BENCH_DIR)/server-openssl: $(BUILD)/obj/bench/server_openssl.o
-	$(CC) $(BENCH_LD) -o $@ $< -lssl -lcrypto
+$(BENCH_DIR)/server-%: $(BUILD)/obj/bench/server_%.o $(BENCH_SERVER) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_LD) -o $@ $< $(BENCH_SERVER) $(BENCH_LIBS_$*) -lpthread -ldl
 
 $(SIZE_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -12,9 +12,9 @@
  *     cg      one handshake inside bench_cg_connection() for callgrind
  *     down    fetch /PATH and report MB/s
  *     up      send BYTES to a sink s_server and report MB/s
- *     hold    COUNT connections kept open until SIGTERM (server scale load)
+ *     hold    1 + COUNT connections kept open until SIGTERM (server load);
+ *             with --resume all but the first resume its session
  */
-#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,37 +129,30 @@ static void mode_hs(bool resume)
     free(t);
 }
 
-typedef struct {
-    size_t live, peak;
-    unsigned long allocs;
-} bench_heap_t;
-
 static void mode_mem(void)
 {
-    void (*get)(bench_heap_t *) = (void (*)(bench_heap_t *))dlsym(RTLD_DEFAULT, "bench_heap_get");
-    void (*mark)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "bench_heap_mark");
-    if (!get || !mark) {
+    bench_heap_t base, hs, end, fin;
+    if (!bench_heap_read(&base)) {
         fprintf(stderr, "bench-%s: run with LD_PRELOAD=malloc_count.so\n", bench_stack.name);
         exit(1);
     }
     connection(NULL, false); /* warm-up: lazily built tables are per process */
-    bench_heap_t base, hs, end, fin;
     int fd = bench_tcp_connect(o.ip, o.port);
     if (fd < 0)
         die("connect");
-    mark();
-    get(&base);
+    bench_heap_restart_peak();
+    bench_heap_read(&base);
     bench_conn_t *c = bench_stack.open(fd, o.host, false);
     if (!c || bench_stack.handshake(c) < 0)
         die("handshake");
-    get(&hs);
+    bench_heap_read(&hs);
     request(c);
     size_t got = drain(c);
-    get(&end);
+    bench_heap_read(&end);
     bench_stack.close(c);
     bench_stack.free(c);
     close(fd);
-    get(&fin);
+    bench_heap_read(&fin);
     printf("stack=%s mode=mem buffer=%zu owned=%zu peak=%zu live_after_hs=%zu allocs=%lu "
            "leaked=%zd fetched=%zu\n",
            bench_stack.name, o.buffer, bench_stack.owned_bytes(), end.peak - base.live,
@@ -171,17 +164,13 @@ static void stack_job(void *arg)
     connection(NULL, false);
 }
 
-static void empty_job(void *arg)
-{
-}
-
 static void mode_stack(void)
 {
     connection(NULL, false); /* resolve lazy bindings and first-use tables off-thread */
-    size_t base = bench_stack_run(empty_job, NULL);
-    size_t used = bench_stack_run(stack_job, NULL);
+    size_t base;
+    size_t used = bench_stack_peak(stack_job, NULL, &base);
     printf("stack=%s mode=stack buffer=%zu stack_bytes=%zu thread_base=%zu\n", bench_stack.name,
-           o.buffer, used - base, base);
+           o.buffer, used, base);
 }
 
 /* callgrind counts only inside this function (--toggle-collect). It holds
@@ -263,21 +252,35 @@ static void on_term(int sig)
     stop = 1;
 }
 
+/* One held connection; the first one of a --resume load is the full
+ * handshake whose session the others resume (and must: checked). */
+static void hold_one(unsigned i)
+{
+    int fd = bench_tcp_connect(o.ip, o.port);
+    if (fd < 0)
+        die("connect");
+    bool resume = o.resume && i > 0;
+    bench_conn_t *c = bench_stack.open(fd, o.host, resume);
+    if (!c || bench_stack.handshake(c) < 0)
+        die("handshake");
+    if (i == 0 && o.resume && (!bench_stack.save_session || bench_stack.save_session(c) < 0))
+        die("save_session");
+    if (resume && bench_stack.resumed && !bench_stack.resumed(c))
+        die("resumption (server did not resume)");
+    /* kept open and idle on purpose: the server's memory is measured */
+}
+
+/* A warm-up connection, then COUNT more: the servers measure themselves
+ * from the end of the first handshake on (bench/server_probe.c), so their
+ * one-time set-up is not charged to the connections. */
 static void mode_hold(void)
 {
     signal(SIGTERM, on_term);
     double t0 = bench_now();
-    for (unsigned i = 0; i < o.count; i++) {
-        int fd = bench_tcp_connect(o.ip, o.port);
-        if (fd < 0)
-            die("connect");
-        bench_conn_t *c = bench_stack.open(fd, o.host, false);
-        if (!c || bench_stack.handshake(c) < 0)
-            die("handshake");
-        /* kept open and idle on purpose: the server's memory is measured */
-    }
-    printf("stack=%s mode=hold count=%u seconds=%.3f\nREADY\n", bench_stack.name, o.count,
-           bench_now() - t0);
+    for (unsigned i = 0; i <= o.count; i++)
+        hold_one(i);
+    printf("stack=%s mode=hold count=%u resume=%d seconds=%.3f\nREADY\n", bench_stack.name,
+           o.count, o.resume, bench_now() - t0);
     fflush(stdout);
     while (!stop)
         pause();

@@ -2,9 +2,9 @@
  * malloc_count.so — LD_PRELOAD heap counter. Every stack under test is
  * measured by the same counter, so "heap per connection" means the same
  * thing for all of them: bytes glibc hands out (malloc_usable_size), live
- * and peak, and the number of allocation calls. The driver reads it through
- * bench_heap_get()/bench_heap_mark() found with dlsym, so the driver also
- * runs (without heap numbers) when the library is not preloaded.
+ * and peak, and the number of allocation calls. The bench programs read it
+ * through bench_heap_get()/bench_heap_mark() found with dlsym (heap_probe.c),
+ * so they also run (without heap numbers) when it is not preloaded.
  */
 #include <dlfcn.h>
 #include <malloc.h>
@@ -13,10 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    size_t live, peak;
-    unsigned long allocs;
-} bench_heap_t;
+#include "bench.h" /* bench_heap_t: the layout the readers (heap_probe.c) expect */
 
 static size_t live, peak;
 static unsigned long allocs;

@@ -25,7 +25,7 @@ static void *trampoline(void *p)
     return NULL;
 }
 
-size_t bench_stack_run(void (*fn)(void *), void *arg)
+static size_t run_painted(void (*fn)(void *), void *arg)
 {
     uint8_t *stack = aligned_alloc(4096, STACK_SIZE);
     if (!stack)
@@ -40,8 +40,8 @@ size_t bench_stack_run(void (*fn)(void *), void *arg)
     if (pthread_create(&t, &attr, trampoline, &j) == 0) {
         pthread_join(t, NULL);
         /* Stacks grow down: scan up from the bottom to the first touched byte.
-         * glibc keeps the thread descriptor and TLS at the top; the caller
-         * subtracts an empty thread's reading to cancel that out. */
+         * glibc keeps the thread descriptor and TLS at the top;
+         * bench_stack_peak() subtracts an empty thread's reading. */
         size_t i = 0;
         while (i < STACK_SIZE && stack[i] == PAINT)
             i++;
@@ -50,4 +50,17 @@ size_t bench_stack_run(void (*fn)(void *), void *arg)
     pthread_attr_destroy(&attr);
     free(stack);
     return used;
+}
+
+static void empty_job(void *arg)
+{
+}
+
+size_t bench_stack_peak(void (*fn)(void *), void *arg, size_t *thread_base)
+{
+    size_t base = run_painted(empty_job, NULL);
+    size_t used = run_painted(fn, arg);
+    if (thread_base)
+        *thread_base = base;
+    return used > base ? used - base : 0;
 }

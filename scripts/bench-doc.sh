@@ -32,6 +32,32 @@ headline() {
     }' "$RESULTS"
 }
 
+# Server headline: iotls server against the OpenSSL epoll server (default
+# buffers), heap/stack from the probe runs, handshakes/s from the largest N.
+server_headline() {
+    awk '
+    function parse(   i, kv) { delete f; for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = substr($i, length(kv[1]) + 2) } }
+    function row(what, unit, fmt, a, b) {
+        if (a == "" || b == "" || a == 0) { printf "| %s | %s | %s |\n", what, a == "" ? "n/a" : sprintf(fmt, a) unit, b == "" ? "n/a" : sprintf(fmt, b) unit; return }
+        printf "| %s | " fmt "%s | " fmt "%s (%.2fx) |\n", what, a, unit, b, unit, b / a
+    }
+    { parse() }
+    f["mode"] != "server" || f["failed_run"] == "1" || (f["server"] != "iotls" && f["server"] != "openssl") { next }
+    f["probe"] == "heap" && f["resume"] == 0 { peak[f["server"]] = f["heap_peak"] / 1024; live[f["server"]] = f["heap_live"] / 1024 }
+    f["probe"] == "stack" && f["resume"] == 0 { stk[f["server"]] = f["stack_bytes"] / 1024 }
+    f["probe"] == "scale" && f["measured"] > 0 && f["n"] + 0 >= top[f["server"] f["resume"]] + 0 {
+        top[f["server"] f["resume"]] = f["n"]; hs[f["server"] f["resume"]] = f["measured"] / (f["cpu_ns"] / 1e9)
+    }
+    END {
+        printf "| Server side | iotls server | OpenSSL epoll server |\n|---|---:|---:|\n"
+        row("Heap per idle connection (steady)", " KiB", "%.1f", live["iotls"], live["openssl"])
+        row("Heap peak of one accept + handshake", " KiB", "%.1f", peak["iotls"], peak["openssl"])
+        row("Peak stack of the server loop", " KiB", "%.1f", stk["iotls"], stk["openssl"])
+        row("Full handshakes/s on one core (N=" top["iotls0"] ")", "", "%.0f", hs["iotls0"], hs["openssl0"])
+        row("Resumed handshakes/s on one core (N=" top["iotls1"] ")", "", "%.0f", hs["iotls1"], hs["openssl1"])
+    }' "$RESULTS"
+}
+
 # Cost model: t = I * K / f for the iotls client handshake counts.
 costmodel() {
     awk '
@@ -86,6 +112,10 @@ session driven by a ~60-line loop, as a device port would write it.
 - **Stack:** the connection runs on a thread whose 1 MiB stack was painted with a
   pattern; the deepest overwritten byte, minus what an empty thread touches.
   Binaries are linked \`-z now\` so lazy symbol binding is not counted.
+- **Servers:** the iotls net API listener and an OpenSSL epoll server of the
+  same shape measure themselves at every completed handshake
+  (bench/server_probe.c): CPU time, RSS, heap (with the same counter) and, on a
+  painted thread, the stack of their whole loop. See the server tables.
 - **Instructions:** \`valgrind --tool=callgrind --toggle-collect=bench_cg_connection\`:
   only the function that creates the connection object and completes the
   handshake is counted (client side only; the server is another process).
@@ -103,6 +133,12 @@ wolfSSL instruction count is inflated by valgrind (see the caveat below the
 handshake table); its native CPU time is the fair figure.
 
 $(headline)
+
+The same run's server side (ECDSA P-256, 16 KiB record buffers; ratio = OpenSSL
+divided by iotls: above 1 iotls uses less memory, below 1 it does fewer handshakes
+per second; details in the server tables below):
+
+$(server_headline)
 
 $(cat "$TABLES")
 
@@ -133,10 +169,10 @@ For comparison only (published elsewhere, not measured here): DESIGN.md cites
 
 ## Not measured (yet)
 
-- Resumed handshakes per second on the server side (the scale load makes full
-  handshakes only).
-- Server-side heap and stack per connection (only the client is measured that
-  way; the server side has RSS from the scale table).
+- Server-side figures for mbedTLS and wolfSSL (only iotls and OpenSSL servers
+  exist in bench/), and server heap/stack with RSA certificates.
+- OpenSSL's ticket-based resumption (its server here uses the session cache
+  like iotls, which has no tickets).
 - Code size of minimal static clients of the other stacks (Debian ships no
   static wolfSSL; only whole-library sizes are shown).
 - Anything on real MCU hardware: the cost model above is the only MCU figure.

@@ -28,7 +28,12 @@ function orna(x) { return x == "" ? "n/a" : x }
         if (!(t in tseen)) { tseen[t] = 1; torder[++tn] = t; tsuite[t] = f["suite"] }
         tp[t SUBSEP f["mode"]] = f["mb_s"]
     }
-    if (f["mode"] == "scale") scale[++sn] = $0
+    if (f["mode"] == "server" && f["probe"] == "scale") scale[++sn] = $0
+    if (f["mode"] == "server" && f["probe"] != "scale") {
+        k = f["server"] SUBSEP f["resume"]
+        if (!(k in pseen)) { pseen[k] = 1; porder[++pn] = k }
+        probe[k SUBSEP f["probe"]] = $0
+    }
     if (f["mode"] == "size") size[++zn] = $0
     if (f["mode"] == "libsize") lib = $0
 }
@@ -98,28 +103,68 @@ END {
         printf "| %s | %s | %s | %s |\n", name(p[1], p[2]), tsuite[t], orna(tp[t SUBSEP "down"]), orna(tp[t SUBSEP "up"])
     }
     print ""
-    print "### Server scale: N idle TLS connections"
+    print "### RAM and stack per server connection"
     print ""
-    print "Server on CPU 0, an OpenSSL client on CPU 1 opening N connections one after"
-    print "another (ECDSA P-256, X25519, AES-128-GCM) and keeping them open. RSS from"
-    print "`/proc/PID/status` before and after; server CPU time from `/proc/PID/stat`"
-    print "(10 ms ticks, so small N is coarse). Handshakes per second on one core ="
-    print "N / server CPU seconds. iotls: `iotls listen`-shaped net API server with the"
-    print "default 16384-byte buffers; OpenSSL: a single-threaded epoll server of the same"
-    print "shape (bench/server_openssl.c), with and without `SSL_MODE_RELEASE_BUFFERS`."
-    print "RSS counts only pages touched, so it can be below what is allocated."
+    print "The bench servers (bench/server_iotls.c: the net API listener with a session"
+    print "cache; bench/server_openssl.c: a single-threaded epoll server of the same"
+    print "shape with its session cache, no tickets) accept one warm-up connection from"
+    print "an OpenSSL client and then N more, all kept open; with resumption the N"
+    print "resume the warm-up'"'"'s session. The server measures itself at the end of each"
+    print "handshake (bench/server_probe.c), from the first on, so its one-time set-up is"
+    print "not charged. Heap (malloc_count.so preloaded): peak = the largest rise of the"
+    print "heap during one connection'"'"'s accept and handshake over the state before it;"
+    print "steady = heap growth per connection once its handshake is done (includes the"
+    print "session-cache entry OpenSSL allocates per session; iotls'"'"'s cache is one block"
+    print "allocated at start, 100 bytes per session, sized like OpenSSL'"'"'s default of 20480"
+    print "sessions); allocations = allocation calls per connection. Stack: the"
+    print "whole server loop on a painted thread, minus an empty thread: the deepest use"
+    print "over all its accepts and handshakes (without the counter preloaded). iotls"
+    print "with the default 16384-byte record buffer, which a server needs unless every"
+    print "client asks for max_fragment_length."
     print ""
-    print "| Server | N | RSS before | RSS with N open | RSS per connection | Allocated per connection | Server CPU | Full handshakes/s on one core |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|"
+    print "| Server | Handshake | N | Heap peak per connection | Heap steady per connection | Allocations per connection | Peak stack of the server loop |"
+    print "|---|---|---:|---:|---:|---:|---:|"
+    for (i = 1; i <= pn; i++) {
+        k = porder[i]
+        $0 = probe[k SUBSEP "heap"]; parse()
+        hp = f["heap_peak"]; hl = f["heap_live"]; ha = f["heap_allocs"]; nn = f["measured"]
+        srv = f["server"]; res = f["resume"]; hfail = f["failed_run"] == "1" || hp == ""
+        $0 = probe[k SUBSEP "stack"]; parse()
+        sb = f["stack_bytes"]
+        printf "| %s | %s | %s | %s | %s | %s | %s |\n", srv, res == 1 ? "resumed" : "full", orna(nn),
+            hfail ? "failed" : kib(hp) " KiB", hfail ? "failed" : kib(hl) " KiB", hfail ? "failed" : ha,
+            sb == "" ? "failed" : kib(sb) " KiB"
+    }
+    print ""
+    print "### Server scale and CPU: N idle TLS connections, full and resumed handshakes"
+    print ""
+    print "Same servers and load as above, without the heap counter: the server on CPU 0,"
+    print "the OpenSSL client on CPU 1 (ECDSA P-256, X25519, AES-128-GCM). Server CPU ="
+    print "its own user + system time (`CLOCK_PROCESS_CPUTIME_ID`) from the end of the"
+    print "warm-up handshake to the end of the last: accept, handshake and epoll of N"
+    print "connections, nothing of the client. Handshakes per second on one core = N /"
+    print "that CPU time. RSS from `/proc/self/statm` at the end of the first handshake"
+    print "and of the last (RSS counts pages touched, so it can be below what is"
+    print "allocated). OpenSSL with and without `SSL_MODE_RELEASE_BUFFERS`."
+    print ""
+    print "| Server | Handshake | N | RSS after warm-up | RSS with N+1 open | RSS per connection | Allocated per connection | Server CPU per handshake | Handshakes/s on one core |"
+    print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= sn; i++) {
         $0 = scale[i]; parse()
-        if (f["failed_run"] == "1") { printf "| %s | %s | failed (see the bench log) | | | | | |\n", f["server"], f["n"]; continue }
-        cpu = f["cpu_ticks"] / f["tck"]
-        ok = f["connected"] != "" ? f["connected"] : "?"
-        printf "| %s | %s | %.1f MiB | %.1f MiB | %.1f KiB | %s | %.2f s | %s |\n", f["server"], f["n"],
-            f["rss0_kb"] / 1024, f["rss1_kb"] / 1024, (f["rss1_kb"] - f["rss0_kb"]) * 1024 / f["n"] / 1024,
-            f["conn_memory"] != "" ? kib(f["conn_memory"]) " KiB (`iotls_conn_memory`)" : "-", cpu, (cpu > 0 ? sprintf("%.0f", f["n"] / cpu) : "n/a (below tick)")
-        if (ok != "?" && ok != f["n"]) printf "\n(server %s reported %s handshakes completed of %s)\n\n", f["server"], ok, f["n"]
+        kind = f["resume"] == 1 ? "resumed" : "full"
+        if (f["failed_run"] == "1" || f["measured"] == "" || f["measured"] == 0) {
+            printf "| %s | %s | %s | failed (see the bench log) | | | | | |\n", f["server"], kind, f["n"]; continue
+        }
+        m = f["measured"]; cpu = f["cpu_ns"] / 1e9
+        printf "| %s | %s | %s | %.1f MiB | %.1f MiB | %.1f KiB | %s | %.3f ms | %s |\n", f["server"], kind, m,
+            f["rss_first_kb"] / 1024, f["rss_end_kb"] / 1024, (f["rss_end_kb"] - f["rss_first_kb"]) / m,
+            f["conn_memory"] != "" ? kib(f["conn_memory"]) " KiB (`iotls_conn_memory`)" : "-",
+            cpu * 1e3 / m, (cpu > 0 ? sprintf("%.0f", m / cpu) : "n/a")
+        bad = ""
+        if (f["handshakes"] != f["n"] + 1) bad = bad sprintf(" %s handshakes of %s;", f["handshakes"], f["n"] + 1)
+        if (f["resume"] == 1 && f["resumed"] != f["n"]) bad = bad sprintf(" %s resumed of %s;", f["resumed"], f["n"])
+        if (f["failed"] != "" && f["failed"] != 0) bad = bad sprintf(" %s failed;", f["failed"])
+        if (bad != "") printf "\n(server %s, %s, N=%s:%s)\n\n", f["server"], kind, f["n"], bad
     }
     print ""
     print "### Code size"

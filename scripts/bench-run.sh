@@ -12,9 +12,9 @@ B=$BUILD/bench
 ROOT=$(pwd)
 
 if [ "$MODE" = full ]; then
-    HS_COUNT=50; BIG=$((32 * 1024 * 1024)); SCALE_NS="100 1000 10000"
+    HS_COUNT=50; BIG=$((32 * 1024 * 1024)); SCALE_NS="100 1000 10000"; PROBE_N=50
 else
-    HS_COUNT=3; BIG=$((1024 * 1024)); SCALE_NS="20"
+    HS_COUNT=3; BIG=$((1024 * 1024)); SCALE_NS="20"; PROBE_N=5
 fi
 BUFFERS="512 1024 2048 4096 16384"
 STACKS="iotls openssl mbedtls wolfssl"
@@ -178,50 +178,62 @@ for s in $STACKS; do
     done
 done
 
-# ---- server scale ----------------------------------------------------------
-log "server scale"
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-TCK=$(getconf CLK_TCK)
-
-scale() { # label N server-command...
-    local label=$1 n=$2; shift 2
+# ---- servers: scale, CPU per handshake, heap and stack per connection -----
+# Each run: a bench server on CPU 0, an OpenSSL client on CPU 1 opening one
+# warm-up connection and then N more, all held open (with --resume the N
+# resume the warm-up's session). The server measures itself from the end of
+# the first handshake to the end of the last (bench/server.h) and stops
+# there, so nothing is killed mid-handshake and nothing is timed from here.
+log "servers"
+serve() { # label N resume(0|1) probe(scale|heap|stack) server-command...
+    local label=$1 n=$2 resume=$3 probe=$4; shift 4
     next_port
-    local sp=$PORT
-    # Server on CPU 0, load on CPU 1: "handshakes per second on one core"
-    # is the server's own CPU time per handshake, whatever the client costs.
-    taskset -c 0 "$@" --port "$sp" >"$WORK/srv.out" 2>"$WORK/srv.err" &
+    local sp=$PORT pre="" extra="" ropt=""
+    [ "$probe" = heap ] && pre=$ROOT/$B/malloc_count.so
+    [ "$probe" = stack ] && extra=--paint
+    [ "$resume" = 1 ] && ropt=--resume
+    local tag="mode=server probe=$probe server=$label n=$n resume=$resume"
+    # shellcheck disable=SC2086
+    env ${pre:+LD_PRELOAD=$pre} taskset -c 0 "$@" --port "$sp" --stop-after $((n + 1)) $extra \
+        >"$WORK/srv.out" 2>"$WORK/srv.err" &
     local spid=$!
     PIDS="$PIDS $spid"
-    wait_listen "$sp" "$spid" || { echo "mode=scale server=$label n=$n failed_run=1" >>"$RESULTS"; return 0; }
-    local rss0 cpu0
-    rss0=$(rss_kb "$spid"); cpu0=$(cpu_ticks "$spid")
-    : >"$WORK/load.out" # the parent polls it: no stale READY from the last run
+    wait_listen "$sp" "$spid" || { echo "$tag failed_run=1" >>"$RESULTS"; return 0; }
+    : >"$WORK/load.out" # polled below: no stale READY from the last run
+    # shellcheck disable=SC2086
     taskset -c 1 "$B/bench-openssl" --port "$sp" --ca "$WORK/ec-ca.pem" --mode hold \
-        --count "$n" >"$WORK/load.out" 2>"$WORK/load.err" &
+        --count "$n" $ropt >"$WORK/load.out" 2>"$WORK/load.err" &
     local lpid=$!
     PIDS="$PIDS $lpid"
     while ! grep -q READY "$WORK/load.out" 2>/dev/null; do
         kill -0 "$lpid" 2>/dev/null || {
             log "FAILED: load for $label: $(head -c 300 "$WORK/load.err")"
-            echo "mode=scale server=$label n=$n failed_run=1" >>"$RESULTS"
+            echo "$tag failed_run=1" >>"$RESULTS"
             kill "$spid"; return 0; }
         sleep 0.1
     done
-    local rss1 cpu1
-    rss1=$(rss_kb "$spid"); cpu1=$(cpu_ticks "$spid")
-    # Server first: its counts must not include the resets the load's exit causes.
-    kill "$spid"; wait "$spid" 2>/dev/null || true
+    # The server stops by itself after its last handshake (--stop-after).
+    wait "$spid" 2>/dev/null || true
     kill "$lpid"; wait "$lpid" 2>/dev/null || true
     local srv
     srv=$(grep "^impl=" "$WORK/srv.out" || true)
-    echo "mode=scale server=$label n=$n rss0_kb=$rss0 rss1_kb=$rss1 cpu_ticks=$((cpu1 - cpu0)) tck=$TCK $srv" >>"$RESULTS"
+    [ -n "$srv" ] || log "FAILED: server $label: $(head -c 300 "$WORK/srv.err")"
+    echo "$tag $srv" >>"$RESULTS"
 }
-for n in $SCALE_NS; do
-    scale iotls "$n" "$B/server-iotls" --cert "$WORK/ec.pem" --key "$WORK/ec.key"
-    scale openssl "$n" "$B/server-openssl" --cert "$WORK/ec.pem" --key "$WORK/ec.key"
-    scale openssl-release-buffers "$n" "$B/server-openssl" --cert "$WORK/ec.pem" \
-        --key "$WORK/ec.key" --release-buffers
+SRV_IOTLS="$B/server-iotls --cert $WORK/ec.pem --key $WORK/ec.key"
+SRV_OPENSSL="$B/server-openssl --cert $WORK/ec.pem --key $WORK/ec.key"
+servers() { # N resume probe
+    # shellcheck disable=SC2086
+    serve iotls "$1" "$2" "$3" $SRV_IOTLS
+    # shellcheck disable=SC2086
+    serve openssl "$1" "$2" "$3" $SRV_OPENSSL
+    # shellcheck disable=SC2086
+    serve openssl-release-buffers "$1" "$2" "$3" $SRV_OPENSSL --release-buffers
+}
+for r in 0 1; do
+    servers "$PROBE_N" "$r" heap
+    servers "$PROBE_N" "$r" stack
+    for n in $SCALE_NS; do servers "$n" "$r" scale; done
 done
 
 # ---- code size ---------------------------------------------------------------
