@@ -196,7 +196,10 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
 #define IOTLS_APP_READY 0x04u    /* plaintext is ready for iotls_session_read */
 #define IOTLS_APP_WRITABLE 0x08u /* iotls_session_write would accept bytes */
 #define IOTLS_HANDSHAKE_DONE 0x10u
-#define IOTLS_CLOSED 0x20u /* finished: cleanly, or with an error */
+#define IOTLS_CLOSED 0x20u /* finished: cleanly, or with an error. With
+                              IOTLS_WANT_WRITE still set, a last alert telling
+                              the peer why is waiting: send it (best effort),
+                              then drop the transport. */
 
 unsigned iotls_session_state(iotls_session_t *s);
 

@@ -166,6 +166,9 @@ void iotls_net_conn_drive(iotls_conn_t *c)
     while (c->phase != IOTLS_CONN_DONE && c->phase != IOTLS_CONN_CONNECTING) {
         unsigned st = iotls_session_state(c->session);
         if (st & IOTLS_CLOSED) {
+            /* A last alert tells the peer why; best effort. */
+            if ((st & IOTLS_WANT_WRITE) && drive_write(c) < 0)
+                return;
             iotls_net_conn_finish(c);
             return;
         }

@@ -17,6 +17,34 @@ static bool header_is_tls(const uint8_t h[5])
     return h[0] >= 20 && h[0] <= 23 && h[1] == 3 && len <= 16384 + 2048;
 }
 
+/* Walk handshake message headers (type(1) length(3)) through the body
+ * bytes of cleartext handshake records; messages may span records. */
+static void handshake_bytes(iotls_record_track_t *t, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        if (t->hs_hdr_have == 0 && t->hs_body_left > 0) {
+            size_t skip = n < t->hs_body_left ? n : t->hs_body_left;
+            t->hs_body_left -= (uint32_t)skip;
+            p += skip;
+            n -= skip;
+            continue;
+        }
+        if (t->hs_hdr_have == 0) {
+            t->hs_type = *p;
+            t->hs_body_left = 0;
+        } else {
+            t->hs_body_left = t->hs_body_left << 8 | *p;
+        }
+        p++;
+        n--;
+        if (++t->hs_hdr_have == 4) {
+            t->hs_hdr_have = 0;
+            if (t->hs_type < 32)
+                t->hs_types_seen |= 1u << t->hs_type;
+        }
+    }
+}
+
 void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len)
 {
     size_t room = sizeof t->preview - t->preview_len;
@@ -28,6 +56,8 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
     for (size_t i = 0; i < len && !t->not_tls; i++) {
         if (t->body_left > 0) {
             size_t skip = len - i < t->body_left ? len - i : t->body_left;
+            if (t->last_type == 22 && !t->ccs_seen)
+                handshake_bytes(t, data + i, skip);
             t->body_left -= (uint32_t)skip;
             i += skip - 1;
             continue;
@@ -42,6 +72,8 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
         t->body_left = t->last_length;
         if (!header_is_tls(t->hdr))
             t->not_tls = true;
+        if (t->last_type == 20)
+            t->ccs_seen = true;
     }
 }
 

@@ -20,12 +20,28 @@ typedef struct {
     uint8_t last_type;    /* content type of the latest record header */
     uint32_t records;     /* complete headers seen */
     bool not_tls;         /* a header that no TLS peer would send */
+    /* Handshake messages read in the clear, before the peer's
+     * ChangeCipherSpec: bit N set = a message of type N was seen (13 =
+     * CertificateRequest). Lets errors say "the server asked for a client
+     * certificate". */
+    uint32_t hs_types_seen;
+    bool ccs_seen;        /* later handshake messages are encrypted */
+    uint8_t hs_hdr_have;  /* bytes of the current handshake message header */
+    uint8_t hs_type;
+    uint32_t hs_body_left;
     uint8_t preview[16];  /* first bytes of the stream, for error texts */
     uint8_t preview_len;
 } iotls_record_track_t;
 
 void iotls_record_track_init(iotls_record_track_t *t);
 void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len);
+
+#define IOTLS_HS_CERTIFICATE_REQUEST 13
+
+static inline bool iotls_record_track_saw_handshake(const iotls_record_track_t *t, unsigned type)
+{
+    return type < 32 && (t->hs_types_seen >> type & 1u);
+}
 
 /* Printable rendering of the stream's first bytes ("HTTP/1.1 400 Ba"),
  * non-printables as '.'. */

@@ -10,6 +10,34 @@
 
 /* ---- error translation -------------------------------------------------- */
 
+/* What a received alert most likely means here. A client that was asked
+ * for a certificate (CertificateRequest seen in the clear) and has none is
+ * told exactly that: servers answer it with handshake_failure in TLS 1.2. */
+static const char *alert_reason(const iotls_session_t *s, int alert)
+{
+    bool asked = s->cfg.role == IOTLS_ROLE_CLIENT &&
+                 iotls_record_track_saw_handshake(&s->track, IOTLS_HS_CERTIFICATE_REQUEST);
+    bool have_cert = s->cfg.creds != NULL;
+    if (asked && !have_cert && (alert == 40 || alert == 116))
+        return ": the server requires a client certificate and none is configured "
+               "(iotls_creds_load_files, or --cert/--key)";
+    switch (alert) {
+    case 42: case 43: case 44: case 45: case 46: case 48: case 49:
+        return ": it rejected our certificate";
+    case 116:
+        return ": it requires a client certificate";
+    case 40:
+        return ": it refused the handshake (no cipher suite, curve or version in common, "
+               "or a certificate it requires is missing)";
+    case 112:
+        return ": it does not serve the name we sent in SNI";
+    case 70:
+        return ": it does not accept TLS 1.2";
+    default:
+        return "";
+    }
+}
+
 static void explain_too_large(iotls_session_t *s)
 {
     unsigned len = s->track.last_length;
@@ -41,12 +69,7 @@ void iotls_br_explain_engine_error(iotls_session_t *s, int e)
     } else if (e >= BR_ERR_RECV_FATAL_ALERT) {
         int alert = e - BR_ERR_RECV_FATAL_ALERT;
         iotls_error_set(&s->error, IOTLS_ERR_ALERT_RECEIVED, "peer sent fatal alert %s (%d)%s",
-                        iotls_alert_name(alert), alert,
-                        alert == 48 || alert == 42 || alert == 46
-                            ? ": it rejected our certificate"
-                        : alert == 116 ? ": it requires a client certificate"
-                        : alert == 40  ? ": no cipher suite, curve or version in common"
-                                       : "");
+                        iotls_alert_name(alert), alert, alert_reason(s, alert));
         s->error.alert = alert;
     } else if (e == BR_ERR_TOO_LARGE && !s->handshake_done && s->track.records == 0) {
         iotls_error_set(&s->error, IOTLS_ERR_CONFIG,

@@ -6,14 +6,38 @@
 
 /* ---- the state word ----------------------------------------------------- */
 
+/* BearSSL ends the handshake silently when it rejects a certificate (the
+ * peer's, or a missing client certificate). The peer then only sees the
+ * connection close; an alert names the reason. Both ends are still before
+ * ChangeCipherSpec at that point, so the alert goes in the clear. */
+static void queue_certificate_alert(iotls_session_t *s)
+{
+    if (s->handshake_done || iotls_error_class(s->error.code) != IOTLS_CLASS_CERTIFICATE)
+        return;
+    uint8_t desc;
+    switch (s->error.code) {
+    case IOTLS_ERR_CERT_UNTRUSTED: desc = 48; break;     /* unknown_ca */
+    case IOTLS_ERR_CERT_EXPIRED:
+    case IOTLS_ERR_CERT_NOT_YET_VALID: desc = 45; break; /* certificate_expired */
+    case IOTLS_ERR_CERT_MISSING: desc = 40; break;       /* handshake_failure, as TLS 1.2
+                                                            has no certificate_required */
+    default: desc = 42; break;                           /* bad_certificate */
+    }
+    const uint8_t alert[7] = {21, 3, 3, 0, 2, 2, desc};
+    memcpy(s->final_alert, alert, sizeof alert);
+    s->final_alert_len = sizeof alert;
+}
+
 static void settle_closed(iotls_session_t *s)
 {
     if (s->closed)
         return;
     s->closed = true;
     int e = br_ssl_engine_last_error(s->eng);
-    if (e != BR_ERR_OK && s->error.code == IOTLS_OK)
+    if (e != BR_ERR_OK && s->error.code == IOTLS_OK) {
         iotls_br_explain_engine_error(s, e);
+        queue_certificate_alert(s);
+    }
 }
 
 /* BearSSL 0.6 has no public call to fail an engine from outside, so the
@@ -29,7 +53,8 @@ unsigned iotls_session_state(iotls_session_t *s)
     unsigned st = s->failed ? BR_SSL_CLOSED : br_ssl_engine_current_state(s->eng);
     if (st & BR_SSL_CLOSED) {
         settle_closed(s);
-        return IOTLS_CLOSED | (s->handshake_done ? IOTLS_HANDSHAKE_DONE : 0);
+        return IOTLS_CLOSED | (s->handshake_done ? IOTLS_HANDSHAKE_DONE : 0) |
+               (s->final_alert_len ? IOTLS_WANT_WRITE : 0);
     }
     if (!s->handshake_done && (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP))) {
         s->handshake_done = true;
@@ -84,13 +109,25 @@ void iotls_session_recv_ack(iotls_session_t *s, size_t n)
 const uint8_t *iotls_session_send_buf(iotls_session_t *s, size_t *len)
 {
     *len = 0;
+    /* The engine may have closed while consuming input: settle now so a
+     * driver that asks for output first still gets the final alert. */
+    if (!s->closed && (br_ssl_engine_current_state(s->eng) & BR_SSL_CLOSED))
+        settle_closed(s);
+    if (s->final_alert_len) {
+        *len = s->final_alert_len;
+        return s->final_alert + sizeof s->final_alert - s->final_alert_len;
+    }
     return s->failed ? NULL : br_ssl_engine_sendrec_buf(s->eng, len);
 }
 
 void iotls_session_send_ack(iotls_session_t *s, size_t n)
 {
     size_t avail;
-    if (n && iotls_session_send_buf(s, &avail) && n <= avail)
+    if (!n || !iotls_session_send_buf(s, &avail) || n > avail)
+        return;
+    if (s->final_alert_len)
+        s->final_alert_len = (uint8_t)(s->final_alert_len - n);
+    else
         br_ssl_engine_sendrec_ack(s->eng, n);
 }
 

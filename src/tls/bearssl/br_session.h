@@ -48,6 +48,10 @@ struct iotls_session {
     bool handshake_done;
     bool closed; /* final state reached and error (if any) recorded */
     bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
+    /* A fatal alert iotls sends itself where BearSSL sends none (a rejected
+     * certificate), so the peer learns why: one cleartext alert record. */
+    uint8_t final_alert[7];
+    uint8_t final_alert_len;
 };
 
 /* br_config.c */
