@@ -14,6 +14,16 @@ function kib(x) { return x == "" ? "-" : sprintf("%.1f", x / 1024) }
 function family(s) { return s ~ /CHACHA/ ? "ChaCha20-Poly1305" : "AES-128-GCM" }
 function mi(x) { return x == "" ? "n/a" : sprintf("%.2f", x / 1e6) }
 function orna(x) { return x == "" ? "n/a" : x }
+# Scale row (in f): what the server says, else the same server'"'"'s steady heap
+# from the heap-probe run (same handshake kind). Saves and restores f.
+function allocated(   save, h, k) {
+    if (f["conn_memory"] != "") return kib(f["conn_memory"]) " KiB (`iotls_conn_memory`)"
+    save = $0; k = f["server"] SUBSEP f["resume"] SUBSEP "heap"
+    if (!(k in probe)) return "-"
+    $0 = probe[k]; parse(); h = f["heap_live"]
+    $0 = save; parse()
+    return h == "" ? "-" : kib(h) " KiB (heap, table above)"
+}
 {
     parse()
     if (f["failed"] == "1") { failed[++nfail] = $0; next }
@@ -158,7 +168,7 @@ END {
         m = f["measured"]; cpu = f["cpu_ns"] / 1e9
         printf "| %s | %s | %s | %.1f MiB | %.1f MiB | %.1f KiB | %s | %.3f ms | %s |\n", f["server"], kind, m,
             f["rss_first_kb"] / 1024, f["rss_end_kb"] / 1024, (f["rss_end_kb"] - f["rss_first_kb"]) / m,
-            f["conn_memory"] != "" ? kib(f["conn_memory"]) " KiB (`iotls_conn_memory`)" : "-",
+            allocated(),
             cpu * 1e3 / m, (cpu > 0 ? sprintf("%.0f", m / cpu) : "n/a")
         bad = ""
         if (f["handshakes"] != f["n"] + 1) bad = bad sprintf(" %s handshakes of %s;", f["handshakes"], f["n"] + 1)
