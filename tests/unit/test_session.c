@@ -322,6 +322,42 @@ static void test_buffer_rounding(void **state)
     }
 }
 
+/* RAM per connection is a published number (docs/tls.md): these budgets
+ * fail the build when the session block grows past them. The buffers are
+ * exactly payload + BearSSL's record overhead per direction. */
+static void test_memory_budget(void **state)
+{
+    iotls_config_t c;
+    iotls_config_init(&c, IOTLS_ROLE_CLIENT);
+    c.buffer_size = 512;
+    size_t c512 = iotls_session_size(&c);
+    c.buffer_size = 1024;
+    size_t c1024 = iotls_session_size(&c);
+    c.buffer_size = 16384;
+    size_t c16k = iotls_session_size(&c);
+    assert_int_equal(c1024 - c512, 2 * 512);          /* both directions grow */
+    assert_int_equal(c16k - c1024, 2 * (16384 - 1024));
+    assert_true(c1024 <= 14 * 1024);
+    assert_true(c16k <= 45 * 1024);
+    c.buffer_size = 512;
+    c.half_duplex = true;
+    size_t half512 = iotls_session_size(&c);
+    assert_true(half512 <= 12 * 1024 + 512);
+    assert_int_equal(c512 - half512, 512 + 85); /* the output buffer BearSSL needs */
+
+    iotls_config_t s;
+    iotls_config_init(&s, IOTLS_ROLE_SERVER);
+    s.buffer_size = 2048;
+    size_t s2048 = iotls_session_size(&s);
+    assert_true(s2048 <= 11 * 1024);
+    /* Asking for client certificates adds the X.509 validator. */
+    s.client_auth = IOTLS_CLIENT_AUTH_REQUIRE;
+    assert_true(iotls_session_size(&s) > s2048 + 3000);
+    print_message("session bytes: client 512 %zu, 1024 %zu, 16384 %zu, half-duplex 512 %zu, "
+                  "server 2048 %zu\n",
+                  c512, c1024, c16k, half512, s2048);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_corrupted_record_fails_only_that_session),
         cmocka_unit_test(test_configuration_errors),
         cmocka_unit_test(test_buffer_rounding),
+        cmocka_unit_test(test_memory_budget),
     };
     return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
 }
