@@ -47,7 +47,7 @@ STATIC   := $(BUILD)/libiotls.a
 SHARED   := $(BUILD)/libiotls.so.$(VERSION)
 TOOL     := $(BUILD)/iotls
 
-.PHONY: all lib tool examples test tests demo install clean fuzz
+.PHONY: all lib tool examples test tests demo install clean fuzz memcheck
 all: lib tool examples
 
 lib: $(STATIC) $(SHARED)
@@ -84,6 +84,18 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TLIB_OBJ) $(STATIC)
 
 test: tests examples
 	IOTLS_BUILD=$(BUILD) tests/run.sh $(TESTS)
+
+# The in-process unit tests once more under valgrind's memcheck (CI runs
+# it; the sanitizer build covers the rest).
+MEMCHECK := $(addprefix $(BUILD)/tests/unit/,test_session test_store test_store_session \
+              test_hello_sniff test_cert_walk test_errors test_trust_policies)
+memcheck: $(MEMCHECK)
+	for t in $(MEMCHECK); do \
+	    IOTLS_BUILD=$(BUILD) valgrind -q --error-exitcode=9 --leak-check=full \
+	        --errors-for-leak-kinds=definite --log-file=$$t.memcheck $$t > /dev/null 2>&1 \
+	        || { cat $$t.memcheck; echo "memcheck: $$t failed"; exit 1; }; \
+	done
+	@echo "memcheck: $(words $(MEMCHECK)) test programs clean under valgrind"
 
 demo: $(BUILD)/examples/demo $(TOOL)
 	scripts/demo.sh $(BUILD)
