@@ -83,7 +83,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TLIB_OBJ) $(STATIC)
 	$(CC) $(LDFLAGS) -o $@ $< $(TLIB_OBJ) $(STATIC) $(LIBS) $(TESTLIBS) $(TOOLLIBS)
 
 test: tests examples
-	IOTLS_BUILD=$(BUILD) tests/run.sh $(TESTS)
+	IOTLS_BUILD=$(BUILD) IOTLS_SANFLAGS="$(SANFLAGS)" tests/run.sh $(TESTS)
 
 # The in-process unit tests once more under valgrind's memcheck (CI runs
 # it; the sanitizer build covers the rest).

@@ -314,6 +314,67 @@ static void test_flash_damage_reported(void **state)
     iotls_test_result_free(&r);
 }
 
+/* Firmware path without PEM parsing: the anchors `iotls cert header`
+ * emits, added with iotls_trust_add_anchor(), verify the server in a real
+ * (in-memory) handshake. */
+static void test_header_anchors_verify_a_server(void **state)
+{
+    run_ok((const char *const[]){iotls_test_tool(), "cert", "header", in_dir("ca.pem"), "--name",
+                                 "fw", "-o", in_dir("fw.h"), NULL});
+    char prog[1600];
+    snprintf(prog, sizeof prog,
+             "#include <stdio.h>\n"
+             "#include \"%s\"\n"
+             "#include \"pair.h\"\n"
+             "int main(int argc, char **argv)\n"
+             "{\n"
+             "    iotls_test_pair_t p;\n"
+             "    iotls_error_t err;\n"
+             "    iotls_error_clear(&err);\n"
+             "    iotls_test_pair_setup(&p, NULL, argv[1], argv[2], 2048);\n"
+             "    for (size_t i = 0; i < fw_anchors_count; i++)\n"
+             "        if (iotls_trust_add_anchor(p.trust, &fw_anchors[i], &err) < 0)\n"
+             "            return puts(err.text), 2;\n"
+             "    p.ccfg.trust = p.trust;\n"
+             "    if (!iotls_test_pair_start(&p, \"localhost\"))\n"
+             "        return puts(p.cerr.text), 3;\n"
+             "    iotls_test_pair_pump(&p);\n"
+             "    const iotls_report_t *r = iotls_session_report(p.client);\n"
+             "    int ok = r->verified;\n"
+             "    printf(\"verified=%%d auth=%%s\\n\", r->verified, r->auth);\n"
+             "    iotls_test_pair_free(&p);\n"
+             "    return ok ? 0 : 1;\n"
+             "}\n",
+             in_dir("fw.h"));
+    assert_int_equal(iotls_test_write_file(in_dir("fw.c"), prog, strlen(prog)), 0);
+    const char *src = getenv("IOTLS_SRCDIR");
+    const char *build = getenv("IOTLS_BUILD");
+    char inc[600], lib_inc[600], pair_c[600], lib[600];
+    snprintf(inc, sizeof inc, "-I%s/include", src ? src : ".");
+    snprintf(lib_inc, sizeof lib_inc, "-I%s/tests/lib", src ? src : ".");
+    snprintf(pair_c, sizeof pair_c, "%s/tests/lib/pair.c", src ? src : ".");
+    snprintf(lib, sizeof lib, "%s/libiotls.a", build ? build : "build");
+    /* A sanitizer build's library needs the same flags to link
+     * (IOTLS_SANFLAGS, set by `make test SAN=1`). */
+    const char *argv[24] = {"cc", "-std=c11", "-D_GNU_SOURCE", inc, lib_inc, in_dir("fw.c"),
+                            pair_c, lib, "-lbearssl", "-o", in_dir("fw")};
+    size_t n = 11;
+    char flags[256];
+    snprintf(flags, sizeof flags, "%s", getenv("IOTLS_SANFLAGS") ? getenv("IOTLS_SANFLAGS") : "");
+    for (char *save = NULL, *f = strtok_r(flags, " ", &save); f && n < 23;
+         f = strtok_r(NULL, " ", &save))
+        argv[n++] = f;
+    argv[n] = NULL;
+    run_ok(argv);
+    iotls_test_result_t r;
+    assert_int_equal(run((const char *const[]){in_dir("fw"), in_dir("server.pem"),
+                                               in_dir("server.key"), NULL},
+                         &r),
+                     0);
+    assert_non_null(strstr(r.out, "verified=1 auth=chain + host name"));
+    iotls_test_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_no_key_overwrite_without_force),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_header_compiles_with_anchor),
+        cmocka_unit_test(test_header_anchors_verify_a_server),
         cmocka_unit_test(test_flash_round_trip_and_handshake),
         cmocka_unit_test(test_flash_damage_reported),
     };
