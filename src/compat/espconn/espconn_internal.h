@@ -89,6 +89,11 @@ void espc_log(const char *fmt, ...)
 void espc_tls_log(void *ctx, const char *line);
 
 iotls_loop_t *espc_loop(void);
+
+/* The checks connect and accept share: the loop exists and `espconn` is a
+ * TCP espconn with proto.tcp set. ESPCONN_OK, or the error to return
+ * (after a log line naming `fn`). */
+sint8 espc_check_tcp(const char *fn, const struct espconn *espconn);
 iotls_flash_t *espc_flash(void);
 void espc_defaults(void);
 

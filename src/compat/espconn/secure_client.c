@@ -17,13 +17,10 @@ static unsigned client_links(void)
 sint8 espconn_secure_connect(struct espconn *espconn)
 {
     const char *fn = "espconn_secure_connect";
+    sint8 rc = espc_check_tcp(fn, espconn);
+    if (rc != ESPCONN_OK)
+        return rc;
     iotls_loop_t *loop = espc_loop();
-    if (loop == NULL)
-        return ESPCONN_MEM;
-    if (espconn == NULL || espconn->proto.tcp == NULL || espconn->type != ESPCONN_TCP) {
-        espc_log("%s: espconn must be type ESPCONN_TCP with proto.tcp set", fn);
-        return ESPCONN_ARG;
-    }
     esp_tcp *tcp = espconn->proto.tcp;
     if (espc_link_find(espconn) != NULL) {
         espc_log("%s: this espconn is already connected or connecting "

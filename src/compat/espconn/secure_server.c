@@ -55,13 +55,10 @@ static void *on_accepted(iotls_listener_t *lst, iotls_conn_t *c, void *user)
 sint8 espconn_secure_accept(struct espconn *espconn)
 {
     const char *fn = "espconn_secure_accept";
+    sint8 rc = espc_check_tcp(fn, espconn);
+    if (rc != ESPCONN_OK)
+        return rc;
     iotls_loop_t *loop = espc_loop();
-    if (loop == NULL)
-        return ESPCONN_MEM;
-    if (espconn == NULL || espconn->proto.tcp == NULL || espconn->type != ESPCONN_TCP) {
-        espc_log("%s: espconn must be type ESPCONN_TCP with proto.tcp set", fn);
-        return ESPCONN_ARG;
-    }
     esp_tcp *tcp = espconn->proto.tcp;
     espc_server_t *s = espc_server_find(espconn);
     if (s != NULL && s->listener != NULL) {

@@ -230,3 +230,14 @@ void espconn_host_shutdown(void)
     espconn_host_detach_flash();
     espc_defaults();
 }
+
+sint8 espc_check_tcp(const char *fn, const struct espconn *espconn)
+{
+    if (espc_loop() == NULL)
+        return ESPCONN_MEM;
+    if (espconn == NULL || espconn->proto.tcp == NULL || espconn->type != ESPCONN_TCP) {
+        espc_log("%s: espconn must be type ESPCONN_TCP with proto.tcp set", fn);
+        return ESPCONN_ARG;
+    }
+    return ESPCONN_OK;
+}
