@@ -149,6 +149,16 @@ const iotls_error_t *iotls_conn_error(const iotls_conn_t *c);
 size_t iotls_conn_memory(const iotls_conn_t *c);
 /* true when the client retried with a full-size buffer (MFL policy). */
 bool iotls_conn_retried_full_buffer(const iotls_conn_t *c);
+
+/* What the MFL policy did for this connection. Under IOTLS_MFL_RETRY_FULL
+ * the loop remembers (a few) servers that ignored max_fragment_length, and
+ * later connections to the same host and port start with a full buffer. */
+typedef enum {
+    IOTLS_MFL_OUTCOME_NONE = 0,   /* the configured buffer was used */
+    IOTLS_MFL_OUTCOME_RETRIED,    /* ignored: reconnected with 16384 */
+    IOTLS_MFL_OUTCOME_REMEMBERED  /* known to ignore it: started with 16384 */
+} iotls_mfl_outcome_t;
+iotls_mfl_outcome_t iotls_conn_mfl_outcome(const iotls_conn_t *c);
 /* "203.0.113.5:443" / "[::1]:8443" of the peer, or "" before connect. */
 const char *iotls_conn_peer(const iotls_conn_t *c);
 void iotls_conn_set_user(iotls_conn_t *c, void *user);

@@ -262,9 +262,22 @@ iotls_conn_t *iotls_conn_connect(iotls_loop_t *loop, const char *host, uint16_t 
                         "iotls_conn_connect needs a loop, a host and a port (1..65535)");
         return NULL;
     }
+    /* A server that ignored our max_fragment_length before gets a
+     * full-size buffer from the start under the retry policy. */
+    iotls_conn_config_t full;
+    bool remembered = cfg != NULL && cfg->mfl_policy == IOTLS_MFL_RETRY_FULL &&
+                      iotls_buffer_effective(cfg->tls.buffer_size) < IOTLS_BUFFER_MAX &&
+                      iotls_net_mfl_known(loop, host, port);
+    if (remembered) {
+        full = *cfg;
+        full.tls.buffer_size = IOTLS_BUFFER_MAX;
+        cfg = &full;
+    }
     iotls_conn_t *c = iotls_net_conn_alloc(loop, IOTLS_ROLE_CLIENT, host, cfg, cb, user, err);
     if (c == NULL)
         return NULL;
+    c->port = port;
+    c->remembered_full = remembered;
     c->phase = IOTLS_CONN_CONNECTING;
     iotls_error_t rerr;
     iotls_error_clear(&rerr);
@@ -381,6 +394,15 @@ size_t iotls_conn_memory(const iotls_conn_t *c)
 bool iotls_conn_retried_full_buffer(const iotls_conn_t *c)
 {
     return c != NULL && c->retried_full;
+}
+
+iotls_mfl_outcome_t iotls_conn_mfl_outcome(const iotls_conn_t *c)
+{
+    if (c == NULL)
+        return IOTLS_MFL_OUTCOME_NONE;
+    return c->retried_full      ? IOTLS_MFL_OUTCOME_RETRIED
+           : c->remembered_full ? IOTLS_MFL_OUTCOME_REMEMBERED
+                                : IOTLS_MFL_OUTCOME_NONE;
 }
 
 const char *iotls_conn_peer(const iotls_conn_t *c)

@@ -193,6 +193,7 @@ bool iotls_net_conn_mfl_retry(iotls_conn_t *c, const char *why)
     c->retry_mem = mem;
     c->retry_len = len;
     c->retried_full = true;
+    iotls_net_mfl_remember(c->loop, c->host, c->port);
     c->phase = IOTLS_CONN_CONNECTING;
     c->retry_addr = true;
     c->pending_connect = true;

@@ -74,6 +74,8 @@ struct iotls_conn {
     bool shut_wr;
     bool released;
     bool retried_full;
+    bool remembered_full; /* started full-size: this host ignored MFL before */
+    uint16_t port;        /* client: as given, to remember MFL ignorers by */
     bool pending_connect; /* task: try the next address */
     bool pending_finish;  /* task: deliver the final callback */
     bool retry_addr;      /* next connect attempt is the MFL retry */

@@ -28,6 +28,7 @@ struct iotls_loop {
     iotls_loop_task_t tasks;     /* sentinel of a circular list */
     iotls_loop_deferred_t *deferred;
     iotls_timer_heap_t timers;
+    iotls_mfl_memory_t mfl_memory;
 };
 
 static uint64_t loop_clock_ms(void)
@@ -98,6 +99,11 @@ uint64_t iotls_loop_update_now(iotls_loop_t *loop)
 void iotls_loop_stop(iotls_loop_t *loop)
 {
     loop->stop = true;
+}
+
+iotls_mfl_memory_t *iotls_loop_mfl_memory(iotls_loop_t *loop)
+{
+    return &loop->mfl_memory;
 }
 
 iotls_timer_heap_t *iotls_loop_timer_heap(iotls_loop_t *loop)

@@ -119,6 +119,26 @@ typedef struct {
 } iotls_timer_heap_t;
 
 iotls_timer_heap_t *iotls_loop_timer_heap(iotls_loop_t *loop);
+
+/* ---- servers known to ignore max_fragment_length (mfl_memory.c) ---------- */
+
+#ifndef IOTLS_NET_MFL_MEMORY
+#define IOTLS_NET_MFL_MEMORY 8 /* hosts remembered per loop */
+#endif
+
+typedef struct {
+    char host[64]; /* "" = free */
+    uint16_t port;
+} iotls_mfl_entry_t;
+
+typedef struct {
+    iotls_mfl_entry_t entries[IOTLS_NET_MFL_MEMORY];
+    unsigned next; /* slot to overwrite next */
+} iotls_mfl_memory_t;
+
+iotls_mfl_memory_t *iotls_loop_mfl_memory(iotls_loop_t *loop);
+void iotls_net_mfl_remember(iotls_loop_t *loop, const char *host, uint16_t port);
+bool iotls_net_mfl_known(iotls_loop_t *loop, const char *host, uint16_t port);
 /* Milliseconds until the earliest deadline (0 if overdue), -1 if none. */
 int iotls_timer_heap_wait_ms(iotls_loop_t *loop);
 /* Fire every timer whose deadline has passed; returns how many fired. */

@@ -42,6 +42,7 @@ static void on_disconnected(iotls_conn_t *c, void *user)
     struct run *run = user;
     run->out->disconnected = true;
     run->out->retried_full_buffer = iotls_conn_retried_full_buffer(c);
+    run->out->mfl_outcome = iotls_conn_mfl_outcome(c);
 }
 
 static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
@@ -50,11 +51,20 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
     run->out->errored = true;
     run->out->error = *err;
     run->out->retried_full_buffer = iotls_conn_retried_full_buffer(c);
+    run->out->mfl_outcome = iotls_conn_mfl_outcome(c);
 }
 
 void iotls_test_client_run(const char *host, unsigned port, const iotls_conn_config_t *cfg,
                            const void *request, size_t request_len, size_t close_after,
                            iotls_test_client_result_t *out)
+{
+    iotls_test_client_run_on(NULL, host, port, cfg, request, request_len, close_after, out);
+}
+
+void iotls_test_client_run_on(iotls_loop_t *shared, const char *host, unsigned port,
+                              const iotls_conn_config_t *cfg, const void *request,
+                              size_t request_len, size_t close_after,
+                              iotls_test_client_result_t *out)
 {
     memset(out, 0, sizeof *out);
     iotls_error_clear(&out->error);
@@ -64,7 +74,7 @@ void iotls_test_client_run(const char *host, unsigned port, const iotls_conn_con
         iotls_conn_config_init(&defaults);
         cfg = &defaults;
     }
-    iotls_loop_t *loop = iotls_loop_new(&out->error);
+    iotls_loop_t *loop = shared ? shared : iotls_loop_new(&out->error);
     if (!loop) {
         out->errored = true;
         return;
@@ -74,7 +84,8 @@ void iotls_test_client_run(const char *host, unsigned port, const iotls_conn_con
         out->errored = true;
     else
         iotls_loop_run(loop);
-    iotls_loop_free(loop);
+    if (!shared)
+        iotls_loop_free(loop);
 }
 
 void iotls_test_client_result_free(iotls_test_client_result_t *r)

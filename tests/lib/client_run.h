@@ -17,6 +17,7 @@ typedef struct {
     iotls_report_t report;    /* copy taken in `connected` */
     iotls_error_t error;      /* from `error` */
     bool retried_full_buffer; /* iotls_conn_retried_full_buffer at the end */
+    iotls_mfl_outcome_t mfl_outcome; /* iotls_conn_mfl_outcome at the end */
     size_t memory;            /* iotls_conn_memory in `connected` */
     unsigned char *data;      /* everything received (malloc'd) */
     size_t len;
@@ -30,6 +31,12 @@ typedef struct {
 void iotls_test_client_run(const char *host, unsigned port, const iotls_conn_config_t *cfg,
                            const void *request, size_t request_len, size_t close_after,
                            iotls_test_client_result_t *out);
+/* The same on a loop the caller keeps (what a loop remembers, such as
+ * servers that ignore max_fragment_length, carries over between runs). */
+void iotls_test_client_run_on(iotls_loop_t *loop, const char *host, unsigned port,
+                              const iotls_conn_config_t *cfg, const void *request,
+                              size_t request_len, size_t close_after,
+                              iotls_test_client_result_t *out);
 void iotls_test_client_result_free(iotls_test_client_result_t *r);
 
 #endif

@@ -86,9 +86,13 @@ void cli_print_report(const char *prefix, iotls_conn_t *c, const iotls_report_t 
     fputs(text, stderr);
     fprintf(stderr, "%sconnection memory: %zu bytes (session block + connection + send queue)\n",
             prefix, iotls_conn_memory(c));
-    if (r->role == IOTLS_ROLE_CLIENT)
+    if (r->role == IOTLS_ROLE_CLIENT) {
+        iotls_mfl_outcome_t o = iotls_conn_mfl_outcome(c);
         fprintf(stderr, "%sbuffer retry:    %s\n", prefix,
-                iotls_conn_retried_full_buffer(c)
+                o == IOTLS_MFL_OUTCOME_RETRIED
                     ? "yes: server ignored max_fragment_length, reconnected with 16384"
+                : o == IOTLS_MFL_OUTCOME_REMEMBERED
+                    ? "no: server known to ignore max_fragment_length, started with 16384"
                     : "no");
+    }
 }
