@@ -59,6 +59,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Allocation-failure tests wrap malloc at link time (no hook in the library).
+$(BUILD)/tests/unit/test_fail_alloc: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
 # Tests include their helpers (tests/lib/*.h) by bare name.
 $(BUILD)/obj/tests/%.o: CFLAGS += -Itests/lib
 
@@ -88,7 +91,7 @@ test: tests examples
 # The in-process unit tests once more under valgrind's memcheck (CI runs
 # it; the sanitizer build covers the rest).
 MEMCHECK := $(addprefix $(BUILD)/tests/unit/,test_session test_store test_store_session \
-              test_hello_sniff test_cert_walk test_errors test_trust_policies)
+              test_hello_sniff test_cert_walk test_errors test_trust_policies test_fail_alloc)
 memcheck: $(MEMCHECK)
 	for t in $(MEMCHECK); do \
 	    IOTLS_BUILD=$(BUILD) valgrind -q --error-exitcode=9 --leak-check=full \
