@@ -18,6 +18,7 @@
 #include "iotls/net.h"
 #include "iotls/store.h"
 #include "iotls/tls.h"
+#include "esp_flash.h"
 #include "pki.h"
 
 void *__real_malloc(size_t n);
@@ -154,7 +155,51 @@ static int op_loop_and_listener(iotls_error_t *err)
     return l ? 0 : -1;
 }
 
+/* A CA blob in an in-memory flash image, loaded under failures. */
+static uint8_t *image;
+#define IMAGE_SIZE (8u * IOTLS_FLASH_SECTOR_SIZE)
+
+static int op_store_trust(iotls_error_t *err)
+{
+    iotls_flash_t f;
+    if (iotls_flash_init_mem(&f, image, IMAGE_SIZE, err) < 0)
+        return -1;
+    iotls_trust_t *t = iotls_trust_new();
+    int rc = t ? iotls_store_load_trust(&f, 2, t, err)
+               : (iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "trust_new"), -1);
+    bool consistent = rc == 1 ? iotls_trust_count(t) == 1 : iotls_trust_count(t) == 0;
+    iotls_trust_free(t);
+    iotls_flash_close(&f);
+    assert_true(consistent);
+    return rc == 1 ? 0 : -1;
+}
+
 static const iotls_err_t oom_or_file[] = {IOTLS_ERR_NO_MEMORY, IOTLS_ERR_FILE};
+
+static void test_store_trust_loader(void **state)
+{
+    size_t der_len, blob_len;
+    uint8_t *der = iotls_test_der_of(pki->ca_pem, IOTLS_TEST_DER_CERT, &der_len);
+    assert_non_null(der);
+    iotls_store_entry_t e = {IOTLS_ENTRY_CERT, IOTLS_KEY_FORMAT_NONE, der, der_len};
+    uint8_t blob[4096];
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CA, 0, &e, 1, blob, sizeof blob,
+                                            &blob_len, &err),
+                     0);
+    image = malloc(IMAGE_SIZE);
+    memset(image, 0xFF, IMAGE_SIZE);
+    iotls_flash_t f;
+    assert_int_equal(iotls_flash_init_mem(&f, image, IMAGE_SIZE, &err), 0);
+    assert_int_equal(iotls_store_write(&f, 2, blob, blob_len, &err), 0);
+    iotls_flash_close(&f);
+    free(der);
+    int points = every_failure(op_store_trust, oom_or_file, 2);
+    print_message("flash CA blob: %d allocation failure points, all clean\n", points);
+    assert_true(points >= 2);
+    free(image);
+}
 
 static void test_trust_loader(void **state)
 {
@@ -190,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_trust_loader),
         cmocka_unit_test(test_credentials_loader),
         cmocka_unit_test(test_session_cache),
+        cmocka_unit_test(test_store_trust_loader),
         cmocka_unit_test(test_loop_and_listener),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
