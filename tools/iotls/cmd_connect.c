@@ -72,6 +72,8 @@ static void usage(FILE *out)
             "  --insecure            DO NOT verify the server (testing only; warns)\n"
             "  --connect-timeout MS  TCP connect timeout (default 10000)\n"
             "  --handshake-timeout MS  TLS handshake timeout (default 15000)\n"
+            "  --send-queue BYTES    plaintext waiting for the wire, 256..1048576 (default\n"
+            "                        16384; a device keeps it small)\n"
             "  --linger MS           after stdin ends, close once the server has been\n"
             "                        silent this long (default 1000; -1 = wait for the\n"
             "                        server to close)\n"
@@ -253,6 +255,7 @@ int cmd_connect(int argc, char **argv)
         {"connect-timeout", required_argument, NULL, 'T'},
         {"handshake-timeout", required_argument, NULL, 'S'},
         {"linger", required_argument, NULL, 'L'},
+        {"send-queue", required_argument, NULL, 'Q'},
         {"trust-self-signed", required_argument, NULL, 'Y'},
         {"pin", required_argument, NULL, 'P'},
         {"no-name-check", no_argument, NULL, 'N'},
@@ -290,6 +293,11 @@ int cmd_connect(int argc, char **argv)
                 goto out;
             break;
         case 'N': cfg.tls.no_name_check = true; break;
+        case 'Q':
+            if (!cli_parse_size(optarg, "--send-queue", 256, 1u << 20, &v))
+                goto out;
+            cfg.send_queue = v;
+            break;
         case 'o': st.session_out = optarg; break;
         case 'i': session_in = optarg; break;
         case 'e':
