@@ -265,6 +265,9 @@ typedef struct {
     const char *time_check; /* "system clock", "fixed time", "lower bound
                                (expiry only)", "off" */
     bool resumed;           /* abbreviated handshake (no public-key ops) */
+    bool peer_from_saved_session; /* client, resumed: peer_subject and
+                               peer_sha256 are those the saved session
+                               recorded (no certificate is sent on resume) */
     char alpn[64];          /* protocol selected by ALPN, "" if none */
 } iotls_report_t;
 

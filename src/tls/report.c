@@ -67,6 +67,12 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
         if (r->peer_sans[0])
             append(buf, len, &used, "%speer SANs:       %s\n", p, r->peer_sans);
         append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
+    } else if (r->peer_from_saved_session) {
+        char fp[96];
+        iotls_fingerprint_hex(r->peer_sha256, fp);
+        append(buf, len, &used, "%speer subject:    %s (verified when the session was created)\n",
+               p, r->peer_subject);
+        append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
     } else {
         append(buf, len, &used, "%speer cert:       %s\n", p,
                r->resumed ? "(not sent: resumed session)" : "(none)");

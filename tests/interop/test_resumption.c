@@ -91,6 +91,10 @@ static void test_resume_in_memory(void **state)
     assert_true(n > 48 && n <= IOTLS_SAVED_SESSION_MAX);
     assert_int_equal(iotls_session_save(p.client, blob, n - 1), 0); /* does not fit */
     uint16_t suite = cr->cipher_suite;
+    char first_subject[256];
+    uint8_t first_sha[32];
+    memcpy(first_subject, cr->peer_subject, sizeof first_subject);
+    memcpy(first_sha, cr->peer_sha256, sizeof first_sha);
 
     p.ccfg.resume = blob;
     p.ccfg.resume_len = n;
@@ -103,11 +107,16 @@ static void test_resume_in_memory(void **state)
      * session was made. */
     assert_false(cr->peer_cert_present);
     assert_true(cr->verified);
+    /* ...which the saved session recorded, so the report still names it. */
+    assert_true(cr->peer_from_saved_session);
+    assert_string_equal(cr->peer_subject, first_subject);
+    assert_memory_equal(cr->peer_sha256, first_sha, 32);
     assert_int_equal(cr->cipher_suite, suite);
     assert_string_equal(sr->server_name, "localhost");
     char text[2048];
     iotls_report_format(cr, "", text, sizeof text);
     assert_non_null(strstr(text, "resumed"));
+    assert_non_null(strstr(text, "(verified when the session was created)"));
     exchange(&p);
     print_message("[ info ] full handshake %zu bytes, resumed %zu bytes\n", full, resumed);
     assert_true(resumed * 2 < full); /* no certificates, no key exchange */

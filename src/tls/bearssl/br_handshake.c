@@ -107,6 +107,8 @@ void iotls_br_fill_report(iotls_session_t *s)
     if (s->cfg.role == IOTLS_ROLE_CLIENT) {
         r->resumed = s->offered_resume &&
                      same_id(&params, s->offered.session_id, s->offered.session_id_len);
+        /* A full handshake replaced the saved identity with the real one. */
+        r->peer_from_saved_session = r->resumed && r->peer_from_saved_session;
         /* On resumption no certificate is sent: the identity is the one
          * verified when the session was created. */
         r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);

@@ -66,7 +66,7 @@ void iotls_br_log(const iotls_config_t *cfg, const char *line);
 
 /* br_saved.c: 1 = offer it, 0 = another server's session, -1 = corrupt. */
 int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
-                         br_ssl_session_parameters *p);
+                         br_ssl_session_parameters *p, iotls_report_t *r);
 
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);

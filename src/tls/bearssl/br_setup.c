@@ -93,7 +93,8 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                       : "chain + host name";
 
     if (cfg->resume && cfg->resume_len) {
-        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name, &s->offered);
+        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name, &s->offered,
+                                      &s->report);
         if (rc < 0)
             return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                    "saved session (%zu bytes) is corrupt or not an iotls "
