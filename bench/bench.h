@@ -56,7 +56,7 @@ size_t bench_stack_peak(void (*fn)(void *), void *arg, size_t *thread_base);
  * program reads it. Looked up with dlsym, so the programs also run without
  * it; then bench_heap_read() returns false. */
 typedef struct {
-    size_t live, peak;   /* bytes as glibc hands them out */
+    size_t live, peak;    /* bytes as glibc hands them out */
     unsigned long allocs; /* allocation calls so far */
 } bench_heap_t;
 bool bench_heap_read(bench_heap_t *out);

@@ -240,8 +240,8 @@ static void mode_up(void)
     bench_stack.close(c);
     double dt = bench_now() - t0;
     size_t sent = (o.bytes + sizeof chunk - 1) / sizeof chunk * sizeof chunk;
-    printf("stack=%s mode=up buffer=%zu suite=%s bytes=%zu mb_s=%.1f\n", bench_stack.name,
-           o.buffer, bench_stack.suite(c), sent, sent / dt / 1e6);
+    printf("stack=%s mode=up buffer=%zu suite=%s bytes=%zu mb_s=%.1f\n", bench_stack.name, o.buffer,
+           bench_stack.suite(c), sent, sent / dt / 1e6);
     bench_stack.free(c);
     close(fd);
 }
@@ -279,8 +279,8 @@ static void mode_hold(void)
     double t0 = bench_now();
     for (unsigned i = 0; i <= o.count; i++)
         hold_one(i);
-    printf("stack=%s mode=hold count=%u resume=%d seconds=%.3f\nREADY\n", bench_stack.name,
-           o.count, o.resume, bench_now() - t0);
+    printf("stack=%s mode=hold count=%u resume=%d seconds=%.3f\nREADY\n", bench_stack.name, o.count,
+           o.resume, bench_now() - t0);
     fflush(stdout);
     while (!stop)
         pause();

@@ -84,8 +84,8 @@ int main(int argc, char **argv)
     }
     signal(SIGTERM, on_term);
     bench_server_run(serve, NULL);
-    printf("impl=iotls failed=%lu rejected=%lu conn_memory=%zu", failed,
-           iotls_listener_rejected(l), conn_memory);
+    printf("impl=iotls failed=%lu rejected=%lu conn_memory=%zu", failed, iotls_listener_rejected(l),
+           conn_memory);
     bench_server_report();
     return 0;
 }

@@ -61,8 +61,10 @@ int bench_server_parse(int argc, char **argv, bench_server_opts_t *o)
         }
     }
     if (!o->cert || !o->key || !o->port) {
-        fprintf(stderr, "usage: %s --cert F --key F --port P [--buffer B] [--release-buffers] "
-                        "[--stop-after N] [--paint]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s --cert F --key F --port P [--buffer B] [--release-buffers] "
+                "[--stop-after N] [--paint]\n",
+                argv[0]);
         return -1;
     }
     opts = o;

@@ -131,8 +131,7 @@ int main(int argc, char **argv)
     iotls_conn_config_init(&scfg);
     scfg.tls.creds = creds;
     iotls_listener_callbacks_t scb = {
-        server_accepted,
-        {server_connected, server_received, NULL, server_closed, any_error}};
+        server_accepted, {server_connected, server_received, NULL, server_closed, any_error}};
     d.listener = iotls_listener_new(loop, "127.0.0.1", 0, 4, &scfg, &scb, &d, &err);
     if (!d.listener) {
         fprintf(stderr, "demo: %s\n", err.text);
@@ -143,7 +142,7 @@ int main(int argc, char **argv)
 
     iotls_conn_config_t ccfg;
     iotls_conn_config_init(&ccfg);
-    ccfg.tls.trust = trust;     /* verification on: chain, validity, name */
+    ccfg.tls.trust = trust;      /* verification on: chain, validity, name */
     ccfg.tls.buffer_size = 1024; /* asks the server for max_fragment_length */
     ccfg.send_queue = 1024;      /* plaintext waiting for the wire: a device keeps it small */
     iotls_conn_callbacks_t ccb = {client_connected, client_received, NULL, client_closed,
@@ -160,7 +159,6 @@ int main(int argc, char **argv)
     iotls_creds_free(creds);
 
     bool ok = d.failures == 0 && d.echoed == sizeof message - 1;
-    printf("iotls demo: %s\n", ok ? "OK: verified handshake, data echoed, clean close"
-                                  : "FAILED");
+    printf("iotls demo: %s\n", ok ? "OK: verified handshake, data echoed, clean close" : "FAILED");
     return ok ? 0 : 1;
 }

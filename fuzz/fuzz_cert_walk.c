@@ -29,8 +29,8 @@ static void spki_cb(void *ctx, const void *p, size_t n)
     s->len += n;
 }
 
-static const uint8_t ip4[4] = { 127, 0, 0, 1 };
-static const uint8_t ip6[16] = { [15] = 1 };
+static const uint8_t ip4[4] = {127, 0, 0, 1};
+static const uint8_t ip6[16] = {[15] = 1};
 
 static void check_strings(const iotls_cert_walk_t *w)
 {
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ip_len = (ctl & 0x8000) ? 16 : (ctl & 0x4000) ? 4 : 0;
 
     iotls_cert_walk_t a, b;
-    sink_t sa = { 0, 0 }, sb = { 0, 0 };
+    sink_t sa = {0, 0}, sb = {0, 0};
     iotls_cert_walk_init(&a, ip, ip_len, spki_cb, &sa);
     iotls_cert_walk_push(&a, data, split);
     iotls_cert_walk_push(&a, data + split, size - split);

@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (a.done != b.done || a.malformed != b.malformed || a.complete != b.complete ||
         a.msg_type != b.msg_type || a.version != b.version || a.cipher_suite != b.cipher_suite ||
         a.mfl_present != b.mfl_present || a.mfl_code != b.mfl_code ||
-        a.sni_present != b.sni_present || a.alpn_present != b.alpn_present ||
-        a.err != b.err || strcmp(a.sni, b.sni) != 0 || strcmp(a.alpn, b.alpn) != 0)
+        a.sni_present != b.sni_present || a.alpn_present != b.alpn_present || a.err != b.err ||
+        strcmp(a.sni, b.sni) != 0 || strcmp(a.alpn, b.alpn) != 0)
         abort();
     return 0;
 }

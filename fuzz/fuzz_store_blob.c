@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* What parses must survive a write/read round trip unchanged. */
         static uint8_t chip[8 * IOTLS_FLASH_SECTOR_SIZE];
         iotls_flash_t f;
-        if (blob.total_len <= sizeof chip && iotls_flash_init_mem(&f, chip, sizeof chip, &err) == 0 &&
+        if (blob.total_len <= sizeof chip &&
+            iotls_flash_init_mem(&f, chip, sizeof chip, &err) == 0 &&
             iotls_flash_erase(&f, 0, 8, &err) == 0 &&
             iotls_store_write(&f, 0, buf, blob.total_len, &err) == 0) {
             uint8_t *back = malloc(blob.total_len);

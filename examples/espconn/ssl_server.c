@@ -63,9 +63,8 @@ LOCAL bool ICACHE_FLASH_ATTR load_server_identity(uint32 sector)
 {
     uint32 *buf = (uint32 *)os_zalloc(SPI_FLASH_SEC_SIZE);
     bool have_cert = false, have_key = false;
-    if (buf == NULL ||
-        spi_flash_read(sector * SPI_FLASH_SEC_SIZE, buf, SPI_FLASH_SEC_SIZE) !=
-            SPI_FLASH_RESULT_OK) {
+    if (buf == NULL || spi_flash_read(sector * SPI_FLASH_SEC_SIZE, buf, SPI_FLASH_SEC_SIZE) !=
+                           SPI_FLASH_RESULT_OK) {
         os_free(buf);
         return false;
     }
@@ -123,8 +122,7 @@ LOCAL void ICACHE_FLASH_ATTR server_discon_cb(void *arg)
     struct espconn *conn = arg;
     client_state *st = conn->reverse;
     os_printf("ssl_server: client " IPSTR ":%d disconnected after %u bytes\n",
-              IP2STR(conn->proto.tcp->remote_ip), conn->proto.tcp->remote_port,
-              st ? st->total : 0);
+              IP2STR(conn->proto.tcp->remote_ip), conn->proto.tcp->remote_port, st ? st->total : 0);
     client_gone(conn);
 }
 

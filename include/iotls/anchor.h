@@ -35,8 +35,8 @@ extern "C" {
 typedef struct {
     const uint8_t *dn; /* DER of the subject Name (the SEQUENCE) */
     size_t dn_len;
-    unsigned flags;    /* IOTLS_ANCHOR_CA */
-    int key_type;      /* IOTLS_ANCHOR_KEY_RSA or IOTLS_ANCHOR_KEY_EC */
+    unsigned flags; /* IOTLS_ANCHOR_CA */
+    int key_type;   /* IOTLS_ANCHOR_KEY_RSA or IOTLS_ANCHOR_KEY_EC */
     /* RSA: big-endian modulus and public exponent, no leading zeros. */
     const uint8_t *n;
     size_t n_len;

@@ -34,21 +34,21 @@ typedef enum {
 typedef enum {
     IOTLS_OK = 0,
 
-    IOTLS_ERR_IO = 100,            /* other socket error (text has errno) */
-    IOTLS_ERR_RESOLVE,             /* host name did not resolve */
-    IOTLS_ERR_CONNECT_REFUSED,     /* peer refused the TCP connection */
-    IOTLS_ERR_CONNECT,             /* other connect() failure */
-    IOTLS_ERR_PEER_RESET,          /* TCP reset by the peer */
+    IOTLS_ERR_IO = 100,              /* other socket error (text has errno) */
+    IOTLS_ERR_RESOLVE,               /* host name did not resolve */
+    IOTLS_ERR_CONNECT_REFUSED,       /* peer refused the TCP connection */
+    IOTLS_ERR_CONNECT,               /* other connect() failure */
+    IOTLS_ERR_PEER_RESET,            /* TCP reset by the peer */
     IOTLS_ERR_PEER_CLOSED_HANDSHAKE, /* peer closed during the handshake */
-    IOTLS_ERR_TRUNCATED,           /* peer closed without close_notify */
+    IOTLS_ERR_TRUNCATED,             /* peer closed without close_notify */
     IOTLS_ERR_CONNECT_TIMEOUT,
     IOTLS_ERR_HANDSHAKE_TIMEOUT,
     IOTLS_ERR_IDLE_TIMEOUT,
 
-    IOTLS_ERR_PROTOCOL = 200,      /* peer violated TLS (engine code in text) */
-    IOTLS_ERR_NOT_TLS,             /* peer's bytes are not TLS records */
-    IOTLS_ERR_RECORD_TOO_LARGE,    /* record larger than our buffer */
-    IOTLS_ERR_NO_COMMON_CIPHER,    /* no version/suite/curve both support */
+    IOTLS_ERR_PROTOCOL = 200,   /* peer violated TLS (engine code in text) */
+    IOTLS_ERR_NOT_TLS,          /* peer's bytes are not TLS records */
+    IOTLS_ERR_RECORD_TOO_LARGE, /* record larger than our buffer */
+    IOTLS_ERR_NO_COMMON_CIPHER, /* no version/suite/curve both support */
 
     IOTLS_ERR_ALERT_RECEIVED = 300, /* `alert` holds the number */
     IOTLS_ERR_ALERT_SENT,
@@ -57,25 +57,25 @@ typedef enum {
     IOTLS_ERR_CERT_EXPIRED,
     IOTLS_ERR_CERT_NOT_YET_VALID,
     IOTLS_ERR_CERT_NAME_MISMATCH,
-    IOTLS_ERR_CERT_MISSING,        /* peer sent no certificate */
-    IOTLS_ERR_CERT_INVALID,        /* malformed, bad signature, bad usage... */
-    IOTLS_ERR_CERT_PIN_MISMATCH,   /* leaf matches none of the pins */
+    IOTLS_ERR_CERT_MISSING,      /* peer sent no certificate */
+    IOTLS_ERR_CERT_INVALID,      /* malformed, bad signature, bad usage... */
+    IOTLS_ERR_CERT_PIN_MISMATCH, /* leaf matches none of the pins */
 
-    IOTLS_ERR_CONFIG = 500,        /* other invalid configuration */
-    IOTLS_ERR_NO_TRUST,            /* client has no trust configured */
+    IOTLS_ERR_CONFIG = 500, /* other invalid configuration */
+    IOTLS_ERR_NO_TRUST,     /* client has no trust configured */
     IOTLS_ERR_BAD_ARGUMENT,
-    IOTLS_ERR_BAD_STATE,           /* call not allowed in this state */
+    IOTLS_ERR_BAD_STATE, /* call not allowed in this state */
     IOTLS_ERR_BAD_PEM,
-    IOTLS_ERR_BAD_CERT,            /* a certificate we were given is bad */
-    IOTLS_ERR_BAD_KEY,             /* a private key we were given is bad */
-    IOTLS_ERR_KEY_MISMATCH,        /* key does not match the certificate */
-    IOTLS_ERR_NO_CREDENTIALS,      /* server without certificate + key */
-    IOTLS_ERR_FILE,                /* a file could not be read */
+    IOTLS_ERR_BAD_CERT,       /* a certificate we were given is bad */
+    IOTLS_ERR_BAD_KEY,        /* a private key we were given is bad */
+    IOTLS_ERR_KEY_MISMATCH,   /* key does not match the certificate */
+    IOTLS_ERR_NO_CREDENTIALS, /* server without certificate + key */
+    IOTLS_ERR_FILE,           /* a file could not be read */
 
-    IOTLS_ERR_NO_ENTROPY = 600,    /* the OS gave no random bytes */
+    IOTLS_ERR_NO_ENTROPY = 600, /* the OS gave no random bytes */
     IOTLS_ERR_NO_MEMORY,
-    IOTLS_ERR_MEMORY_TOO_SMALL,    /* caller's block is below *_size() */
-    IOTLS_ERR_QUEUE_FULL,          /* send queue full: wait for `sent` */
+    IOTLS_ERR_MEMORY_TOO_SMALL, /* caller's block is below *_size() */
+    IOTLS_ERR_QUEUE_FULL,       /* send queue full: wait for `sent` */
     IOTLS_ERR_TOO_MANY_CONNECTIONS
 } iotls_err_t;
 

@@ -61,8 +61,8 @@ typedef void (*iotls_fd_cb)(iotls_fd_watch_t *w, int fd, void *user);
  * callback reads and finds out). The fd stays the caller's. A watch does
  * not keep iotls_loop_run() going. Regular files cannot be watched
  * (IOTLS_ERR_BAD_ARGUMENT): they are always readable, read them directly. */
-iotls_fd_watch_t *iotls_loop_watch_readable(iotls_loop_t *loop, int fd, iotls_fd_cb cb,
-                                            void *user, iotls_error_t *err);
+iotls_fd_watch_t *iotls_loop_watch_readable(iotls_loop_t *loop, int fd, iotls_fd_cb cb, void *user,
+                                            iotls_error_t *err);
 /* Stop / resume callbacks (e.g. while the send queue is full). */
 void iotls_fd_watch_pause(iotls_fd_watch_t *w, bool paused);
 /* Safe inside the watch's own callback. */
@@ -73,8 +73,8 @@ void iotls_fd_watch_free(iotls_fd_watch_t *w);
 typedef struct iotls_conn iotls_conn_t;
 
 typedef enum {
-    IOTLS_MFL_FAIL = 0,       /* oversize record from the server: fail */
-    IOTLS_MFL_RETRY_FULL = 1  /* reconnect once with a 16384-byte buffer when the
+    IOTLS_MFL_FAIL = 0,      /* oversize record from the server: fail */
+    IOTLS_MFL_RETRY_FULL = 1 /* reconnect once with a 16384-byte buffer when the
                                  server ignores max_fragment_length (ServerHello
                                  without the extension, or an oversize record
                                  during the handshake), before `connected` */
@@ -97,13 +97,13 @@ typedef struct {
 } iotls_conn_callbacks_t;
 
 typedef struct {
-    iotls_config_t tls;        /* role is set by connect/listen */
-    size_t send_queue;         /* plaintext bytes send() may queue (default 16384) */
+    iotls_config_t tls;            /* role is set by connect/listen */
+    size_t send_queue;             /* plaintext bytes send() may queue (default 16384) */
     uint32_t connect_timeout_ms;   /* default 10000; 0 = none */
     uint32_t handshake_timeout_ms; /* default 15000; 0 = none */
     uint32_t idle_timeout_ms;      /* default 0 = none */
     iotls_mfl_policy_t mfl_policy; /* client; default IOTLS_MFL_FAIL */
-    const char *verify_name;   /* client: name to check instead of host (NULL = host) */
+    const char *verify_name;       /* client: name to check instead of host (NULL = host) */
 } iotls_conn_config_t;
 
 void iotls_conn_config_init(iotls_conn_config_t *cfg);
@@ -114,9 +114,8 @@ void iotls_conn_config_init(iotls_conn_config_t *cfg);
  * out of memory) with `err` set; later failures arrive via `error`.
  */
 iotls_conn_t *iotls_conn_connect(iotls_loop_t *loop, const char *host, uint16_t port,
-                                 const iotls_conn_config_t *cfg,
-                                 const iotls_conn_callbacks_t *cb, void *user,
-                                 iotls_error_t *err);
+                                 const iotls_conn_config_t *cfg, const iotls_conn_callbacks_t *cb,
+                                 void *user, iotls_error_t *err);
 
 /*
  * Queue plaintext. Returns `len` when all of it was queued, or fails with
@@ -154,9 +153,9 @@ bool iotls_conn_retried_full_buffer(const iotls_conn_t *c);
  * the loop remembers (a few) servers that ignored max_fragment_length, and
  * later connections to the same host and port start with a full buffer. */
 typedef enum {
-    IOTLS_MFL_OUTCOME_NONE = 0,   /* the configured buffer was used */
-    IOTLS_MFL_OUTCOME_RETRIED,    /* ignored: reconnected with 16384 */
-    IOTLS_MFL_OUTCOME_REMEMBERED  /* known to ignore it: started with 16384 */
+    IOTLS_MFL_OUTCOME_NONE = 0,  /* the configured buffer was used */
+    IOTLS_MFL_OUTCOME_RETRIED,   /* ignored: reconnected with 16384 */
+    IOTLS_MFL_OUTCOME_REMEMBERED /* known to ignore it: started with 16384 */
 } iotls_mfl_outcome_t;
 iotls_mfl_outcome_t iotls_conn_mfl_outcome(const iotls_conn_t *c);
 /* "203.0.113.5:443" / "[::1]:8443" of the peer, or "" before connect. */

@@ -92,18 +92,16 @@ struct iotls_flash {
 int iotls_flash_init_mem(iotls_flash_t *f, void *mem, size_t size, iotls_error_t *err);
 
 /* Open an existing image file (size must be a multiple of 4096). */
-int iotls_flash_open_file(iotls_flash_t *f, const char *path, bool writable,
-                          iotls_error_t *err);
+int iotls_flash_open_file(iotls_flash_t *f, const char *path, bool writable, iotls_error_t *err);
 
 /* Create a new image file of `size` bytes, all erased (0xFF); fails if the
  * file exists. Mode 0600: an image usually ends up holding a private key.
  * Opened writable. */
-int iotls_flash_create_file(iotls_flash_t *f, const char *path, size_t size,
-                            iotls_error_t *err);
+int iotls_flash_create_file(iotls_flash_t *f, const char *path, size_t size, iotls_error_t *err);
 
 /* Use your own backend (an MCU port): `ops` and `ctx` are kept. */
-int iotls_flash_init_ops(iotls_flash_t *f, const iotls_flash_ops_t *ops, void *ctx,
-                         size_t size, iotls_error_t *err);
+int iotls_flash_init_ops(iotls_flash_t *f, const iotls_flash_ops_t *ops, void *ctx, size_t size,
+                         iotls_error_t *err);
 
 void iotls_flash_close(iotls_flash_t *f);
 
@@ -140,16 +138,16 @@ void iotls_flash_test_cut_power_after(iotls_flash_t *f, size_t bytes);
 #define IOTLS_STORE_PAYLOAD_MAX (16u * 1024u * 1024u)
 
 typedef enum {
-    IOTLS_BLOB_CA = 1,      /* any number of trust anchor certificates */
-    IOTLS_BLOB_CREDS = 2,   /* certificate chain (leaf first) + private key */
-    IOTLS_BLOB_SESSION = 3  /* one saved TLS session (+ optional peer name) */
+    IOTLS_BLOB_CA = 1,     /* any number of trust anchor certificates */
+    IOTLS_BLOB_CREDS = 2,  /* certificate chain (leaf first) + private key */
+    IOTLS_BLOB_SESSION = 3 /* one saved TLS session (+ optional peer name) */
 } iotls_blob_type_t;
 
 typedef enum {
-    IOTLS_ENTRY_CERT = 1,      /* DER X.509 certificate */
-    IOTLS_ENTRY_KEY = 2,       /* DER private key; `format` says which */
-    IOTLS_ENTRY_SESSION = 3,   /* opaque saved-session bytes */
-    IOTLS_ENTRY_PEER_NAME = 4  /* host name a session belongs to (no NUL) */
+    IOTLS_ENTRY_CERT = 1,     /* DER X.509 certificate */
+    IOTLS_ENTRY_KEY = 2,      /* DER private key; `format` says which */
+    IOTLS_ENTRY_SESSION = 3,  /* opaque saved-session bytes */
+    IOTLS_ENTRY_PEER_NAME = 4 /* host name a session belongs to (no NUL) */
 } iotls_entry_kind_t;
 
 typedef enum {
@@ -170,9 +168,9 @@ typedef struct {
  * buffer given to iotls_store_blob_parse(), which must stay alive. */
 typedef struct {
     iotls_blob_type_t type;
-    uint32_t sequence;  /* writer's counter (newest of two session copies) */
-    size_t count;       /* entries */
-    size_t total_len;   /* header + payload: bytes the blob occupies */
+    uint32_t sequence; /* writer's counter (newest of two session copies) */
+    size_t count;      /* entries */
+    size_t total_len;  /* header + payload: bytes the blob occupies */
     /* cursor (private) */
     const uint8_t *payload_;
     size_t payload_len_, pos_, index_;
@@ -185,8 +183,8 @@ typedef struct {
  * entry length, padding and the per-type rules. `sector` only labels error
  * texts (-1: "blob: "). Returns 0 and fills *blob, or -1 with `err` set.
  */
-int iotls_store_blob_parse(const uint8_t *buf, size_t len, int sector,
-                           iotls_store_blob_t *blob, iotls_error_t *err);
+int iotls_store_blob_parse(const uint8_t *buf, size_t len, int sector, iotls_store_blob_t *blob,
+                           iotls_error_t *err);
 
 /* Next entry in order; false at the end. Never fails after a parse. */
 bool iotls_store_blob_next(iotls_store_blob_t *blob, iotls_store_entry_t *entry);
@@ -201,8 +199,8 @@ size_t iotls_store_blob_size(const iotls_store_entry_t *entries, size_t n);
  * most one PEER_NAME). Returns 0 with *len set, or -1.
  */
 int iotls_store_blob_build(iotls_blob_type_t type, uint32_t sequence,
-                           const iotls_store_entry_t *entries, size_t n, uint8_t *out,
-                           size_t cap, size_t *len, iotls_error_t *err);
+                           const iotls_store_entry_t *entries, size_t n, uint8_t *out, size_t cap,
+                           size_t *len, iotls_error_t *err);
 
 /* Which DER private key encoding `der` is (by its shape); NONE if neither. */
 iotls_key_format_t iotls_store_key_format(const uint8_t *der, size_t len);
@@ -234,12 +232,11 @@ int iotls_store_write(iotls_flash_t *f, unsigned sector, const uint8_t *blob, si
 
 /* Read and validate the blob at `sector` into caller memory. Too small a
  * buffer gives IOTLS_ERR_MEMORY_TOO_SMALL with the size needed in *len. */
-int iotls_store_read(iotls_flash_t *f, unsigned sector, uint8_t *buf, size_t cap,
-                     size_t *len, iotls_error_t *err);
+int iotls_store_read(iotls_flash_t *f, unsigned sector, uint8_t *buf, size_t cap, size_t *len,
+                     iotls_error_t *err);
 
 /* The same into a new buffer (free() it). */
-uint8_t *iotls_store_read_alloc(iotls_flash_t *f, unsigned sector, size_t *len,
-                                iotls_error_t *err);
+uint8_t *iotls_store_read_alloc(iotls_flash_t *f, unsigned sector, size_t *len, iotls_error_t *err);
 
 /* ---- loaders -------------------------------------------------------------- */
 
@@ -264,8 +261,8 @@ int iotls_store_load_creds(iotls_flash_t *f, unsigned sector, iotls_creds_t *cre
  * deep sleep or a reboot. The blob holds the session's master secret.
  * Rewriting bumps the blob's sequence number. Returns 0 or -1.
  */
-int iotls_store_save_session(iotls_flash_t *f, unsigned sector, const uint8_t *session,
-                             size_t len, const char *peer, iotls_error_t *err);
+int iotls_store_save_session(iotls_flash_t *f, unsigned sector, const uint8_t *session, size_t len,
+                             const char *peer, iotls_error_t *err);
 
 /* Read it back into out[0..cap) (*len = bytes) and the peer name into
  * peer[0..peer_cap) (may be NULL). A damaged or torn blob is an error:

@@ -196,7 +196,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
 #define IOTLS_APP_READY 0x04u    /* plaintext is ready for iotls_session_read */
 #define IOTLS_APP_WRITABLE 0x08u /* iotls_session_write would accept bytes */
 #define IOTLS_HANDSHAKE_DONE 0x10u
-#define IOTLS_CLOSED 0x20u /* finished: cleanly, or with an error. With
+#define IOTLS_CLOSED                                                                               \
+    0x20u /* finished: cleanly, or with an error. With
                               IOTLS_WANT_WRITE still set, a last alert telling
                               the peer why is waiting: send it (best effort),
                               then drop the transport. */
@@ -241,34 +242,34 @@ const iotls_error_t *iotls_session_error(const iotls_session_t *s);
 
 typedef struct {
     iotls_role_t role;
-    unsigned version;       /* 0x0303 for TLS 1.2 */
+    unsigned version; /* 0x0303 for TLS 1.2 */
     const char *version_name;
     uint16_t cipher_suite;
     const char *cipher_suite_name; /* IANA name */
-    size_t buffer_payload;  /* our record payload capacity */
-    unsigned mfl_requested; /* bytes the client asked for; 0 = not asked */
-    unsigned mfl_agreed;    /* bytes the server acknowledged; 0 = not agreed */
-    bool mfl_ignored;       /* client: the ServerHello arrived without
+    size_t buffer_payload;         /* our record payload capacity */
+    unsigned mfl_requested;        /* bytes the client asked for; 0 = not asked */
+    unsigned mfl_agreed;           /* bytes the server acknowledged; 0 = not agreed */
+    bool mfl_ignored;              /* client: the ServerHello arrived without
                                acknowledging our request (set before the
                                handshake ends, so a driver can retry early) */
-    size_t memory_bytes;    /* the session block (iotls_session_size) */
-    char server_name[256];  /* SNI sent (client) or received (server) */
+    size_t memory_bytes;           /* the session block (iotls_session_size) */
+    char server_name[256];         /* SNI sent (client) or received (server) */
     bool peer_cert_present;
-    char peer_subject[256]; /* RFC 4514-like, in certificate order: "O=Acme, CN=dev-1" */
-    uint8_t peer_sha256[32];/* SHA-256 of the peer's leaf certificate DER */
+    char peer_subject[256];  /* RFC 4514-like, in certificate order: "O=Acme, CN=dev-1" */
+    uint8_t peer_sha256[32]; /* SHA-256 of the peer's leaf certificate DER */
     char peer_issuer[256];
-    char peer_sans[192];    /* "DNS:a.example, IP:10.0.0.5, email:..." */
-    bool verified;          /* the peer was authenticated (see auth) */
-    bool insecure;          /* verification was switched off */
-    const char *auth;       /* how: "chain + host name", "chain", "pin",
+    char peer_sans[192];          /* "DNS:a.example, IP:10.0.0.5, email:..." */
+    bool verified;                /* the peer was authenticated (see auth) */
+    bool insecure;                /* verification was switched off */
+    const char *auth;             /* how: "chain + host name", "chain", "pin",
                                "chain + pin", "insecure", "none" */
-    const char *time_check; /* "system clock", "fixed time", "lower bound
+    const char *time_check;       /* "system clock", "fixed time", "lower bound
                                (expiry only)", "off" */
-    bool resumed;           /* abbreviated handshake (no public-key ops) */
+    bool resumed;                 /* abbreviated handshake (no public-key ops) */
     bool peer_from_saved_session; /* client, resumed: peer_subject and
                                peer_sha256 are those the saved session
                                recorded (no certificate is sent on resume) */
-    char alpn[64];          /* protocol selected by ALPN, "" if none */
+    char alpn[64];                /* protocol selected by ALPN, "" if none */
 } iotls_report_t;
 
 /*
@@ -287,8 +288,7 @@ const iotls_report_t *iotls_session_report(const iotls_session_t *s);
 
 /* Multi-line human report into buf (always NUL-terminated). Returns the
  * length it wanted, like snprintf. `prefix` starts each line (may be ""). */
-size_t iotls_report_format(const iotls_report_t *r, const char *prefix, char *buf,
-                           size_t len);
+size_t iotls_report_format(const iotls_report_t *r, const char *prefix, char *buf, size_t len);
 
 /* Hex of a SHA-256 fingerprint, "AB:CD:..." (96 bytes incl. NUL). */
 void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96]);

@@ -40,12 +40,10 @@ void iotls_trust_free(iotls_trust_t *trust);
  * IOTLS_ERR_BAD_CERT (a certificate that does not decode).
  * Nothing is added when any certificate fails.
  */
-int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len,
-                        iotls_error_t *err);
+int iotls_trust_add_pem(iotls_trust_t *trust, const void *pem, size_t len, iotls_error_t *err);
 
 /* Add one DER certificate. Returns 1 or -1 (IOTLS_ERR_BAD_CERT). */
-int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len,
-                        iotls_error_t *err);
+int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len, iotls_error_t *err);
 
 /* Read a file holding PEM (one or more certificates) or one DER certificate. */
 int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t *err);
@@ -64,8 +62,7 @@ int iotls_trust_add_self_signed(iotls_trust_t *trust, const void *data, size_t l
 
 /* Add an anchor in the compact form `iotls cert header` emits (copied).
  * Returns 1 or -1 (IOTLS_ERR_BAD_ARGUMENT for an unknown key type). */
-int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *anchor,
-                           iotls_error_t *err);
+int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *anchor, iotls_error_t *err);
 
 /* ---- credentials (own certificate chain + private key) ---------------- */
 
@@ -79,8 +76,8 @@ void iotls_creds_free(iotls_creds_t *creds);
  * A key that does not belong to the leaf certificate is rejected here with
  * IOTLS_ERR_KEY_MISMATCH, not later during a handshake.
  */
-int iotls_creds_set(iotls_creds_t *creds, const void *chain, size_t chain_len,
-                    const void *key, size_t key_len, iotls_error_t *err);
+int iotls_creds_set(iotls_creds_t *creds, const void *chain, size_t chain_len, const void *key,
+                    size_t key_len, iotls_error_t *err);
 
 /* The same with the chain as separate DER certificates (leaf first), as a
  * flash blob stores them. */
@@ -88,8 +85,8 @@ int iotls_creds_set_der_chain(iotls_creds_t *creds, const uint8_t *const *certs,
                               const size_t *cert_lens, size_t count, const void *key,
                               size_t key_len, iotls_error_t *err);
 
-int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path,
-                           const char *key_path, iotls_error_t *err);
+int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const char *key_path,
+                           iotls_error_t *err);
 
 /* Number of certificates in the chain (0 when unset). */
 size_t iotls_creds_chain_length(const iotls_creds_t *creds);

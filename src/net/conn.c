@@ -68,8 +68,7 @@ static void conn_memory_release(iotls_loop_deferred_t *d)
 
 iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const char *host,
                                    const iotls_conn_config_t *cfg_in,
-                                   const iotls_conn_callbacks_t *cb, void *user,
-                                   iotls_error_t *err)
+                                   const iotls_conn_callbacks_t *cb, void *user, iotls_error_t *err)
 {
     iotls_conn_config_t cfg;
     if (cfg_in != NULL)
@@ -102,8 +101,8 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
 
     uint8_t *block = malloc(total);
     if (block == NULL) {
-        iotls_error_set(err, IOTLS_ERR_NO_MEMORY,
-                        "out of memory: a connection needs %zu bytes", total);
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory: a connection needs %zu bytes",
+                        total);
         return NULL;
     }
     iotls_conn_t *c = (iotls_conn_t *)(void *)block;
@@ -253,9 +252,8 @@ void iotls_net_conn_describe(const iotls_conn_t *c, char *buf, size_t cap)
 /* ---- public API -------------------------------------------------------------- */
 
 iotls_conn_t *iotls_conn_connect(iotls_loop_t *loop, const char *host, uint16_t port,
-                                 const iotls_conn_config_t *cfg,
-                                 const iotls_conn_callbacks_t *cb, void *user,
-                                 iotls_error_t *err)
+                                 const iotls_conn_config_t *cfg, const iotls_conn_callbacks_t *cb,
+                                 void *user, iotls_error_t *err)
 {
     if (loop == NULL || host == NULL || host[0] == '\0' || port == 0) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
@@ -304,7 +302,9 @@ int iotls_conn_send(iotls_conn_t *c, const void *data, size_t len, iotls_error_t
     if (c->phase >= IOTLS_CONN_CLOSING || c->close_requested) {
         iotls_error_set(err, IOTLS_ERR_BAD_STATE,
                         "cannot send on a connection to %s that is closing or closed",
-                        c->peer[0] ? c->peer : c->host ? c->host : "peer");
+                        c->peer[0] ? c->peer
+                        : c->host  ? c->host
+                                   : "peer");
         return -1;
     }
     size_t space = c->queue_cap - c->queue_len;

@@ -260,9 +260,7 @@ void iotls_net_conn_on_timer(iotls_timer_t *t, void *user)
     iotls_conn_timer_t mode = c->timer_mode;
     c->timer_mode = IOTLS_CONN_TIMER_NONE;
     switch (mode) {
-    case IOTLS_CONN_TIMER_CONNECT:
-        iotls_net_conn_connect_timeout(c);
-        break;
+    case IOTLS_CONN_TIMER_CONNECT: iotls_net_conn_connect_timeout(c); break;
     case IOTLS_CONN_TIMER_HANDSHAKE:
         IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_HANDSHAKE_TIMEOUT,
                             "TLS handshake with %s did not complete within %u ms", who,
@@ -278,8 +276,7 @@ void iotls_net_conn_on_timer(iotls_timer_t *t, void *user)
             break;
         }
         IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_IDLE_TIMEOUT,
-                            "no data to or from %s for %u ms (idle timeout)", who,
-                            (unsigned)idle);
+                            "no data to or from %s for %u ms (idle timeout)", who, (unsigned)idle);
         break;
     }
     case IOTLS_CONN_TIMER_LINGER:
@@ -287,7 +284,6 @@ void iotls_net_conn_on_timer(iotls_timer_t *t, void *user)
          * cleanly all the same. */
         iotls_net_conn_finish(c);
         break;
-    case IOTLS_CONN_TIMER_NONE:
-        break;
+    case IOTLS_CONN_TIMER_NONE: break;
     }
 }

@@ -44,9 +44,9 @@ typedef enum {
 struct iotls_conn {
     iotls_loop_handle_t handle; /* live on the loop until released */
     iotls_loop_deferred_t deferred;
-    iotls_loop_task_t task;     /* drive / reconnect / deliver, posted */
+    iotls_loop_task_t task; /* drive / reconnect / deliver, posted */
     iotls_loop_watch_t watch;
-    iotls_timer_t timer;        /* one deadline at a time, see timer_mode */
+    iotls_timer_t timer; /* one deadline at a time, see timer_mode */
     iotls_loop_t *loop;
     iotls_listener_t *listener; /* server side: told when we are released */
 
@@ -67,10 +67,10 @@ struct iotls_conn {
     uint8_t *queue; /* ring buffer of plaintext not yet in the session */
     size_t queue_cap, queue_head, queue_len;
 
-    bool readable;        /* epoll said readable and we have not drained it */
+    bool readable; /* epoll said readable and we have not drained it */
     bool held;
     bool close_requested;
-    bool sent_pending;    /* send() happened since the last `sent` */
+    bool sent_pending; /* send() happened since the last `sent` */
     bool shut_wr;
     bool released;
     bool retried_full;
@@ -90,9 +90,8 @@ struct iotls_conn {
 
 /* conn.c */
 iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const char *host,
-                                   const iotls_conn_config_t *cfg,
-                                   const iotls_conn_callbacks_t *cb, void *user,
-                                   iotls_error_t *err);
+                                   const iotls_conn_config_t *cfg, const iotls_conn_callbacks_t *cb,
+                                   void *user, iotls_error_t *err);
 /* Record `e` as the sticky error (first wins) and end the connection. */
 void iotls_net_conn_fail(iotls_conn_t *c, const iotls_error_t *e);
 /* Close the socket, deliver `error` or `disconnected`, release. */
@@ -102,12 +101,12 @@ void iotls_net_conn_arm(iotls_conn_t *c, iotls_conn_timer_t mode, uint32_t ms);
 /* "example.org (192.0.2.1:443)" or "192.0.2.1:443": names the peer in texts. */
 void iotls_net_conn_describe(const iotls_conn_t *c, char *buf, size_t cap);
 
-#define IOTLS_NET_CONN_FAIL(c, code, ...)                                                  \
-    do {                                                                                   \
-        iotls_error_t e_;                                                                  \
-        iotls_error_clear(&e_);                                                            \
-        iotls_error_set(&e_, (code), __VA_ARGS__);                                         \
-        iotls_net_conn_fail((c), &e_);                                                     \
+#define IOTLS_NET_CONN_FAIL(c, code, ...)                                                          \
+    do {                                                                                           \
+        iotls_error_t e_;                                                                          \
+        iotls_error_clear(&e_);                                                                    \
+        iotls_error_set(&e_, (code), __VA_ARGS__);                                                 \
+        iotls_net_conn_fail((c), &e_);                                                             \
     } while (0)
 
 /* conn_connect.c */

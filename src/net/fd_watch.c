@@ -24,8 +24,8 @@ static void on_events(void *ctx, uint32_t events)
     w->cb(w, w->fd, w->user);
 }
 
-iotls_fd_watch_t *iotls_loop_watch_readable(iotls_loop_t *loop, int fd, iotls_fd_cb cb,
-                                            void *user, iotls_error_t *err)
+iotls_fd_watch_t *iotls_loop_watch_readable(iotls_loop_t *loop, int fd, iotls_fd_cb cb, void *user,
+                                            iotls_error_t *err)
 {
     iotls_fd_watch_t *w = calloc(1, sizeof *w);
     if (!w) {

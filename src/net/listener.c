@@ -16,8 +16,8 @@
 
 #include "net/conn_internal.h"
 
-#define LISTENER_ACCEPT_BATCH 64     /* per wake-up, so one busy port cannot starve */
-#define LISTENER_PAUSE_MS 100        /* back-off when out of file descriptors */
+#define LISTENER_ACCEPT_BATCH 64 /* per wake-up, so one busy port cannot starve */
+#define LISTENER_PAUSE_MS 100    /* back-off when out of file descriptors */
 #define LISTENER_DEFAULT_MAX_CONNS 64
 
 struct iotls_listener {
@@ -166,15 +166,15 @@ static int listener_open(const char *host, uint16_t port, iotls_error_t *err)
         fd = listener_bind(ai->ai_family, ai->ai_addr, ai->ai_addrlen, false);
     freeaddrinfo(list);
     if (fd < 0)
-        iotls_error_set(err, IOTLS_ERR_IO, "cannot listen on %s port %u: %s", host,
-                        (unsigned)port, strerror(-fd));
+        iotls_error_set(err, IOTLS_ERR_IO, "cannot listen on %s port %u: %s", host, (unsigned)port,
+                        strerror(-fd));
     return fd;
 }
 
 static void listener_handle_close(iotls_loop_handle_t *h)
 {
-    iotls_listener_free((iotls_listener_t *)(void *)((char *)h -
-                                                     offsetof(iotls_listener_t, handle)));
+    iotls_listener_free(
+        (iotls_listener_t *)(void *)((char *)h - offsetof(iotls_listener_t, handle)));
 }
 
 iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint16_t port,
@@ -226,14 +226,12 @@ iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint1
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
     if (getsockname(l->fd, (struct sockaddr *)&ss, &len) == 0)
-        l->port = ntohs(ss.ss_family == AF_INET6
-                            ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-                            : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+        l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
+                                                 : ((struct sockaddr_in *)(void *)&ss)->sin_port);
     iotls_loop_watch_init(&l->watch, listener_on_fd, l);
     int rc = iotls_loop_watch_set(loop, &l->watch, l->fd, EPOLLIN);
     if (rc != 0) {
-        iotls_error_set(err, IOTLS_ERR_IO, "epoll refused the listening socket: %s",
-                        strerror(-rc));
+        iotls_error_set(err, IOTLS_ERR_IO, "epoll refused the listening socket: %s", strerror(-rc));
         close(l->fd);
         iotls_loop_timer_deinit(&l->pause);
         free(l);

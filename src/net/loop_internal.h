@@ -103,7 +103,6 @@ void iotls_loop_handle_add(iotls_loop_t *loop, iotls_loop_handle_t *h,
                            void (*close)(iotls_loop_handle_t *h));
 void iotls_loop_handle_remove(iotls_loop_t *loop, iotls_loop_handle_t *h);
 
-
 /* Refresh and return the loop's monotonic clock. */
 uint64_t iotls_loop_update_now(iotls_loop_t *loop);
 
@@ -112,8 +111,8 @@ uint64_t iotls_loop_update_now(iotls_loop_t *loop);
 typedef struct {
     iotls_timer_t **items; /* binary min-heap on (deadline, seq) */
     size_t len;
-    size_t cap;       /* >= number of timer objects, so arming never allocates */
-    size_t timers;    /* timer objects in existence */
+    size_t cap;    /* >= number of timer objects, so arming never allocates */
+    size_t timers; /* timer objects in existence */
     uint64_t seq;
     iotls_timer_t *owned; /* user timers (iotls_timer_new), freed by loop_free */
 } iotls_timer_heap_t;

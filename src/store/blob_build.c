@@ -23,8 +23,8 @@ size_t iotls_store_blob_size(const iotls_store_entry_t *entries, size_t n)
 }
 
 int iotls_store_blob_build(iotls_blob_type_t type, uint32_t sequence,
-                           const iotls_store_entry_t *entries, size_t n, uint8_t *out,
-                           size_t cap, size_t *len, iotls_error_t *err)
+                           const iotls_store_entry_t *entries, size_t n, uint8_t *out, size_t cap,
+                           size_t *len, iotls_error_t *err)
 {
     if (!out || !len || !n || !entries)
         return STORE_FAIL(err, IOTLS_ERR_BAD_ARGUMENT, "blob: no entries or no output");
@@ -35,8 +35,8 @@ int iotls_store_blob_build(iotls_blob_type_t type, uint32_t sequence,
                           IOTLS_STORE_PAYLOAD_MAX);
     if (need > cap) {
         *len = need;
-        return STORE_FAIL(err, IOTLS_ERR_MEMORY_TOO_SMALL,
-                          "blob: needs %zu bytes, buffer has %zu", need, cap);
+        return STORE_FAIL(err, IOTLS_ERR_MEMORY_TOO_SMALL, "blob: needs %zu bytes, buffer has %zu",
+                          need, cap);
     }
     memset(out, 0, need);
     size_t pos = IOTLS_STORE_HEADER_SIZE;

@@ -60,8 +60,7 @@ static int blob_extent_at(iotls_flash_t *f, unsigned sector, size_t *total, iotl
                           "%s: truncated %s blob: declares %zu bytes, the image ends %zu bytes "
                           "after the sector start",
                           store_where((int)sector).s,
-                          iotls_store_blob_type_name(hdr[STORE_OFF_TYPE]), *total,
-                          f->size - off);
+                          iotls_store_blob_type_name(hdr[STORE_OFF_TYPE]), *total, f->size - off);
     return 0;
 }
 
@@ -74,17 +73,15 @@ int iotls_store_read(iotls_flash_t *f, unsigned sector, uint8_t *buf, size_t cap
         return -1;
     *len = total;
     if (total > cap)
-        return STORE_FAIL(err, IOTLS_ERR_MEMORY_TOO_SMALL,
-                          "%s: blob is %zu bytes, buffer has %zu", store_where((int)sector).s,
-                          total, cap);
+        return STORE_FAIL(err, IOTLS_ERR_MEMORY_TOO_SMALL, "%s: blob is %zu bytes, buffer has %zu",
+                          store_where((int)sector).s, total, cap);
     if (iotls_flash_read(f, iotls_flash_sector_offset(sector), buf, total, err) < 0 ||
         iotls_store_blob_parse(buf, total, (int)sector, &parsed, err) < 0)
         return -1;
     return 0;
 }
 
-uint8_t *iotls_store_read_alloc(iotls_flash_t *f, unsigned sector, size_t *len,
-                                iotls_error_t *err)
+uint8_t *iotls_store_read_alloc(iotls_flash_t *f, unsigned sector, size_t *len, iotls_error_t *err)
 {
     size_t total;
     if (blob_extent_at(f, sector, &total, err) < 0)

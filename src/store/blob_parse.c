@@ -49,10 +49,10 @@ static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_err
     if (len < IOTLS_STORE_HEADER_SIZE) {
         if (len >= 4 && !memcmp(buf, STORE_MAGIC, 4))
             return STORE_FAIL(err, IOTLS_ERR_FILE,
-                                   "%s: truncated blob: %zu bytes, the header alone is %u", w,
-                                   len, IOTLS_STORE_HEADER_SIZE);
+                              "%s: truncated blob: %zu bytes, the header alone is %u", w, len,
+                              IOTLS_STORE_HEADER_SIZE);
         return STORE_FAIL(err, IOTLS_ERR_CONFIG,
-                               "%s: no iotls blob: %zu bytes, shorter than a header", w, len);
+                          "%s: no iotls blob: %zu bytes, shorter than a header", w, len);
     }
     if (memcmp(buf, STORE_MAGIC, 4)) {
         if (all_ff(buf, IOTLS_STORE_HEADER_SIZE))
@@ -63,25 +63,25 @@ static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_err
                               "write it again",
                               w);
         return STORE_FAIL(err, IOTLS_ERR_CONFIG,
-                               "%s: no iotls blob (foreign data: starts %02x %02x %02x %02x, "
-                               "expected \"IOTB\")",
-                               w, buf[0], buf[1], buf[2], buf[3]);
+                          "%s: no iotls blob (foreign data: starts %02x %02x %02x %02x, "
+                          "expected \"IOTB\")",
+                          w, buf[0], buf[1], buf[2], buf[3]);
     }
     if (memcmp(buf + STORE_OFF_COMMIT, STORE_COMMIT, 4))
         return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: blob write never completed (no commit marker: "
-                               "%02x %02x %02x %02x); write it again",
-                               w, buf[28], buf[29], buf[30], buf[31]);
+                          "%s: blob write never completed (no commit marker: "
+                          "%02x %02x %02x %02x); write it again",
+                          w, buf[28], buf[29], buf[30], buf[31]);
     if (buf[STORE_OFF_VERSION] != STORE_VERSION)
         return STORE_FAIL(err, IOTLS_ERR_CONFIG,
-                               "%s: blob format version %u, this library reads version %u", w,
-                               buf[STORE_OFF_VERSION], STORE_VERSION);
+                          "%s: blob format version %u, this library reads version %u", w,
+                          buf[STORE_OFF_VERSION], STORE_VERSION);
     uint32_t stored = store_le32(buf + STORE_OFF_HEADER_CRC);
     uint32_t computed = store_crc32(0, buf, STORE_OFF_HEADER_CRC);
     if (stored != computed)
         return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: blob header CRC mismatch (stored %08x, computed %08x)", w,
-                               (unsigned)stored, (unsigned)computed);
+                          "%s: blob header CRC mismatch (stored %08x, computed %08x)", w,
+                          (unsigned)stored, (unsigned)computed);
     return 0;
 }
 
@@ -131,39 +131,37 @@ static int check_entries(iotls_store_blob_t *b, const char *w, iotls_error_t *er
         const uint8_t *h, *data, *pad;
         if (!store_rd_take(&r, STORE_ENTRY_HEADER, &h))
             return STORE_FAIL(err, IOTLS_ERR_FILE,
-                                   "%s: entry %zu of %zu: payload ends inside its header", w,
-                                   i, b->count);
+                              "%s: entry %zu of %zu: payload ends inside its header", w, i,
+                              b->count);
         iotls_store_entry_t e = {(iotls_entry_kind_t)h[0], (iotls_key_format_t)h[1], NULL,
                                  store_le32(h + 4)};
         if (h[2] || h[3])
-            return STORE_FAIL(err, IOTLS_ERR_FILE,
-                                   "%s: entry %zu: reserved bytes are not zero", w, i);
+            return STORE_FAIL(err, IOTLS_ERR_FILE, "%s: entry %zu: reserved bytes are not zero", w,
+                              i);
         if (e.len == 0 || !store_rd_take(&r, e.len, &data))
             return STORE_FAIL(err, IOTLS_ERR_FILE,
-                                   "%s: entry %zu declares %zu bytes, %zu left in the payload",
-                                   w, i, e.len, store_rd_left(&r));
+                              "%s: entry %zu declares %zu bytes, %zu left in the payload", w, i,
+                              e.len, store_rd_left(&r));
         e.data = data;
         size_t padn = (4 - e.len % 4) % 4;
         if (!store_rd_take(&r, padn, &pad) || !(padn == 0 || !memcmp(pad, "\0\0\0", padn)))
-            return STORE_FAIL(err, IOTLS_ERR_FILE,
-                                   "%s: entry %zu: padding missing or not zero", w, i);
+            return STORE_FAIL(err, IOTLS_ERR_FILE, "%s: entry %zu: padding missing or not zero", w,
+                              i);
         if (e.kind == IOTLS_ENTRY_KEY && e.format != iotls_store_key_format(data, e.len))
             return STORE_FAIL(err, IOTLS_ERR_CONFIG,
-                                   "%s: entry %zu: key stored as format %u, its DER is %s", w,
-                                   i, (unsigned)e.format,
-                                   iotls_store_key_format_name(iotls_store_key_format(data, e.len)));
+                              "%s: entry %zu: key stored as format %u, its DER is %s", w, i,
+                              (unsigned)e.format,
+                              iotls_store_key_format_name(iotls_store_key_format(data, e.len)));
         if (check_entry_order(b->type, i, b->count, &e, seen, w, err) < 0)
             return -1;
     }
     if (store_rd_left(&r))
-        return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: %zu bytes after the last of %zu entries", w,
-                               store_rd_left(&r), b->count);
+        return STORE_FAIL(err, IOTLS_ERR_FILE, "%s: %zu bytes after the last of %zu entries", w,
+                          store_rd_left(&r), b->count);
     return 0;
 }
 
-int store_blob_extent(const uint8_t *buf, size_t len, int sector, size_t *total,
-                      iotls_error_t *err)
+int store_blob_extent(const uint8_t *buf, size_t len, int sector, size_t *total, iotls_error_t *err)
 {
     store_where_t w = store_where(sector);
     if (check_header(buf, len, w.s, err) < 0)
@@ -176,10 +174,9 @@ int store_blob_extent(const uint8_t *buf, size_t len, int sector, size_t *total,
         return STORE_FAIL(err, IOTLS_ERR_CONFIG, "%s: unknown blob flags 0x%04x", w.s,
                           store_le16(buf + STORE_OFF_FLAGS));
     if (plen > IOTLS_STORE_PAYLOAD_MAX)
-        return STORE_FAIL(err, IOTLS_ERR_FILE,
-                          "%s: %s blob declares %u payload bytes, more than the %u limit", w.s,
-                          iotls_store_blob_type_name((int)type), (unsigned)plen,
-                          IOTLS_STORE_PAYLOAD_MAX);
+        return STORE_FAIL(
+            err, IOTLS_ERR_FILE, "%s: %s blob declares %u payload bytes, more than the %u limit",
+            w.s, iotls_store_blob_type_name((int)type), (unsigned)plen, IOTLS_STORE_PAYLOAD_MAX);
     *total = IOTLS_STORE_HEADER_SIZE + (size_t)plen;
     return 0;
 }
@@ -199,25 +196,23 @@ int iotls_store_blob_parse(const uint8_t *buf, size_t len, int sector, iotls_sto
     uint32_t count = store_le32(buf + STORE_OFF_COUNT);
     if (plen > len - IOTLS_STORE_HEADER_SIZE)
         return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: truncated %s blob: header declares %u payload bytes, only "
-                               "%zu present",
-                               w.s, iotls_store_blob_type_name((int)type), (unsigned)plen,
-                               len - IOTLS_STORE_HEADER_SIZE);
+                          "%s: truncated %s blob: header declares %u payload bytes, only "
+                          "%zu present",
+                          w.s, iotls_store_blob_type_name((int)type), (unsigned)plen,
+                          len - IOTLS_STORE_HEADER_SIZE);
     /* Each entry needs at least a header and a byte; a count above that is
      * a lie we need not loop over. */
     if (count == 0 || count > plen / (STORE_ENTRY_HEADER + 1))
         return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: %s blob declares %u entries in %u payload bytes", w.s,
-                               iotls_store_blob_type_name((int)type), (unsigned)count,
-                               (unsigned)plen);
+                          "%s: %s blob declares %u entries in %u payload bytes", w.s,
+                          iotls_store_blob_type_name((int)type), (unsigned)count, (unsigned)plen);
     const uint8_t *payload = buf + IOTLS_STORE_HEADER_SIZE;
     uint32_t stored = store_le32(buf + STORE_OFF_PAYLOAD_CRC);
     uint32_t computed = store_crc32(0, payload, plen);
     if (stored != computed)
-        return STORE_FAIL(err, IOTLS_ERR_FILE,
-                               "%s: %s blob CRC mismatch (stored %08x, computed %08x)", w.s,
-                               iotls_store_blob_type_name((int)type), (unsigned)stored,
-                               (unsigned)computed);
+        return STORE_FAIL(
+            err, IOTLS_ERR_FILE, "%s: %s blob CRC mismatch (stored %08x, computed %08x)", w.s,
+            iotls_store_blob_type_name((int)type), (unsigned)stored, (unsigned)computed);
     blob->type = (iotls_blob_type_t)type;
     blob->sequence = store_le32(buf + STORE_OFF_SEQUENCE);
     blob->count = count;

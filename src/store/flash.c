@@ -13,15 +13,14 @@ int store_check_range(const iotls_flash_t *f, size_t off, size_t len, iotls_erro
     }
     if (off > f->size || len > f->size - off) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                        "range 0x%zX+%zu is outside the %zu-byte flash image", off, len,
-                        f->size);
+                        "range 0x%zX+%zu is outside the %zu-byte flash image", off, len, f->size);
         return -1;
     }
     return 0;
 }
 
-int iotls_flash_init_ops(iotls_flash_t *f, const iotls_flash_ops_t *ops, void *ctx,
-                         size_t size, iotls_error_t *err)
+int iotls_flash_init_ops(iotls_flash_t *f, const iotls_flash_ops_t *ops, void *ctx, size_t size,
+                         iotls_error_t *err)
 {
     if (!f || !ops || !ops->read || !ops->program || !ops->erase) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "flash: missing backend operations");
@@ -59,8 +58,7 @@ int iotls_flash_read(iotls_flash_t *f, size_t off, void *buf, size_t len, iotls_
     if (store_check_range(f, off, len, err) < 0)
         return -1;
     if (len && f->ops->read(f, off, buf, len) < 0) {
-        iotls_error_set(err, IOTLS_ERR_FILE, "flash read of %zu bytes at 0x%zX failed", len,
-                        off);
+        iotls_error_set(err, IOTLS_ERR_FILE, "flash read of %zu bytes at 0x%zX failed", len, off);
         return -1;
     }
     return 0;
@@ -82,8 +80,8 @@ static int check_nor(iotls_flash_t *f, size_t off, const uint8_t *src, size_t le
                 iotls_error_set(err, IOTLS_ERR_BAD_STATE,
                                 "sector 0x%02zX: write at 0x%zX over data that was not "
                                 "erased (0x%02X -> 0x%02X needs an erase first)",
-                                (off + done + i) / IOTLS_FLASH_SECTOR_SIZE, off + done + i,
-                                old[i], src[done + i]);
+                                (off + done + i) / IOTLS_FLASH_SECTOR_SIZE, off + done + i, old[i],
+                                src[done + i]);
                 return -1;
             }
         }
@@ -95,13 +93,11 @@ static int check_nor(iotls_flash_t *f, size_t off, const uint8_t *src, size_t le
 static int power_cut(iotls_error_t *err, size_t written, size_t wanted)
 {
     iotls_error_set(err, IOTLS_ERR_FILE,
-                    "power cut (test hook): %zu of %zu bytes reached the flash", written,
-                    wanted);
+                    "power cut (test hook): %zu of %zu bytes reached the flash", written, wanted);
     return -1;
 }
 
-int iotls_flash_write(iotls_flash_t *f, size_t off, const void *buf, size_t len,
-                      iotls_error_t *err)
+int iotls_flash_write(iotls_flash_t *f, size_t off, const void *buf, size_t len, iotls_error_t *err)
 {
     if (store_check_range(f, off, len, err) < 0 || check_nor(f, off, buf, len, err) < 0)
         return -1;
@@ -109,8 +105,7 @@ int iotls_flash_write(iotls_flash_t *f, size_t off, const void *buf, size_t len,
     if (f->test_power_cut.armed && n > f->test_power_cut.budget)
         n = f->test_power_cut.budget;
     if (n && f->ops->program(f, off, buf, n) < 0) {
-        iotls_error_set(err, IOTLS_ERR_FILE, "flash write of %zu bytes at 0x%zX failed", n,
-                        off);
+        iotls_error_set(err, IOTLS_ERR_FILE, "flash write of %zu bytes at 0x%zX failed", n, off);
         return -1;
     }
     if (f->test_power_cut.armed)

@@ -117,8 +117,8 @@ int iotls_store_load_creds(iotls_flash_t *f, unsigned sector, iotls_creds_t *cre
                         "%s: credentials need certificates and one key (found %zu and %zu)",
                         store_where((int)sector).s, fd.ncerts, fd.nkeys);
     if (rc == 0)
-        rc = iotls_creds_set_der_chain(creds, fd.certs, fd.cert_lens, fd.ncerts, fd.key,
-                                       fd.key_len, err);
+        rc = iotls_creds_set_der_chain(creds, fd.certs, fd.cert_lens, fd.ncerts, fd.key, fd.key_len,
+                                       err);
     free(fd.buf);
     return rc < 0 ? -1 : 0;
 }

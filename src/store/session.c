@@ -7,8 +7,8 @@
 
 #include "store/store_internal.h"
 
-int iotls_store_save_session(iotls_flash_t *f, unsigned sector, const uint8_t *session,
-                             size_t len, const char *peer, iotls_error_t *err)
+int iotls_store_save_session(iotls_flash_t *f, unsigned sector, const uint8_t *session, size_t len,
+                             const char *peer, iotls_error_t *err)
 {
     if (!session || len == 0)
         return STORE_FAIL(err, IOTLS_ERR_BAD_ARGUMENT, "%s: no session to save",

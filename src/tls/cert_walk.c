@@ -18,21 +18,54 @@ enum { ST_TAG, ST_LEN0, ST_LENN, ST_VALUE, ST_DONE, ST_ERR };
 
 /* Roles of pushed (descended) elements. */
 enum {
-    R_ROOT, R_CERT, R_TBS, R_NAME, R_RDN, R_ATV, R_VALIDITY,
-    R_EXTWRAP, R_EXTS, R_EXT, R_SAN_OCT, R_GNAMES, R_BC_OCT, R_BC
+    R_ROOT,
+    R_CERT,
+    R_TBS,
+    R_NAME,
+    R_RDN,
+    R_ATV,
+    R_VALIDITY,
+    R_EXTWRAP,
+    R_EXTS,
+    R_EXT,
+    R_SAN_OCT,
+    R_GNAMES,
+    R_BC_OCT,
+    R_BC
 };
 
 /* Roles of values read as a whole (captured or skipped). */
-enum { V_SKIP, V_SPKI, V_ATV_OID, V_ATV_VAL, V_TIME, V_EXT_OID, V_DNS, V_IP, V_BC_CA,
-       V_EMAIL, V_URI };
+enum {
+    V_SKIP,
+    V_SPKI,
+    V_ATV_OID,
+    V_ATV_VAL,
+    V_TIME,
+    V_EXT_OID,
+    V_DNS,
+    V_IP,
+    V_BC_CA,
+    V_EMAIL,
+    V_URI
+};
 
 /* tbsCertificate fields in order; the frame's aux holds the next allowed one. */
 enum {
-    F_VERSION, F_SERIAL, F_SIGALG, F_ISSUER, F_VALIDITY, F_SUBJECT, F_SPKI,
-    F_ISSUER_UID, F_SUBJECT_UID, F_EXTS, F_END
+    F_VERSION,
+    F_SERIAL,
+    F_SIGALG,
+    F_ISSUER,
+    F_VALIDITY,
+    F_SUBJECT,
+    F_SPKI,
+    F_ISSUER_UID,
+    F_SUBJECT_UID,
+    F_EXTS,
+    F_END
 };
-static const uint8_t tbs_tag[F_END] = { 0xA0, 0x02, 0x30, 0x30, 0x30, 0x30, 0x30, 0x81, 0x82, 0xA3 };
-static const bool tbs_optional[F_END] = { true, false, false, false, false, false, false, true, true, true };
+static const uint8_t tbs_tag[F_END] = {0xA0, 0x02, 0x30, 0x30, 0x30, 0x30, 0x30, 0x81, 0x82, 0xA3};
+static const bool tbs_optional[F_END] = {true,  false, false, false, false,
+                                         false, false, true,  true,  true};
 
 enum { EXT_OTHER, EXT_SAN, EXT_BC };
 enum { SEEN_SAN = 1, SEEN_BC = 2 };
@@ -111,8 +144,7 @@ static void frame_done(iotls_cert_walk_t *w, const iotls_cert_walk_frame_t *f)
         if (f->idx != 1)
             fail(w, "extension wrapper must hold exactly one element");
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -132,9 +164,7 @@ static void value_done(iotls_cert_walk_t *w)
 {
     const uint8_t *c = w->cap;
     switch (w->val_role) {
-    case V_SPKI:
-        w->hashing = false;
-        break;
+    case V_SPKI: w->hashing = false; break;
     case V_TIME: {
         int64_t t;
         if (w->cap_trunc || !iotls_cw_parse_time(c, w->cap_len, w->val_tag == 0x17, &t)) {
@@ -176,12 +206,8 @@ static void value_done(iotls_cert_walk_t *w)
         w->dns_san_count++;
         iotls_cw_sans_append(w, "DNS", c);
         break;
-    case V_EMAIL:
-        iotls_cw_sans_append(w, "email", c);
-        break;
-    case V_URI:
-        iotls_cw_sans_append(w, "URI", c);
-        break;
+    case V_EMAIL: iotls_cw_sans_append(w, "email", c); break;
+    case V_URI: iotls_cw_sans_append(w, "URI", c); break;
     case V_IP:
         w->ip_san_count++;
         iotls_cw_sans_append(w, "IP", c);
@@ -196,8 +222,7 @@ static void value_done(iotls_cert_walk_t *w)
         }
         w->is_ca = c[0] != 0;
         break;
-    default:
-        break;
+    default: break;
     }
     if (w->state == ST_ERR)
         return;
@@ -234,18 +259,11 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
         p->aux = (uint8_t)(f + 1);
         switch (f) {
         case F_ISSUER:
-        case F_SUBJECT:
-            w->name_sel = f == F_SUBJECT;
-            return R_NAME;
-        case F_VALIDITY:
-            return R_VALIDITY;
-        case F_SPKI:
-            *vrole = V_SPKI;
-            return -1;
-        case F_EXTS:
-            return R_EXTWRAP;
-        default:
-            return -1;
+        case F_SUBJECT: w->name_sel = f == F_SUBJECT; return R_NAME;
+        case F_VALIDITY: return R_VALIDITY;
+        case F_SPKI: *vrole = V_SPKI; return -1;
+        case F_EXTS: return R_EXTWRAP;
+        default: return -1;
         }
     }
     case R_NAME:
@@ -340,8 +358,7 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
         if (idx == 0 && tag == 0x01)
             *vrole = V_BC_CA;
         return -1;
-    default:
-        break;
+    default: break;
     }
     fail(w, "unexpected element in certificate");
     return -2;
@@ -394,11 +411,8 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
     while (len > 0) {
         uint8_t b;
         switch (w->state) {
-        case ST_DONE:
-            fail(w, "trailing data after the certificate");
-            return;
-        case ST_ERR:
-            return;
+        case ST_DONE: fail(w, "trailing data after the certificate"); return;
+        case ST_ERR: return;
         case ST_TAG:
             b = *p++;
             len--;
@@ -466,9 +480,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
                 value_done(w);
             break;
         }
-        default:
-            fail(w, "internal state error");
-            return;
+        default: fail(w, "internal state error"); return;
         }
     }
 }

@@ -45,21 +45,21 @@ extern "C" {
 typedef void (*iotls_cert_walk_spki_fn)(void *ctx, const void *data, size_t len);
 
 typedef struct {
-    uint64_t end;  /* absolute offset just past this element */
-    uint8_t role;  /* what the element is (private enum in cert_walk.c) */
-    uint8_t idx;   /* children seen so far (saturates at 255) */
-    uint8_t aux;   /* role-specific progress (next tbs field, extension stage) */
+    uint64_t end; /* absolute offset just past this element */
+    uint8_t role; /* what the element is (private enum in cert_walk.c) */
+    uint8_t idx;  /* children seen so far (saturates at 255) */
+    uint8_t aux;  /* role-specific progress (next tbs field, extension stage) */
 } iotls_cert_walk_frame_t;
 
 typedef struct {
     /* ---- results (valid when iotls_cert_walk_finish() returned 0) ---- */
-    int64_t not_before;   /* Unix seconds (UTC) of validity.notBefore */
-    int64_t not_after;    /* Unix seconds (UTC) of validity.notAfter */
-    bool has_san;         /* a subjectAltName extension is present */
+    int64_t not_before;     /* Unix seconds (UTC) of validity.notBefore */
+    int64_t not_after;      /* Unix seconds (UTC) of validity.notAfter */
+    bool has_san;           /* a subjectAltName extension is present */
     unsigned dns_san_count; /* number of dNSName entries in SAN */
     unsigned ip_san_count;  /* number of iPAddress entries in SAN */
-    bool ip_match;        /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
-    bool is_ca;           /* basicConstraints present with cA TRUE */
+    bool ip_match;          /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
+    bool is_ca;             /* basicConstraints present with cA TRUE */
     /* The SAN entries iotls reports, readable: "DNS:a.example, IP:10.0.0.5,
      * email:x@y, URI:urn:..."; IPv6 in RFC 5952 form ("::1"); ends in "..."
      * when it does not fit. Always NUL-terminated. */
@@ -75,35 +75,35 @@ typedef struct {
      * 252 characters end in "...".  Always NUL-terminated. */
     char subject[IOTLS_CERT_WALK_NAME_MAX];
     char issuer[IOTLS_CERT_WALK_NAME_MAX];
-    const char *err;      /* NULL, or a static text naming the first problem */
+    const char *err; /* NULL, or a static text naming the first problem */
 
     /* ---- private state ---- */
     iotls_cert_walk_spki_fn spki_hash;
     void *spki_ctx;
-    uint64_t pos;         /* bytes consumed so far */
-    uint64_t val_end;     /* end of the primitive / skipped value being read */
-    uint32_t vlen;        /* length being decoded from the header */
+    uint64_t pos;     /* bytes consumed so far */
+    uint64_t val_end; /* end of the primitive / skipped value being read */
+    uint32_t vlen;    /* length being decoded from the header */
     uint8_t state;
-    uint8_t depth;        /* frames in use (frame 0 is the virtual root) */
-    uint8_t tag;          /* tag of the element whose header is being read */
+    uint8_t depth; /* frames in use (frame 0 is the virtual root) */
+    uint8_t tag;   /* tag of the element whose header is being read */
     uint8_t hdr_len;
-    uint8_t len_left;     /* length bytes still to read */
+    uint8_t len_left; /* length bytes still to read */
     uint8_t val_role;
     uint8_t val_tag;
-    uint8_t ext_kind;     /* which extension the current Extension is */
-    uint8_t name_sel;     /* 0: rendering issuer, 1: subject */
-    uint8_t seen;         /* bit set of things seen once (validity, SAN, BC) */
-    bool hashing;         /* value bytes go to spki_hash */
-    bool cap_trunc;       /* value was longer than the capture buffer */
+    uint8_t ext_kind; /* which extension the current Extension is */
+    uint8_t name_sel; /* 0: rendering issuer, 1: subject */
+    uint8_t seen;     /* bit set of things seen once (validity, SAN, BC) */
+    bool hashing;     /* value bytes go to spki_hash */
+    bool cap_trunc;   /* value was longer than the capture buffer */
     bool oid_trunc;
-    bool rdn_first;       /* next attribute starts a new RDN */
-    uint8_t times;        /* validity times parsed so far */
+    bool rdn_first; /* next attribute starts a new RDN */
+    uint8_t times;  /* validity times parsed so far */
     uint8_t cap_len;
     uint8_t oid_len;
     uint8_t want_ip_len;
     uint16_t name_len[2];
     bool name_full[2];
-    uint8_t hdr[6];       /* tag + up to 5 length bytes, replayed to spki_hash */
+    uint8_t hdr[6]; /* tag + up to 5 length bytes, replayed to spki_hash */
     uint8_t want_ip[16];
     uint8_t oid[IOTLS_CERT_WALK_OID_MAX];
     uint8_t cap[IOTLS_CERT_WALK_CAPTURE];

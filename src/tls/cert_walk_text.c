@@ -47,7 +47,7 @@ bool iotls_cw_parse_time(const uint8_t *s, size_t n, bool utc, int64_t *out)
     }
     int mon = two_digits(s), day = two_digits(s + 2);
     int hh = two_digits(s + 4), mm = two_digits(s + 6), ss = two_digits(s + 8);
-    static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const uint8_t mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || hh > 23 || mm > 59 || ss > 59)
         return false;
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -95,7 +95,7 @@ static const char hexdig[] = "0123456789ABCDEF";
 
 static void name_hex_byte(iotls_cert_walk_t *w, bool backslash, uint8_t b)
 {
-    char t[3] = { '\\', hexdig[b >> 4], hexdig[b & 15] };
+    char t[3] = {'\\', hexdig[b >> 4], hexdig[b & 15]};
     if (backslash)
         name_put(w, t, 3);
     else
@@ -107,7 +107,7 @@ static void name_char(iotls_cert_walk_t *w, uint8_t c)
     if (c < 0x20 || c > 0x7e) {
         name_hex_byte(w, true, c);
     } else if (strchr(",+\"\\<>;=", c) != NULL) {
-        char t[2] = { '\\', (char)c };
+        char t[2] = {'\\', (char)c};
         name_put(w, t, 2);
     } else {
         char t = (char)c;
@@ -122,17 +122,17 @@ struct attr_key {
 };
 
 static const struct attr_key attr_keys[] = {
-    { 3, { 0x55, 0x04, 0x03 }, "CN" },
-    { 3, { 0x55, 0x04, 0x05 }, "serialNumber" },
-    { 3, { 0x55, 0x04, 0x06 }, "C" },
-    { 3, { 0x55, 0x04, 0x07 }, "L" },
-    { 3, { 0x55, 0x04, 0x08 }, "ST" },
-    { 3, { 0x55, 0x04, 0x09 }, "STREET" },
-    { 3, { 0x55, 0x04, 0x0A }, "O" },
-    { 3, { 0x55, 0x04, 0x0B }, "OU" },
-    { 9, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, "emailAddress" },
-    { 10, { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19 }, "DC" },
-    { 10, { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01 }, "UID" },
+    {3, {0x55, 0x04, 0x03}, "CN"},
+    {3, {0x55, 0x04, 0x05}, "serialNumber"},
+    {3, {0x55, 0x04, 0x06}, "C"},
+    {3, {0x55, 0x04, 0x07}, "L"},
+    {3, {0x55, 0x04, 0x08}, "ST"},
+    {3, {0x55, 0x04, 0x09}, "STREET"},
+    {3, {0x55, 0x04, 0x0A}, "O"},
+    {3, {0x55, 0x04, 0x0B}, "OU"},
+    {9, {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01}, "emailAddress"},
+    {10, {0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19}, "DC"},
+    {10, {0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01}, "UID"},
 };
 
 /* Writes v in decimal at the end of out[0..*n), out has room for 20 more. */
@@ -202,7 +202,7 @@ static void render_value(iotls_cert_walk_t *w, uint8_t tag)
         for (size_t i = 0; i < n; i++)
             name_char(w, v[i]);
         break;
-    case 0x1E: /* BMPString: UCS-2 big endian */
+    case 0x1E:   /* BMPString: UCS-2 big endian */
     case 0x1C: { /* UniversalString: UCS-4 big endian */
         size_t cw = tag == 0x1E ? 2 : 4;
         for (size_t i = 0; i < n; i += cw) {
@@ -234,7 +234,8 @@ bool iotls_cw_render_attribute(iotls_cert_walk_t *w)
     const char *key = NULL;
     if (!w->oid_trunc) {
         for (size_t i = 0; i < sizeof(attr_keys) / sizeof(attr_keys[0]); i++) {
-            if (attr_keys[i].len == w->oid_len && memcmp(attr_keys[i].oid, w->oid, w->oid_len) == 0) {
+            if (attr_keys[i].len == w->oid_len &&
+                memcmp(attr_keys[i].oid, w->oid, w->oid_len) == 0) {
                 key = attr_keys[i].key;
                 break;
             }

@@ -15,9 +15,27 @@
 #include <string.h>
 
 enum {
-    S_HS_HDR, S_VERSION, S_RANDOM, S_SID_LEN, S_SID, S_CS_LEN, S_CS_LIST, S_CS,
-    S_COMP_LEN, S_COMP_LIST, S_COMP, S_EXTS_LEN, S_EXT_HDR, S_EXT_SKIP, S_MFL,
-    S_SNI_LIST_LEN, S_SNI_HDR, S_SNI_NAME, S_ALPN_LIST_LEN, S_ALPN_LEN, S_ALPN_NAME
+    S_HS_HDR,
+    S_VERSION,
+    S_RANDOM,
+    S_SID_LEN,
+    S_SID,
+    S_CS_LEN,
+    S_CS_LIST,
+    S_CS,
+    S_COMP_LEN,
+    S_COMP_LIST,
+    S_COMP,
+    S_EXTS_LEN,
+    S_EXT_HDR,
+    S_EXT_SKIP,
+    S_MFL,
+    S_SNI_LIST_LEN,
+    S_SNI_HDR,
+    S_SNI_NAME,
+    S_ALPN_LIST_LEN,
+    S_ALPN_LEN,
+    S_ALPN_NAME
 };
 
 enum { K_COLLECT, K_SKIP, K_SNI, K_ALPN, K_SID };
@@ -130,8 +148,10 @@ static void next_alpn(iotls_hello_sniff_t *s)
 static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
 {
     bool client = s->msg_type == IOTLS_HELLO_CLIENT;
-    uint8_t bit = type == EXT_SERVER_NAME ? SEEN_SNI : type == EXT_MFL ? SEEN_MFL
-                : type == EXT_ALPN ? SEEN_ALPN : 0;
+    uint8_t bit = type == EXT_SERVER_NAME ? SEEN_SNI
+                  : type == EXT_MFL       ? SEEN_MFL
+                  : type == EXT_ALPN      ? SEEN_ALPN
+                                          : 0;
     if (elen > s->exts_end - s->hpos) {
         bad(s, "extension overruns the extensions block");
         return;
@@ -164,12 +184,8 @@ static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
         }
         begin(s, S_MFL, 1, K_COLLECT);
         return;
-    case EXT_ALPN:
-        begin(s, S_ALPN_LIST_LEN, 2, K_COLLECT);
-        return;
-    default:
-        begin(s, S_EXT_SKIP, elen, K_SKIP);
-        return;
+    case EXT_ALPN: begin(s, S_ALPN_LIST_LEN, 2, K_COLLECT); return;
+    default: begin(s, S_EXT_SKIP, elen, K_SKIP); return;
     }
 }
 
@@ -192,9 +208,7 @@ static void field_done(iotls_hello_sniff_t *s)
         s->version = (uint16_t)v;
         begin(s, S_RANDOM, 32, K_SKIP);
         return;
-    case S_RANDOM:
-        begin(s, S_SID_LEN, 1, K_COLLECT);
-        return;
+    case S_RANDOM: begin(s, S_SID_LEN, 1, K_COLLECT); return;
     case S_SID_LEN:
         if (v > 32) {
             bad(s, "session id longer than 32 bytes");
@@ -215,9 +229,7 @@ static void field_done(iotls_hello_sniff_t *s)
         }
         begin(s, S_CS_LIST, v, K_SKIP);
         return;
-    case S_CS_LIST:
-        begin(s, S_COMP_LEN, 1, K_COLLECT);
-        return;
+    case S_CS_LIST: begin(s, S_COMP_LEN, 1, K_COLLECT); return;
     case S_CS:
         s->cipher_suite = (uint16_t)v;
         begin(s, S_COMP, 1, K_COLLECT);
@@ -246,12 +258,8 @@ static void field_done(iotls_hello_sniff_t *s)
         s->exts_end = s->hpos + v;
         next_ext(s);
         return;
-    case S_EXT_HDR:
-        ext_start(s, (uint16_t)(v >> 16), (uint16_t)v);
-        return;
-    case S_EXT_SKIP:
-        end_ext(s);
-        return;
+    case S_EXT_HDR: ext_start(s, (uint16_t)(v >> 16), (uint16_t)v); return;
+    case S_EXT_SKIP: end_ext(s); return;
     case S_MFL:
         s->mfl_present = true;
         s->mfl_code = (uint8_t)v;
@@ -310,9 +318,7 @@ static void field_done(iotls_hello_sniff_t *s)
             s->alpn_count++;
         next_alpn(s);
         return;
-    default:
-        bad(s, "internal state error");
-        return;
+    default: bad(s, "internal state error"); return;
     }
 }
 
@@ -351,8 +357,7 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             for (size_t i = 0; i < k; i++)
                 alpn_char(s, q[i] < 0x21 || q[i] > 0x7e || q[i] == ',' ? '?' : q[i]);
             break;
-        default:
-            break;
+        default: break;
         }
         used += k;
         s->need -= (uint32_t)k;

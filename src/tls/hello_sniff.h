@@ -35,14 +35,14 @@ extern "C" {
 
 typedef struct {
     /* ---- results ---- */
-    bool done;          /* nothing more will be parsed */
-    bool malformed;     /* the stream broke the record/hello syntax */
-    bool complete;      /* a ClientHello/ServerHello was parsed to its end */
-    uint8_t msg_type;   /* type of the first handshake message, 0 if none seen */
-    uint16_t version;   /* legacy_version in the hello (0x0303 = TLS 1.2) */
+    bool done;             /* nothing more will be parsed */
+    bool malformed;        /* the stream broke the record/hello syntax */
+    bool complete;         /* a ClientHello/ServerHello was parsed to its end */
+    uint8_t msg_type;      /* type of the first handshake message, 0 if none seen */
+    uint16_t version;      /* legacy_version in the hello (0x0303 = TLS 1.2) */
     uint16_t cipher_suite; /* ServerHello: the selected suite */
-    bool mfl_present;   /* max_fragment_length extension present */
-    uint8_t mfl_code;   /* its code as sent (1..4 valid), see iotls_mfl_code_bytes */
+    bool mfl_present;      /* max_fragment_length extension present */
+    uint8_t mfl_code;      /* its code as sent (1..4 valid), see iotls_mfl_code_bytes */
     /* ClientHello: the host_name from server_name (name_type 0).  Names of
      * 0 or more than 255 bytes or with bytes outside 0x21..0x7e are ignored
      * (sni_present stays false) so sni is always safe to print and compare.
@@ -59,21 +59,21 @@ typedef struct {
      * ServerHello's id; equal ids mean the server resumed). */
     uint8_t session_id[32];
     uint8_t session_id_len;
-    const char *err;    /* NULL, or a static text naming the first problem */
+    const char *err; /* NULL, or a static text naming the first problem */
 
     /* ---- private state ---- */
-    uint32_t need;      /* bytes left in the current field */
-    uint32_t hpos;      /* offset inside the handshake message body */
+    uint32_t need; /* bytes left in the current field */
+    uint32_t hpos; /* offset inside the handshake message body */
     uint32_t msg_end, exts_end, ext_end;
-    uint16_t rec_left;  /* payload bytes left in the current record */
+    uint16_t rec_left; /* payload bytes left in the current record */
     uint16_t sni_len;
     uint8_t rhdr[5];
     uint8_t rhdr_len;
-    uint8_t st;         /* which field is being read */
-    uint8_t kind;       /* what to do with its bytes */
-    uint8_t fbuf[4];    /* fields of up to 4 bytes are collected here */
+    uint8_t st;      /* which field is being read */
+    uint8_t kind;    /* what to do with its bytes */
+    uint8_t fbuf[4]; /* fields of up to 4 bytes are collected here */
     uint8_t flen;
-    uint8_t ext_seen;   /* duplicate detection for the parsed extensions */
+    uint8_t ext_seen; /* duplicate detection for the parsed extensions */
     uint8_t alpn_len;
     uint8_t alpn_count;
     bool alpn_full;

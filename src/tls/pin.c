@@ -63,7 +63,7 @@ static int parse_hex_32(const char *in, uint8_t out[32])
 int iotls_pin_parse(const char *text, iotls_pin_t *pin, iotls_error_t *err)
 {
     pin->kind = IOTLS_PIN_SPKI_SHA256;
-    int rc = !text                             ? -1
+    int rc = !text                               ? -1
              : strncmp(text, "sha256//", 8) == 0 ? parse_base64_32(text + 8, pin->sha256)
                                                  : parse_hex_32(text, pin->sha256);
     if (rc < 0)

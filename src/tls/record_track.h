@@ -25,11 +25,11 @@ typedef struct {
      * CertificateRequest). Lets errors say "the server asked for a client
      * certificate". */
     uint32_t hs_types_seen;
-    bool ccs_seen;        /* later handshake messages are encrypted */
-    uint8_t hs_hdr_have;  /* bytes of the current handshake message header */
+    bool ccs_seen;       /* later handshake messages are encrypted */
+    uint8_t hs_hdr_have; /* bytes of the current handshake message header */
     uint8_t hs_type;
     uint32_t hs_body_left;
-    uint8_t preview[16];  /* first bytes of the stream, for error texts */
+    uint8_t preview[16]; /* first bytes of the stream, for error texts */
     uint8_t preview_len;
 } iotls_record_track_t;
 

@@ -46,11 +46,22 @@ static int teardown(void **state)
 static const iotls_test_cred_t *cred_named(const char *name)
 {
     const iotls_test_cred_t *all[] = {
-        &pki->server_ec, &pki->server_rsa, &pki->server_expired, &pki->server_notyet,
-        &pki->server_wrongname, &pki->server_otherca, &pki->client, &cases->wildcard,
-        &cases->cn_only, &cases->sni_b, &cases->ec_under_ec_under_rsa,
-        &cases->ec_under_rsa_inter, &cases->p384, &cases->rsa_under_p384,
-        &cases->client_otherca, &cases->selfsigned,
+        &pki->server_ec,
+        &pki->server_rsa,
+        &pki->server_expired,
+        &pki->server_notyet,
+        &pki->server_wrongname,
+        &pki->server_otherca,
+        &pki->client,
+        &cases->wildcard,
+        &cases->cn_only,
+        &cases->sni_b,
+        &cases->ec_under_ec_under_rsa,
+        &cases->ec_under_rsa_inter,
+        &cases->p384,
+        &cases->rsa_under_p384,
+        &cases->client_otherca,
+        &cases->selfsigned,
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(all[i]->name, name) == 0)
@@ -114,11 +125,11 @@ typedef struct {
 } cert_case_t;
 
 static const cert_case_t table[] = {
-    {"good chain (EC leaf + intermediate)", "server-ec.chain", "server-ec.key", "root",
-     "localhost", NULL, NONE, NULL, OK, OK,
-     "chain + host name|CN=localhost|DNS:localhost, IP:127.0.0.1", "not requested"},
-    {"good chain (RSA-2048 leaf)", "server-rsa.chain", "server-rsa.key", "root", "localhost",
-     NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"good chain (EC leaf + intermediate)", "server-ec.chain", "server-ec.key", "root", "localhost",
+     NULL, NONE, NULL, OK, OK, "chain + host name|CN=localhost|DNS:localhost, IP:127.0.0.1",
+     "not requested"},
+    {"good chain (RSA-2048 leaf)", "server-rsa.chain", "server-rsa.key", "root", "localhost", NULL,
+     NONE, NULL, OK, OK, "CN=localhost", NULL},
     {"missing intermediate (leaf only, root trusted)", "server-ec.cert", "server-ec.key", "root",
      "localhost", NULL, NONE, NULL, IOTLS_ERR_CERT_UNTRUSTED, ALERT,
      "'CN=localhost' is not trusted|chain (1 certificate) ends at issuer "
@@ -126,9 +137,10 @@ static const cert_case_t table[] = {
      "peer sent fatal alert unknown_ca (48): it rejected our certificate"},
     {"wrong CA", "server-othereca.chain", "server-othereca.key", "root", "localhost", NULL, NONE,
      NULL, IOTLS_ERR_CERT_UNTRUSTED, ALERT,
-     "'CN=localhost' is not trusted|issuer 'O=iotls test, CN=iotls test other CA'", "peer sent fatal alert unknown_ca (48): it rejected our certificate"},
-    {"expired leaf", "server-expired.chain", "server-expired.key", "root", "localhost", NULL,
-     NONE, NULL, IOTLS_ERR_CERT_EXPIRED, ALERT,
+     "'CN=localhost' is not trusted|issuer 'O=iotls test, CN=iotls test other CA'",
+     "peer sent fatal alert unknown_ca (48): it rejected our certificate"},
+    {"expired leaf", "server-expired.chain", "server-expired.key", "root", "localhost", NULL, NONE,
+     NULL, IOTLS_ERR_CERT_EXPIRED, ALERT,
      "certificate 'CN=localhost' (depth 0) expired on 2021-01-01 00:00:00 UTC|"
      "validity 2020-01-01 00:00:00 UTC to 2021-01-01 00:00:00 UTC",
      "peer sent fatal alert certificate_expired (45): it rejected our certificate"},
@@ -139,72 +151,72 @@ static const cert_case_t table[] = {
      "peer sent fatal alert certificate_expired (45): it rejected our certificate"},
     {"wrong name", "server-wrongname.chain", "server-wrongname.key", "root", "localhost", NULL,
      NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
-     "certificate 'CN=wrong.example' does not match host 'localhost'|checked 1 DNS", "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
-    {"wildcard matches one label", "wildcard.chain", "wildcard.key", "root", "a.example.test",
-     NULL, NONE, NULL, OK, OK, "CN=*.example.test|DNS:*.example.test", NULL},
+     "certificate 'CN=wrong.example' does not match host 'localhost'|checked 1 DNS",
+     "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
+    {"wildcard matches one label", "wildcard.chain", "wildcard.key", "root", "a.example.test", NULL,
+     NONE, NULL, OK, OK, "CN=*.example.test|DNS:*.example.test", NULL},
     {"wildcard does not match two labels", "wildcard.chain", "wildcard.key", "root",
      "a.b.example.test", NULL, NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
-     "'CN=*.example.test' does not match host 'a.b.example.test'", "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
+     "'CN=*.example.test' does not match host 'a.b.example.test'",
+     "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
     {"wildcard does not match the bare domain", "wildcard.chain", "wildcard.key", "root",
      "example.test", NULL, NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
-     "does not match host 'example.test'", "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
-    {"IPv4 SAN", "server-ec.chain", "server-ec.key", "root", "127.0.0.1", NULL, NONE, NULL, OK,
-     OK, "IP:127.0.0.1", NULL},
+     "does not match host 'example.test'",
+     "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
+    {"IPv4 SAN", "server-ec.chain", "server-ec.key", "root", "127.0.0.1", NULL, NONE, NULL, OK, OK,
+     "IP:127.0.0.1", NULL},
     {"IPv6 SAN", "server-ec.chain", "server-ec.key", "root", "::1", NULL, NONE, NULL, OK, OK,
      "IP:::1", NULL},
-    {"other IP address", "server-ec.chain", "server-ec.key", "root", "10.0.0.5", NULL, NONE,
-     NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
-     "'CN=localhost' does not match IP address '10.0.0.5'", "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
+    {"other IP address", "server-ec.chain", "server-ec.key", "root", "10.0.0.5", NULL, NONE, NULL,
+     IOTLS_ERR_CERT_NAME_MISMATCH, ALERT, "'CN=localhost' does not match IP address '10.0.0.5'",
+     "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
     {"DNS SAN is not an IP match", "wildcard.chain", "wildcard.key", "root", "127.0.0.1", NULL,
      NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT, "does not match IP address '127.0.0.1'",
      "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
-    {"CN-only certificate, name = CN", "cn-only.chain", "cn-only.key", "root", "cn-only.test",
-     NULL, NONE, NULL, OK, OK, "CN=cn-only.test", NULL},
-    {"CN-only certificate, other name", "cn-only.chain", "cn-only.key", "root", "other.test",
-     NULL, NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
+    {"CN-only certificate, name = CN", "cn-only.chain", "cn-only.key", "root", "cn-only.test", NULL,
+     NONE, NULL, OK, OK, "CN=cn-only.test", NULL},
+    {"CN-only certificate, other name", "cn-only.chain", "cn-only.key", "root", "other.test", NULL,
+     NONE, NULL, IOTLS_ERR_CERT_NAME_MISMATCH, ALERT,
      "'CN=cn-only.test' does not match host 'other.test'|checked 0 DNS subjectAltNames, then "
      "the subject CN",
      "peer sent fatal alert bad_certificate (42): it rejected our certificate"},
     {"RSA-4096 root, EC P-256 intermediate, EC P-256 leaf", "ec-ec-rsa.chain", "ec-ec-rsa.key",
-     "rsa4096-root", "localhost", NULL, NONE, NULL, OK, OK,
-     "CN=localhost|chain + host name", NULL},
-    {"RSA-4096 root, RSA-2048 intermediate, EC P-256 leaf", "ec-rsa-rsa.chain",
-     "ec-rsa-rsa.key", "rsa4096-root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost",
-     NULL},
+     "rsa4096-root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost|chain + host name", NULL},
+    {"RSA-4096 root, RSA-2048 intermediate, EC P-256 leaf", "ec-rsa-rsa.chain", "ec-rsa-rsa.key",
+     "rsa4096-root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
     {"P-384 root, intermediate and leaf (SHA-384)", "p384.chain", "p384.key", "p384-root",
      "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
-    {"P-384 root and intermediate, RSA-2048 leaf", "rsa-p384.chain", "rsa-p384.key",
-     "p384-root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"P-384 root and intermediate, RSA-2048 leaf", "rsa-p384.chain", "rsa-p384.key", "p384-root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
     {"RSA-4096 chain against the EC root only", "ec-rsa-rsa.chain", "ec-rsa-rsa.key", "root",
      "localhost", NULL, NONE, NULL, IOTLS_ERR_CERT_UNTRUSTED, ALERT,
-     "issuer 'O=iotls test, CN=iotls cases RSA-4096 root'", "peer sent fatal alert unknown_ca (48): it rejected our certificate"},
-    {"client certificate missing, server requires one", "server-ec.chain", "server-ec.key",
-     "root", "localhost", NULL, REQUIRE, "root", ALERT, IOTLS_ERR_CERT_MISSING,
+     "issuer 'O=iotls test, CN=iotls cases RSA-4096 root'",
+     "peer sent fatal alert unknown_ca (48): it rejected our certificate"},
+    {"client certificate missing, server requires one", "server-ec.chain", "server-ec.key", "root",
+     "localhost", NULL, REQUIRE, "root", ALERT, IOTLS_ERR_CERT_MISSING,
      "handshake_failure (40): the server requires a client certificate and none is "
      "configured",
      "client did not send the required certificate"},
-    {"client certificate missing, server only requests one", "server-ec.chain",
-     "server-ec.key", "root", "localhost", NULL, REQUEST, "root", OK, OK, NULL,
-     "no client certificate"},
+    {"client certificate missing, server only requests one", "server-ec.chain", "server-ec.key",
+     "root", "localhost", NULL, REQUEST, "root", OK, OK, NULL, "no client certificate"},
     {"client certificate from an untrusted CA", "server-ec.chain", "server-ec.key", "root",
      "localhost", "client-other", REQUIRE, "root", ALERT, IOTLS_ERR_CERT_UNTRUSTED,
      "peer sent fatal alert unknown_ca (48): it rejected our certificate",
      "'O=iotls test, CN=iotls other client' is not trusted|iotls test other CA"},
-    {"valid client certificate", "server-ec.chain", "server-ec.key", "root", "localhost",
-     "client", REQUIRE, "root", OK, OK, "chain + host name",
+    {"valid client certificate", "server-ec.chain", "server-ec.key", "root", "localhost", "client",
+     REQUIRE, "root", OK, OK, "chain + host name",
      "client certificate chain|O=iotls test, CN=iotls test client"},
-    {"valid client certificate, server only requests", "server-rsa.chain", "server-rsa.key",
-     "root", "localhost", "client", REQUEST, "root", OK, OK, NULL,
+    {"valid client certificate, server only requests", "server-rsa.chain", "server-rsa.key", "root",
+     "localhost", "client", REQUEST, "root", OK, OK, NULL,
      "client certificate chain|CN=iotls test client"},
-    {"client certificate with RSA-4096 client CA trust only", "server-ec.chain",
-     "server-ec.key", "root", "localhost", "client", REQUIRE, "rsa4096-root", ALERT,
-     IOTLS_ERR_CERT_UNTRUSTED, "peer sent fatal alert unknown_ca (48): it rejected our certificate",
+    {"client certificate with RSA-4096 client CA trust only", "server-ec.chain", "server-ec.key",
+     "root", "localhost", "client", REQUIRE, "rsa4096-root", ALERT, IOTLS_ERR_CERT_UNTRUSTED,
+     "peer sent fatal alert unknown_ca (48): it rejected our certificate",
      "'O=iotls test, CN=iotls test client' is not trusted"},
 };
 
 /* Every '|'-separated fragment of `want` must be in `have`. */
-static void expect_fragments(const char *row, const char *side, const char *have,
-                             const char *want)
+static void expect_fragments(const char *row, const char *side, const char *have, const char *want)
 {
     if (!want)
         return;
@@ -217,8 +229,8 @@ static void expect_fragments(const char *row, const char *side, const char *have
     }
 }
 
-static void check_side(const cert_case_t *c, const char *side, iotls_session_t *s,
-                       iotls_err_t code, const char *text)
+static void check_side(const cert_case_t *c, const char *side, iotls_session_t *s, iotls_err_t code,
+                       const char *text)
 {
     const iotls_error_t *e = iotls_session_error(s);
     if (e->code != code)
@@ -311,14 +323,13 @@ static void test_der_chain_creds_same_outcome(void **state)
         size_t key_len;
         char *key = iotls_test_read_file(c->key, &key_len);
         iotls_test_pair_t p;
-        iotls_test_pair_setup(&p, strcmp(names[n], "ec-ec-rsa") ? cases->p384_root_pem
-                                                                 : cases->rsa_root_pem,
-                              NULL, NULL, 2048);
+        iotls_test_pair_setup(
+            &p, strcmp(names[n], "ec-ec-rsa") ? cases->p384_root_pem : cases->rsa_root_pem, NULL,
+            NULL, 2048);
         iotls_error_t err;
         iotls_error_clear(&err);
         const uint8_t *const certs[2] = {der[0], der[1]};
-        assert_int_equal(iotls_creds_set_der_chain(p.creds, certs, len, 2, key, key_len, &err),
-                         0);
+        assert_int_equal(iotls_creds_set_der_chain(p.creds, certs, len, 2, key, key_len, &err), 0);
         assert_int_equal(iotls_creds_chain_length(p.creds), 2);
         p.scfg.creds = p.creds;
         assert_true(iotls_test_pair_start(&p, "localhost"));
@@ -368,8 +379,10 @@ static void client_vs_s_server(const char *row, const iotls_test_cred_t *server,
     if (leaf_only)
         sc.inter = NULL;
     static const char *const tls12[] = {"-tls1_2", NULL};
-    iotls_test_s_server_opts_t so = {.mode = IOTLS_TEST_S_SERVER_WWW, .cred = &sc,
-                                     .verify_client = require_client, .extra = tls12};
+    iotls_test_s_server_opts_t so = {.mode = IOTLS_TEST_S_SERVER_WWW,
+                                     .cred = &sc,
+                                     .verify_client = require_client,
+                                     .extra = tls12};
     iotls_test_peer_t srv;
     assert_int_equal(iotls_test_s_server_start(&so, &srv), 0);
 
@@ -409,36 +422,34 @@ static void client_vs_s_server(const char *row, const iotls_test_cred_t *server,
 static void test_client_against_s_server(void **state)
 {
     client_vs_s_server("RSA-4096 root, EC intermediate, EC leaf", &cases->ec_under_ec_under_rsa,
-                       false, cases->rsa_root_pem, "localhost", NULL, NULL, false, OK, NULL,
-                       NULL);
-    client_vs_s_server("RSA-4096 root, RSA-2048 intermediate, EC leaf",
-                       &cases->ec_under_rsa_inter, false, cases->rsa_root_pem, "127.0.0.1", NULL,
+                       false, cases->rsa_root_pem, "localhost", NULL, NULL, false, OK, NULL, NULL);
+    client_vs_s_server("RSA-4096 root, RSA-2048 intermediate, EC leaf", &cases->ec_under_rsa_inter,
+                       false, cases->rsa_root_pem, "127.0.0.1", NULL, NULL, false, OK, NULL, NULL);
+    client_vs_s_server("P-384 chain", &cases->p384, false, cases->p384_root_pem, "localhost", NULL,
                        NULL, false, OK, NULL, NULL);
-    client_vs_s_server("P-384 chain", &cases->p384, false, cases->p384_root_pem, "localhost",
-                       NULL, NULL, false, OK, NULL, NULL);
-    client_vs_s_server("P-384 chain, RSA leaf", &cases->rsa_under_p384, false,
-                       cases->p384_root_pem, "localhost", NULL, NULL, false, OK, NULL, NULL);
+    client_vs_s_server("P-384 chain, RSA leaf", &cases->rsa_under_p384, false, cases->p384_root_pem,
+                       "localhost", NULL, NULL, false, OK, NULL, NULL);
     client_vs_s_server("wildcard match", &cases->wildcard, false, pki->ca_pem, "127.0.0.1",
                        "a.example.test", NULL, false, OK, NULL, NULL);
     client_vs_s_server("wildcard non-match", &cases->wildcard, false, pki->ca_pem, "127.0.0.1",
                        "a.b.example.test", NULL, false, IOTLS_ERR_CERT_NAME_MISMATCH,
                        "does not match host 'a.b.example.test'", NULL);
-    client_vs_s_server("CN-only", &cases->cn_only, false, pki->ca_pem, "127.0.0.1",
-                       "cn-only.test", NULL, false, OK, NULL, NULL);
-    client_vs_s_server("missing intermediate", &pki->server_ec, true, pki->ca_pem, "localhost",
-                       NULL, NULL, false, IOTLS_ERR_CERT_UNTRUSTED,
-                       "chain (1 certificate) ends at issuer 'O=iotls test, CN=iotls test intermediate CA'",
-                       NULL);
-    client_vs_s_server("not yet valid", &pki->server_notyet, false, pki->ca_pem, "localhost",
-                       NULL, NULL, false, IOTLS_ERR_CERT_NOT_YET_VALID,
+    client_vs_s_server("CN-only", &cases->cn_only, false, pki->ca_pem, "127.0.0.1", "cn-only.test",
+                       NULL, false, OK, NULL, NULL);
+    client_vs_s_server(
+        "missing intermediate", &pki->server_ec, true, pki->ca_pem, "localhost", NULL, NULL, false,
+        IOTLS_ERR_CERT_UNTRUSTED,
+        "chain (1 certificate) ends at issuer 'O=iotls test, CN=iotls test intermediate CA'", NULL);
+    client_vs_s_server("not yet valid", &pki->server_notyet, false, pki->ca_pem, "localhost", NULL,
+                       NULL, false, IOTLS_ERR_CERT_NOT_YET_VALID,
                        "'CN=localhost' (depth 0) is not valid before 2099-01-01", NULL);
 }
 
 static void test_client_certificate_against_s_server(void **state)
 {
     iotls_test_peer_t srv;
-    client_vs_s_server("valid client certificate", &pki->server_ec, false, pki->ca_pem,
-                       "localhost", NULL, &pki->client, true, OK, NULL, &srv);
+    client_vs_s_server("valid client certificate", &pki->server_ec, false, pki->ca_pem, "localhost",
+                       NULL, &pki->client, true, OK, NULL, &srv);
     /* s_server saw and verified our certificate. */
     iotls_test_peer_stop(&srv);
     char *out = iotls_test_peer_stdout(&srv, NULL), *err = iotls_test_peer_stderr(&srv, NULL);
@@ -451,15 +462,13 @@ static void test_client_certificate_against_s_server(void **state)
     /* No certificate: OpenSSL refuses the empty Certificate with a fatal alert.
      * TLS 1.2 has no certificate_required (116) alert; OpenSSL 3 sends
      * handshake_failure (40). */
-    client_vs_s_server("no client certificate", &pki->server_ec, false, pki->ca_pem,
-                       "localhost", NULL, NULL, true, IOTLS_ERR_ALERT_RECEIVED,
+    client_vs_s_server("no client certificate", &pki->server_ec, false, pki->ca_pem, "localhost",
+                       NULL, NULL, true, IOTLS_ERR_ALERT_RECEIVED,
                        "peer sent fatal alert handshake_failure (40)", NULL);
     /* A certificate from a CA s_server does not trust: unknown_ca (48). */
-    client_vs_s_server("client certificate from another CA", &pki->server_ec, false,
-                       pki->ca_pem, "localhost", NULL, &cases->client_otherca, true,
-                       IOTLS_ERR_ALERT_RECEIVED,
-                       "peer sent fatal alert unknown_ca (48): it rejected our certificate",
-                       NULL);
+    client_vs_s_server("client certificate from another CA", &pki->server_ec, false, pki->ca_pem,
+                       "localhost", NULL, &cases->client_otherca, true, IOTLS_ERR_ALERT_RECEIVED,
+                       "peer sent fatal alert unknown_ca (48): it rejected our certificate", NULL);
 }
 
 /* ---- openssl s_client / curl -> in-process iotls server ------------------------- */
@@ -542,8 +551,8 @@ static void s_client_vs_server(const char *row, iotls_client_auth_t auth,
         assert_int_equal(atomic_load(&s.t.errors), 1);
         if (s.t.last_error.code != server_code)
             fail_msg("[%s] server: expected %s, got %s: %s", row,
-                     iotls_error_code_name(server_code),
-                     iotls_error_code_name(s.t.last_error.code), s.t.last_error.text);
+                     iotls_error_code_name(server_code), iotls_error_code_name(s.t.last_error.code),
+                     s.t.last_error.text);
         expect_fragments(row, "server", s.t.last_error.text, server_text);
     }
     iotls_test_result_free(&r);
@@ -555,22 +564,24 @@ static void test_s_client_with_client_certificates(void **state)
     s_client_vs_server("no certificate, server requests", REQUEST, NULL, true, OK, NULL);
     s_client_vs_server("no certificate, server requires", REQUIRE, NULL, false,
                        IOTLS_ERR_CERT_MISSING, "client did not send the required certificate");
-    s_client_vs_server("certificate from an untrusted CA", REQUIRE, &cases->client_otherca,
-                       false, IOTLS_ERR_CERT_UNTRUSTED,
+    s_client_vs_server("certificate from an untrusted CA", REQUIRE, &cases->client_otherca, false,
+                       IOTLS_ERR_CERT_UNTRUSTED,
                        "'O=iotls test, CN=iotls other client' is not trusted");
 }
 
-static void curl_vs_server(const char *row, const iotls_test_cred_t *client_cert,
-                           bool expect_ok, iotls_err_t server_code)
+static void curl_vs_server(const char *row, const iotls_test_cred_t *client_cert, bool expect_ok,
+                           iotls_err_t server_code)
 {
     print_message("[ peer ] curl: %s\n", row);
     struct server s;
     uint16_t port = server_start(&s, REQUIRE);
     char url[64];
     snprintf(url, sizeof url, "https://localhost:%u/", port);
-    const char *with_cert[] = {"-sS", "--tlsv1.2", "--cacert", pki->ca_pem, "--cert",
-                               client_cert ? client_cert->chain : "", "--key",
-                               client_cert ? client_cert->key : "", url, NULL};
+    const char *with_cert[] = {"-sS",      "--tlsv1.2",
+                               "--cacert", pki->ca_pem,
+                               "--cert",   client_cert ? client_cert->chain : "",
+                               "--key",    client_cert ? client_cert->key : "",
+                               url,        NULL};
     const char *without[] = {"-sS", "--tlsv1.2", "--cacert", pki->ca_pem, url, NULL};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_curl_run(client_cert ? with_cert : without, 10000, &r), 0);
@@ -589,8 +600,8 @@ static void curl_vs_server(const char *row, const iotls_test_cred_t *client_cert
         assert_true(r.exited && r.exit_code != 0);
         if (s.t.last_error.code != server_code)
             fail_msg("[%s] server: expected %s, got %s: %s", row,
-                     iotls_error_code_name(server_code),
-                     iotls_error_code_name(s.t.last_error.code), s.t.last_error.text);
+                     iotls_error_code_name(server_code), iotls_error_code_name(s.t.last_error.code),
+                     s.t.last_error.text);
     }
     iotls_test_result_free(&r);
 }

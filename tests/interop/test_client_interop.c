@@ -121,8 +121,8 @@ static void test_unknown_ca(void **state)
 
 static void test_host_name_mismatch(void **state)
 {
-    expect_s_server_failure(&pki->server_wrongname, "localhost",
-                            IOTLS_ERR_CERT_NAME_MISMATCH, "does not match host 'localhost'");
+    expect_s_server_failure(&pki->server_wrongname, "localhost", IOTLS_ERR_CERT_NAME_MISMATCH,
+                            "does not match host 'localhost'");
 }
 
 /* Checking a name other than the one connected to (here an IP the
@@ -248,8 +248,7 @@ static void test_server_ignoring_mfl(void **state)
     iotls_loop_t *loop = iotls_loop_new(&err);
     assert_non_null(loop);
     for (int round = 0; round < 2; round++) {
-        iotls_test_client_run_on(loop, "localhost", srv.port, &cfg, line, sizeof line - 1, 0,
-                                 &r);
+        iotls_test_client_run_on(loop, "localhost", srv.port, &cfg, line, sizeof line - 1, 0, &r);
         if (r.errored)
             print_error("retry round %d: %s\n", round, r.error.text);
         assert_true(r.connected);

@@ -57,8 +57,8 @@ static int run_ok(const char *const *argv)
 }
 
 /* The SDK list of a PEM certificate (+ PKCS#8 key) at `sector`. */
-static int put_esp_list(const char *img, unsigned sector, const char *cert_pem,
-                        const char *key_pem, const char *cert_name)
+static int put_esp_list(const char *img, unsigned sector, const char *cert_pem, const char *key_pem,
+                        const char *cert_name)
 {
     size_t cn = 0, kn = 0, len;
     uint8_t *c = iotls_test_der_of(cert_pem, IOTLS_TEST_DER_CERT, &cn);
@@ -91,12 +91,12 @@ static int group_setup(void **state)
     const char *t = iotls_test_tool();
     const char *const steps[][16] = {
         {t, "cert", "ca", "--out", dir, NULL},
-        {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san", "DNS:localhost",
-         "--san", "IP:127.0.0.1", "--out", dir, NULL},
+        {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san", "DNS:localhost", "--san",
+         "IP:127.0.0.1", "--out", dir, NULL},
         {t, "cert", "client", "--ca", dir, "--cn", "esp8266-device", "--out", dir, NULL},
         {t, "flash", "pack", "ca", in_dir("ca.pem"), "-o", in_dir("ca.blob"), NULL},
-        {t, "flash", "pack", "creds", "--cert", in_dir("client.pem"), "--key",
-         in_dir("client.key"), "-o", in_dir("creds.blob"), NULL},
+        {t, "flash", "pack", "creds", "--cert", in_dir("client.pem"), "--key", in_dir("client.key"),
+         "-o", in_dir("creds.blob"), NULL},
         {t, "flash", "write", image, "--sector", "0x3B", in_dir("ca.blob"), NULL},
         {t, "flash", "write", image, "--sector", "0x3A", in_dir("creds.blob"), NULL},
         {t, "flash", "write", bad_image, "--sector", "0x3A", in_dir("creds.blob"), NULL},
@@ -140,7 +140,9 @@ static int s_server(iotls_test_s_server_mode_t mode, iotls_test_peer_t *p)
 {
     static iotls_test_cred_t cred;
     cred = server_cred();
-    iotls_test_s_server_opts_t o = {.mode = mode, .cred = &cred, .verify_client = 1,
+    iotls_test_s_server_opts_t o = {.mode = mode,
+                                    .cred = &cred,
+                                    .verify_client = 1,
                                     .ca_file = in_dir("ca.pem"),
                                     .extra = (const char *const[]){"-tls1_2", NULL}};
     return iotls_test_s_server_start(&o, p);
@@ -160,8 +162,8 @@ static void run_client(const char *img, uint16_t port, const char *const *env,
     for (; env && *env && i < 15; env++)
         e[i++] = *env;
     e[i] = NULL;
-    iotls_test_cmd_t cmd = {.argv = (const char *const[]){example("ssl_client"), NULL},
-                            .env = e, .timeout_ms = 30000};
+    iotls_test_cmd_t cmd = {
+        .argv = (const char *const[]){example("ssl_client"), NULL}, .env = e, .timeout_ms = 30000};
     assert_int_equal(iotls_test_run_cmd(&cmd, r), 0);
 }
 
@@ -227,7 +229,8 @@ static void test_client_bulk_split_into_records(void **state)
     snprintf(port_env, sizeof port_env, "SSL_PORT=%u", srv.port);
     const char *env[] = {flash_env, port_env, "SSL_SEND_BYTES=30000", "SSL_SEND_COUNT=2", NULL};
     iotls_test_cmd_t cmd = {.argv = (const char *const[]){example("ssl_client"), NULL},
-                            .env = env, .timeout_ms = 30000};
+                            .env = env,
+                            .timeout_ms = 30000};
     assert_int_equal(iotls_test_cmd_start(&cmd, &job), 0);
     int got = iotls_test_peer_wait_stdout(&srv, "END-OF-DATA", 20000);
     iotls_test_peer_stop(&srv); /* the client sees the connection end */
@@ -338,9 +341,12 @@ static void test_server_vs_s_client(void **state)
     iotls_test_peer_t srv;
     assert_int_equal(start_server(image, "2", &srv), 0);
 
-    iotls_test_s_client_opts_t o = {.port = srv.port, .ca_file = in_dir("ca.pem"),
-                                    .verify_host = "localhost", .cert = in_dir("client.pem"),
-                                    .key = in_dir("client.key"), .input = "hello\n",
+    iotls_test_s_client_opts_t o = {.port = srv.port,
+                                    .ca_file = in_dir("ca.pem"),
+                                    .verify_host = "localhost",
+                                    .cert = in_dir("client.pem"),
+                                    .key = in_dir("client.key"),
+                                    .input = "hello\n",
                                     .input_len = 6};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_s_client_run(&o, &r), 0);

@@ -31,8 +31,8 @@ static const char *in_dir(const char *name)
 
 static int run(const char *const *argv, const char *input, iotls_test_result_t *r)
 {
-    iotls_test_cmd_t cmd = {.argv = argv, .input = input, .input_len = input ? strlen(input) : 0,
-                            .timeout_ms = 20000};
+    iotls_test_cmd_t cmd = {
+        .argv = argv, .input = input, .input_len = input ? strlen(input) : 0, .timeout_ms = 20000};
     if (iotls_test_run_cmd(&cmd, r) != 0)
         return -1;
     return r->exited ? r->exit_code : -1;
@@ -58,14 +58,14 @@ static int setup(void **state)
     const char *img = in_dir("flash.img");
     const char *const cmds[][16] = {
         {t, "cert", "ca", "--out", dir, NULL},
-        {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san", "DNS:localhost",
-         "--san", "IP:127.0.0.1", "--out", dir, NULL},
+        {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san", "DNS:localhost", "--san",
+         "IP:127.0.0.1", "--out", dir, NULL},
         {t, "cert", "client", "--ca", dir, "--cn", "device-1", "--out", dir, NULL},
         {t, "flash", "pack", "ca", in_dir("ca.pem"), "-o", in_dir("ca.blob"), NULL},
-        {t, "flash", "pack", "creds", "--cert", in_dir("client.pem"), "--key",
-         in_dir("client.key"), "-o", in_dir("client.blob"), NULL},
-        {t, "flash", "pack", "creds", "--cert", in_dir("server.pem"), "--key",
-         in_dir("server.key"), "-o", in_dir("server.blob"), NULL},
+        {t, "flash", "pack", "creds", "--cert", in_dir("client.pem"), "--key", in_dir("client.key"),
+         "-o", in_dir("client.blob"), NULL},
+        {t, "flash", "pack", "creds", "--cert", in_dir("server.pem"), "--key", in_dir("server.key"),
+         "-o", in_dir("server.blob"), NULL},
         {t, "flash", "write", img, "--sector", "0x3B", in_dir("ca.blob"), NULL},
         {t, "flash", "write", img, "--sector", "0x3A", in_dir("client.blob"), NULL},
         {t, "flash", "write", img, "--sector", "0x3C", in_dir("server.blob"), NULL},
@@ -99,8 +99,19 @@ static void test_connect_from_flash_to_s_server_with_client_auth(void **state)
     const char *img = in_dir("flash.img");
 
     /* Trust and the client certificate both come from the image. */
-    const char *ok[] = {iotls_test_tool(), "connect", "--flash", img, "--ca-sector", "0x3B",
-                        "--creds-sector", "0x3A", "--linger", "-1", "-v", addr, NULL};
+    const char *ok[] = {iotls_test_tool(),
+                        "connect",
+                        "--flash",
+                        img,
+                        "--ca-sector",
+                        "0x3B",
+                        "--creds-sector",
+                        "0x3A",
+                        "--linger",
+                        "-1",
+                        "-v",
+                        addr,
+                        NULL};
     iotls_test_result_t r;
     int rc = run(ok, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
     if (rc != 0)
@@ -111,8 +122,8 @@ static void test_connect_from_flash_to_s_server_with_client_auth(void **state)
     iotls_test_result_free(&r);
 
     /* Without the client credentials s_server refuses the handshake. */
-    const char *no_cert[] = {iotls_test_tool(), "connect", "--flash", img, "--ca-sector", "0x3B", addr,
-                             NULL};
+    const char *no_cert[] = {iotls_test_tool(), "connect", "--flash", img,
+                             "--ca-sector",     "0x3B",    addr,      NULL};
     rc = run(no_cert, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
     assert_int_equal(rc, 1);
     assert_null(strstr(r.out, "hello from s_server"));
@@ -125,9 +136,9 @@ static void test_listen_from_flash_requires_client_cert(void **state)
     uint16_t port = iotls_test_free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {iotls_test_tool(), "listen", "--flash", in_dir("flash.img"), "--creds-sector",
-                          "0x3C", "--ca-sector", "0x3B", "--require-client-cert", "-v", addr,
-                          NULL};
+    const char *argv[] = {iotls_test_tool(),       "listen", "--flash",     in_dir("flash.img"),
+                          "--creds-sector",        "0x3C",   "--ca-sector", "0x3B",
+                          "--require-client-cert", "-v",     addr,          NULL};
     iotls_test_peer_spec_t spec = {.name = "iotls-listen-flash", .argv = argv, .port = port};
     iotls_test_peer_t srv;
     assert_int_equal(iotls_test_peer_start(&spec, &srv), 0);
@@ -180,8 +191,8 @@ static void test_damaged_image_is_refused(void **state)
     assert_int_equal(iotls_test_write_file(bad, img, len), 0);
     free(img);
 
-    const char *argv[] = {iotls_test_tool(), "connect", "--flash", bad, "--ca-sector", "0x3B",
-                          "127.0.0.1:1", NULL};
+    const char *argv[] = {iotls_test_tool(), "connect", "--flash",     bad,
+                          "--ca-sector",     "0x3B",    "127.0.0.1:1", NULL};
     iotls_test_result_t r;
     assert_int_equal(run(argv, "", &r), 1);
     assert_non_null(strstr(r.err, "sector 0x3B"));
@@ -189,8 +200,8 @@ static void test_damaged_image_is_refused(void **state)
     iotls_test_result_free(&r);
 
     /* Wrong sector: what is there is not a CA bundle. */
-    const char *wrong[] = {iotls_test_tool(), "connect", "--flash", in_dir("flash.img"), "--ca-sector",
-                           "0x3A", "127.0.0.1:1", NULL};
+    const char *wrong[] = {iotls_test_tool(), "connect", "--flash",     in_dir("flash.img"),
+                           "--ca-sector",     "0x3A",    "127.0.0.1:1", NULL};
     assert_int_equal(run(wrong, "", &r), 1);
     assert_non_null(strstr(r.err, "sector 0x3A"));
     iotls_test_result_free(&r);

@@ -56,8 +56,9 @@ static int setup(void **state)
         return -1;
     const char *t = iotls_test_tool();
     const char *ca[] = {t, "cert", "ca", "--out", dir, NULL};
-    const char *srv[] = {t, "cert", "server", "--ca", dir, "--cn", "localhost", "--san",
-                         "DNS:localhost", "--san", "IP:127.0.0.1", "--out", dir, NULL};
+    const char *srv[] = {
+        t,       "cert",          "server", "--ca",         dir,     "--cn", "localhost",
+        "--san", "DNS:localhost", "--san",  "IP:127.0.0.1", "--out", dir,    NULL};
     const char *cli[] = {t, "cert", "client", "--ca", dir, "--cn", "device-1", "--out", dir, NULL};
     iotls_test_result_t r;
     for (const char *const *const *a = (const char *const *const[]){ca, srv, cli, NULL}; *a; a++) {
@@ -107,8 +108,14 @@ static void test_openssl_verifies_the_pki(void **state)
     assert_int_equal(file_mode(in_dir("server.key")), 0600);
     assert_int_equal(file_mode(in_dir("client.key")), 0600);
     assert_int_equal(file_mode(in_dir("server.pem")), 0644);
-    const char *ext[] = {"openssl", "x509", "-noout", "-in", NULL, "-ext",
-                         "basicConstraints,keyUsage,extendedKeyUsage,subjectAltName", NULL};
+    const char *ext[] = {"openssl",
+                         "x509",
+                         "-noout",
+                         "-in",
+                         NULL,
+                         "-ext",
+                         "basicConstraints,keyUsage,extendedKeyUsage,subjectAltName",
+                         NULL};
     ext[4] = in_dir("ca.pem");
     expect_in_output(ext, "critical\n    CA:TRUE");
     expect_in_output(ext, "Certificate Sign, CRL Sign");
@@ -125,21 +132,23 @@ static void test_openssl_verifies_the_pki(void **state)
 
 static void test_rsa_server_key_usage(void **state)
 {
-    run_ok((const char *const[]){iotls_test_tool(), "cert", "server", "--ca", dir, "--cn", "rsa.example",
-                                 "--key-type", "rsa-2048", "--name", "rsa", "--out", dir, NULL});
-    expect_in_output((const char *const[]){"openssl", "x509", "-noout", "-text", "-in",
-                                           in_dir("rsa.pem"), NULL},
-                     "Digital Signature, Key Encipherment");
-    expect_in_output((const char *const[]){"openssl", "x509", "-noout", "-text", "-in",
-                                           in_dir("rsa.pem"), NULL},
-                     "DNS:rsa.example");
+    run_ok((const char *const[]){iotls_test_tool(), "cert", "server", "--ca", dir, "--cn",
+                                 "rsa.example", "--key-type", "rsa-2048", "--name", "rsa", "--out",
+                                 dir, NULL});
+    expect_in_output(
+        (const char *const[]){"openssl", "x509", "-noout", "-text", "-in", in_dir("rsa.pem"), NULL},
+        "Digital Signature, Key Encipherment");
+    expect_in_output(
+        (const char *const[]){"openssl", "x509", "-noout", "-text", "-in", in_dir("rsa.pem"), NULL},
+        "DNS:rsa.example");
 }
 
 static void test_weak_choices_refused(void **state)
 {
     iotls_test_result_t r;
-    const char *rsa1024[] = {iotls_test_tool(), "cert", "server", "--ca", dir, "--cn", "w", "--name", "weak",
-                             "--key-type", "rsa-1024", "--out", dir, NULL, NULL};
+    const char *rsa1024[] = {
+        iotls_test_tool(), "cert",     "server", "--ca", dir,  "--cn", "w", "--name", "weak",
+        "--key-type",      "rsa-1024", "--out",  dir,    NULL, NULL};
     assert_int_equal(run(rsa1024, &r), 1);
     assert_non_null(strstr(r.err, "refusing a 1024-bit RSA key"));
     assert_non_null(strstr(r.err, "--allow-weak"));
@@ -147,22 +156,23 @@ static void test_weak_choices_refused(void **state)
     struct stat st;
     assert_int_equal(stat(in_dir("weak.key"), &st), -1);
 
-    const char *sha1[] = {iotls_test_tool(), "cert", "client", "--ca", dir, "--cn", "w", "--name", "weak",
-                          "--hash", "sha1", "--out", dir, NULL};
+    const char *sha1[] = {iotls_test_tool(), "cert", "client", "--ca", dir,     "--cn", "w",
+                          "--name",          "weak", "--hash", "sha1", "--out", dir,    NULL};
     assert_int_equal(run(sha1, &r), 1);
     assert_non_null(strstr(r.err, "refusing SHA-1 signatures"));
     iotls_test_result_free(&r);
 
     rsa1024[13] = "--allow-weak";
     run_ok(rsa1024);
-    expect_in_output((const char *const[]){iotls_test_tool(), "cert", "show", in_dir("weak.pem"), NULL},
-                     "RSA 1024 bits");
+    expect_in_output(
+        (const char *const[]){iotls_test_tool(), "cert", "show", in_dir("weak.pem"), NULL},
+        "RSA 1024 bits");
 }
 
 static void test_no_key_overwrite_without_force(void **state)
 {
-    const char *again[] = {iotls_test_tool(), "cert", "client", "--ca", dir, "--cn", "x", "--name", "again",
-                           "--out", dir, NULL, NULL};
+    const char *again[] = {iotls_test_tool(), "cert",  "client", "--ca", dir,  "--cn", "x",
+                           "--name",          "again", "--out",  dir,    NULL, NULL};
     run_ok(again);
     size_t len1, len2;
     char *before = iotls_test_read_file(in_dir("again.key"), &len1);
@@ -210,12 +220,13 @@ static void test_header_compiles_with_anchor(void **state)
     assert_int_equal(file_mode(in_dir("dev.h")), 0600); /* it holds a key */
     /* A unit that uses it: the point is uncompressed P-256 (65 bytes). */
     char use[1200];
-    snprintf(use, sizeof use,
-             "#include \"%s\"\n"
-             "_Static_assert(sizeof dev_q0 == 65, \"uncompressed P-256 point\");\n"
-             "const iotls_anchor_t *first(void);\n"
-             "const iotls_anchor_t *first(void) { return dev_anchors_count ? &dev_anchors[0] : 0; }\n",
-             in_dir("dev.h"));
+    snprintf(
+        use, sizeof use,
+        "#include \"%s\"\n"
+        "_Static_assert(sizeof dev_q0 == 65, \"uncompressed P-256 point\");\n"
+        "const iotls_anchor_t *first(void);\n"
+        "const iotls_anchor_t *first(void) { return dev_anchors_count ? &dev_anchors[0] : 0; }\n",
+        in_dir("dev.h"));
     assert_int_equal(iotls_test_write_file(in_dir("use.c"), use, strlen(use)), 0);
     const char *src = getenv("IOTLS_SRCDIR");
     char inc[600];
@@ -282,7 +293,10 @@ static void test_flash_damage_reported(void **state)
     assert_int_equal(iotls_test_write_file(in_dir("bad.bin"), img, len), 0);
     free(img);
     iotls_test_result_t r;
-    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "inspect", in_dir("bad.bin"), NULL}, &r), 1);
+    assert_int_equal(
+        run((const char *const[]){iotls_test_tool(), "flash", "inspect", in_dir("bad.bin"), NULL},
+            &r),
+        1);
     assert_non_null(strstr(r.out, "0x3B  DAMAGED: sector 0x3B: CA bundle blob CRC mismatch"));
     assert_non_null(strstr(r.out, "0x3A  credentials blob"));
     iotls_test_result_free(&r);
@@ -306,10 +320,17 @@ static void test_flash_damage_reported(void **state)
     char *blob = iotls_test_read_file(in_dir("ca.blob"), &len);
     assert_int_equal(iotls_test_write_file(in_dir("short.blob"), blob, len - 10), 0);
     free(blob);
-    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "inspect", in_dir("short.blob"), NULL}, &r), 1);
+    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "inspect",
+                                               in_dir("short.blob"), NULL},
+                         &r),
+                     1);
     assert_non_null(strstr(r.out, "DAMAGED: blob: truncated CA bundle blob"));
     iotls_test_result_free(&r);
-    assert_int_equal(run((const char *const[]){iotls_test_tool(), "flash", "write", in_dir("img.bin"), "--sector", "0x10", in_dir("short.blob"), NULL}, &r), 1);
+    assert_int_equal(
+        run((const char *const[]){iotls_test_tool(), "flash", "write", in_dir("img.bin"),
+                                  "--sector", "0x10", in_dir("short.blob"), NULL},
+            &r),
+        1);
     assert_non_null(strstr(r.err, "truncated CA bundle blob"));
     iotls_test_result_free(&r);
 }
@@ -356,8 +377,8 @@ static void test_header_anchors_verify_a_server(void **state)
     snprintf(lib, sizeof lib, "%s/libiotls.a", build ? build : "build");
     /* A sanitizer build's library needs the same flags to link
      * (IOTLS_SANFLAGS, set by `make test SAN=1`). */
-    const char *argv[24] = {"cc", "-std=c11", "-D_GNU_SOURCE", inc, lib_inc, in_dir("fw.c"),
-                            pair_c, lib, "-lbearssl", "-o", in_dir("fw")};
+    const char *argv[24] = {"cc",   "-std=c11", "-D_GNU_SOURCE", inc,  lib_inc,     in_dir("fw.c"),
+                            pair_c, lib,        "-lbearssl",     "-o", in_dir("fw")};
     size_t n = 11;
     char flags[256];
     snprintf(flags, sizeof flags, "%s", getenv("IOTLS_SANFLAGS") ? getenv("IOTLS_SANFLAGS") : "");
@@ -367,10 +388,10 @@ static void test_header_anchors_verify_a_server(void **state)
     argv[n] = NULL;
     run_ok(argv);
     iotls_test_result_t r;
-    assert_int_equal(run((const char *const[]){in_dir("fw"), in_dir("server.pem"),
-                                               in_dir("server.key"), NULL},
-                         &r),
-                     0);
+    assert_int_equal(
+        run((const char *const[]){in_dir("fw"), in_dir("server.pem"), in_dir("server.key"), NULL},
+            &r),
+        0);
     assert_non_null(strstr(r.out, "verified=1 auth=chain + host name"));
     iotls_test_result_free(&r);
 }

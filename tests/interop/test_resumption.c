@@ -198,8 +198,15 @@ static void test_corrupt_saved_session(void **state)
     struct {
         size_t len;
         size_t flip; /* byte to flip, or SIZE_MAX */
-    } cases[] = {{n, 0}, {n, 9}, {n, 20}, {n, n / 2}, {n, n - 1}, {n - 1, SIZE_MAX},
-                 {n + 1, SIZE_MAX}, {8, SIZE_MAX}, {1, SIZE_MAX}};
+    } cases[] = {{n, 0},
+                 {n, 9},
+                 {n, 20},
+                 {n, n / 2},
+                 {n, n - 1},
+                 {n - 1, SIZE_MAX},
+                 {n + 1, SIZE_MAX},
+                 {8, SIZE_MAX},
+                 {1, SIZE_MAX}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(bad, blob, n);
         bad[n] = 0;
@@ -318,8 +325,8 @@ static void cost_row(const char *label, const iotls_test_cred_t *cred)
         assert_true(iotls_session_report(p.server)->resumed);
     }
     print_message("[ cost ] %-22s | %9.3f ms | %9.3f ms | %5.1f %% | %6zu | %6zu\n", label,
-                  full_cpu * 1000 / N, res_cpu * 1000 / N, 100.0 * res_cpu / full_cpu,
-                  full_bytes, res_bytes);
+                  full_cpu * 1000 / N, res_cpu * 1000 / N, 100.0 * res_cpu / full_cpu, full_bytes,
+                  res_bytes);
     iotls_test_pair_free(&p);
     iotls_session_cache_free(cache);
 }
@@ -430,17 +437,16 @@ static void test_s_client_resumes_with_iotls_server(void **state)
     iotls_error_t err;
     iotls_error_clear(&err);
     s.creds = iotls_creds_new();
-    assert_int_equal(iotls_creds_load_files(s.creds, pki->server_ec.chain, pki->server_ec.key,
-                                            &err),
-                     0);
+    assert_int_equal(
+        iotls_creds_load_files(s.creds, pki->server_ec.chain, pki->server_ec.key, &err), 0);
     s.cache = iotls_session_cache_new(4096, &err);
     s.loop = iotls_loop_new(&err);
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
     cfg.tls.creds = s.creds;
     cfg.tls.session_cache = s.cache;
-    iotls_listener_callbacks_t cb = {
-        srv_accepted, {srv_connected, srv_received, NULL, srv_closed, srv_error}};
+    iotls_listener_callbacks_t cb = {srv_accepted,
+                                     {srv_connected, srv_received, NULL, srv_closed, srv_error}};
     s.listener = iotls_listener_new(s.loop, "127.0.0.1", 0, 16, &cfg, &cb, &s, &err);
     if (!s.listener)
         fail_msg("listener: %s", err.text);

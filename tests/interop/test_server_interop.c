@@ -199,16 +199,24 @@ static void start_listen(iotls_test_peer_t *p, const char *buffer)
     uint16_t port = iotls_test_free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {iotls_test_tool(), "listen", "--cert", pki->server_ec.chain, "--key",
-                          pki->server_ec.key, "--buffer", buffer, addr, NULL};
+    const char *argv[] = {iotls_test_tool(),
+                          "listen",
+                          "--cert",
+                          pki->server_ec.chain,
+                          "--key",
+                          pki->server_ec.key,
+                          "--buffer",
+                          buffer,
+                          addr,
+                          NULL};
     iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
     assert_int_equal(iotls_test_peer_start(&spec, p), 0);
 }
 
 static void run_connect(const char *const *argv, const char *input, iotls_test_result_t *r)
 {
-    iotls_test_cmd_t cmd = {.argv = argv, .input = input, .input_len = strlen(input),
-                            .timeout_ms = 15000};
+    iotls_test_cmd_t cmd = {
+        .argv = argv, .input = input, .input_len = strlen(input), .timeout_ms = 15000};
     assert_int_equal(iotls_test_run_cmd(&cmd, r), 0);
 }
 
@@ -221,7 +229,7 @@ static void test_cli_connect_to_cli_listen(void **state)
 
     /* Verified, small buffer, verbose report. */
     const char *ok[] = {iotls_test_tool(), "connect", "--ca", pki->ca_pem, "--buffer", "1024",
-                        "--linger", "300", "-v", addr, NULL};
+                        "--linger",        "300",     "-v",   addr,        NULL};
     iotls_test_result_t r;
     run_connect(ok, "hello iotls\n", &r);
     if (!iotls_test_result_ok(&r))
@@ -251,7 +259,8 @@ static void test_cli_connect_to_cli_listen(void **state)
     iotls_test_result_free(&r);
 
     /* Insecure is explicit and warns. */
-    const char *insecure[] = {iotls_test_tool(), "connect", "--insecure", "--linger", "300", addr, NULL};
+    const char *insecure[] = {
+        iotls_test_tool(), "connect", "--insecure", "--linger", "300", addr, NULL};
     run_connect(insecure, "y\n", &r);
     assert_true(iotls_test_result_ok(&r));
     assert_string_equal(r.out, "y\n");

@@ -53,7 +53,7 @@ static void log_event(const char *what, long n)
  * EOF or timeout, -1 on error. */
 static ssize_t read_within(int fd, char *buf, size_t n, int ms)
 {
-    struct pollfd pf = { fd, POLLIN, 0 };
+    struct pollfd pf = {fd, POLLIN, 0};
     int r;
     do {
         r = poll(&pf, 1, ms);
@@ -101,7 +101,7 @@ static void serve_reset(int c)
         got += (size_t)r;
     }
     log_event("read", (long)got);
-    struct linger lg = { 1, 0 };
+    struct linger lg = {1, 0};
     setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     log_event("reset", -1);
 }
@@ -159,8 +159,8 @@ static void child_main(int ls, int log_fd, bad_kind_t kind, const char *garbage,
     int hl = fcntl(ls, F_DUPFD, 10);
     int hlog = fcntl(log_fd, F_DUPFD, 10);
     int devnull = open("/dev/null", O_RDWR);
-    if (hl < 0 || hlog < 0 || devnull < 0 || dup2(devnull, STDIN_FILENO) < 0
-        || dup2(hlog, STDOUT_FILENO) < 0 || dup2(hlog, STDERR_FILENO) < 0 || dup2(hl, 3) < 0)
+    if (hl < 0 || hlog < 0 || devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
+        dup2(hlog, STDOUT_FILENO) < 0 || dup2(hlog, STDERR_FILENO) < 0 || dup2(hl, 3) < 0)
         _exit(1);
     ls = 3;
     if (close_range(4, ~0U, 0) != 0) {
@@ -225,8 +225,8 @@ static int start(bad_kind_t kind, const char *name, const void *bytes, size_t le
     if (iotls_test_tmp_path(p->out_path, sizeof p->out_path, rel) == NULL)
         return -1;
     snprintf(rel, sizeof rel, "peers/%s-%u.err", name, seq);
-    if (iotls_test_tmp_path(p->err_path, sizeof p->err_path, rel) == NULL
-        || iotls_test_write_file(p->err_path, "", 0) != 0)
+    if (iotls_test_tmp_path(p->err_path, sizeof p->err_path, rel) == NULL ||
+        iotls_test_write_file(p->err_path, "", 0) != 0)
         return -1;
 
     int log_fd = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
@@ -236,8 +236,8 @@ static int start(bad_kind_t kind, const char *name, const void *bytes, size_t le
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t sl = sizeof sa;
-    if (log_fd < 0 || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0
-        || listen(ls, 16) != 0 || getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
+    if (log_fd < 0 || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        listen(ls, 16) != 0 || getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
         fprintf(stderr, "iotls test %s: setup failed: %s\n", name, strerror(errno));
         if (log_fd >= 0)
             close(log_fd);

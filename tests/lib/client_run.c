@@ -17,8 +17,7 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
     run->out->connected = true;
     run->out->report = *r;
     run->out->memory = iotls_conn_memory(c);
-    run->out->session_len =
-        iotls_conn_session_save(c, run->out->session, sizeof run->out->session);
+    run->out->session_len = iotls_conn_session_save(c, run->out->session, sizeof run->out->session);
     if (run->request_len)
         iotls_conn_send(c, run->request, run->request_len, NULL);
 }

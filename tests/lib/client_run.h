@@ -14,12 +14,12 @@
 
 typedef struct {
     bool connected, disconnected, errored;
-    iotls_report_t report;    /* copy taken in `connected` */
-    iotls_error_t error;      /* from `error` */
-    bool retried_full_buffer; /* iotls_conn_retried_full_buffer at the end */
+    iotls_report_t report;           /* copy taken in `connected` */
+    iotls_error_t error;             /* from `error` */
+    bool retried_full_buffer;        /* iotls_conn_retried_full_buffer at the end */
     iotls_mfl_outcome_t mfl_outcome; /* iotls_conn_mfl_outcome at the end */
-    size_t memory;            /* iotls_conn_memory in `connected` */
-    unsigned char *data;      /* everything received (malloc'd) */
+    size_t memory;                   /* iotls_conn_memory in `connected` */
+    unsigned char *data;             /* everything received (malloc'd) */
     size_t len;
     /* iotls_conn_session_save() taken in `connected` (0 = nothing to save):
      * pass as cfg.tls.resume to resume. Holds the master secret. */

@@ -28,7 +28,7 @@ long long iotls_test_now_ms(void)
 
 static void sleep_ms(int ms)
 {
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 }
@@ -65,7 +65,7 @@ static void child_exec(const iotls_test_spawn_t *sp, char **envp, int status_fd,
 {
     int err;
     int devnull = -1;
-    int fds[3] = { sp->stdin_fd, sp->stdout_fd, sp->stderr_fd };
+    int fds[3] = {sp->stdin_fd, sp->stdout_fd, sp->stderr_fd};
 
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(126);
@@ -230,18 +230,21 @@ static int cap_append(capbuf_t *b, const char *data, size_t n)
 
 int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
 {
-    int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
     memset(res, 0, sizeof *res);
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
         fprintf(stderr, "iotls test: pipe: %s\n", strerror(errno));
         for (int i = 0; i < 2; i++) {
-            if (in[i] >= 0) close(in[i]);
-            if (out[i] >= 0) close(out[i]);
-            if (err[i] >= 0) close(err[i]);
+            if (in[i] >= 0)
+                close(in[i]);
+            if (out[i] >= 0)
+                close(out[i]);
+            if (err[i] >= 0)
+                close(err[i]);
         }
         return -1;
     }
-    iotls_test_spawn_t sp = { cmd->argv, cmd->env, cmd->cwd, in[0], out[1], err[1] };
+    iotls_test_spawn_t sp = {cmd->argv, cmd->env, cmd->cwd, in[0], out[1], err[1]};
     pid_t pid = iotls_test_spawn(&sp);
     close(in[0]);
     close(out[1]);
@@ -267,8 +270,8 @@ int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
         in[1] = -1;
     }
 
-    capbuf_t cb[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-    int fds[2] = { out[0], err[0] };
+    capbuf_t cb[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    int fds[2] = {out[0], err[0]};
     int timeout = cmd->timeout_ms > 0 ? cmd->timeout_ms : IOTLS_TEST_CMD_TIMEOUT_MS;
     long long deadline = iotls_test_now_ms() + timeout;
     int status = 0, reaped = 0;
@@ -410,8 +413,8 @@ int iotls_test_have_program(const char *name)
         char full[4096];
         int n = snprintf(full, sizeof full, "%.*s/%s", (int)dl, dl ? path : ".", name);
         struct stat st;
-        if (n > 0 && (size_t)n < sizeof full && stat(full, &st) == 0 && S_ISREG(st.st_mode)
-            && access(full, X_OK) == 0)
+        if (n > 0 && (size_t)n < sizeof full && stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(full, X_OK) == 0)
             return 1;
         if (end == NULL)
             break;
@@ -447,7 +450,7 @@ int iotls_test_cmd_start(const iotls_test_cmd_t *cmd, iotls_test_job_t *job)
     int err = open(job->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     pid_t pid = -1;
     if (in >= 0 && out >= 0 && err >= 0) {
-        iotls_test_spawn_t sp = { cmd->argv, cmd->env, cmd->cwd, in, out, err };
+        iotls_test_spawn_t sp = {cmd->argv, cmd->env, cmd->cwd, in, out, err};
         pid = iotls_test_spawn(&sp);
     } else {
         fprintf(stderr, "iotls test: cannot create job files: %s\n", strerror(errno));

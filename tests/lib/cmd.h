@@ -12,28 +12,28 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define IOTLS_TEST_CMD_TIMEOUT_MS 10000 /* used when timeout_ms is 0 */
+#define IOTLS_TEST_CMD_TIMEOUT_MS 10000       /* used when timeout_ms is 0 */
 #define IOTLS_TEST_CMD_MAX_OUTPUT (16u << 20) /* per stream; excess is dropped */
 
 typedef struct {
-    const char *const *argv;  /* NULL-terminated; argv[0] is looked up in PATH */
-    const char *const *env;   /* extra "NAME=value" entries added to (or
+    const char *const *argv; /* NULL-terminated; argv[0] is looked up in PATH */
+    const char *const *env;  /* extra "NAME=value" entries added to (or
                                  replacing in) the inherited environment,
                                  NULL-terminated; NULL for none */
-    const char *cwd;          /* working directory of the child, NULL = ours */
-    const void *input;        /* bytes written to the child's stdin, then EOF */
+    const char *cwd;         /* working directory of the child, NULL = ours */
+    const void *input;       /* bytes written to the child's stdin, then EOF */
     size_t input_len;
-    int timeout_ms;           /* 0 = IOTLS_TEST_CMD_TIMEOUT_MS */
+    int timeout_ms; /* 0 = IOTLS_TEST_CMD_TIMEOUT_MS */
 } iotls_test_cmd_t;
 
 typedef struct {
-    int exited;       /* 1: exited normally, exit_code is valid */
+    int exited; /* 1: exited normally, exit_code is valid */
     int exit_code;
-    int signal;       /* signal that ended it, when !exited (SIGKILL on timeout) */
-    int timed_out;    /* 1: we killed it because of the timeout */
-    char *out;        /* stdout, NUL-terminated (never NULL after success) */
+    int signal;    /* signal that ended it, when !exited (SIGKILL on timeout) */
+    int timed_out; /* 1: we killed it because of the timeout */
+    char *out;     /* stdout, NUL-terminated (never NULL after success) */
     size_t out_len;
-    char *err;        /* stderr, NUL-terminated (never NULL after success) */
+    char *err; /* stderr, NUL-terminated (never NULL after success) */
     size_t err_len;
 } iotls_test_result_t;
 
@@ -48,8 +48,8 @@ int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res);
  * input is staged in a file that becomes the child's stdin; stdout and stderr
  * go to files in the temp dir (tmpdir.h), readable while it runs. */
 typedef struct {
-    pid_t pid;                /* 0 once waited for */
-    long long deadline_ms;    /* iotls_test_now_ms() value of the timeout */
+    pid_t pid;             /* 0 once waited for */
+    long long deadline_ms; /* iotls_test_now_ms() value of the timeout */
     char in_path[512], out_path[512], err_path[512];
 } iotls_test_job_t;
 

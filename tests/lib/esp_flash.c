@@ -12,11 +12,11 @@
 uint8_t *iotls_test_der_of(const char *pem_path, iotls_test_der_kind_t kind, size_t *len)
 {
     const char *cert[] = {"openssl", "x509", "-in", pem_path, "-outform", "DER", NULL};
-    const char *pk8[] = {"openssl", "pkcs8", "-topk8", "-nocrypt", "-in", pem_path,
-                         "-outform", "DER", NULL};
+    const char *pk8[] = {"openssl", "pkcs8",    "-topk8", "-nocrypt", "-in",
+                         pem_path,  "-outform", "DER",    NULL};
     const char *sec1[] = {"openssl", "ec", "-in", pem_path, "-outform", "DER", NULL};
-    const char *pk1[] = {"openssl", "rsa", "-in", pem_path, "-outform", "DER", "-traditional",
-                         NULL};
+    const char *pk1[] = {"openssl",  "rsa", "-in",          pem_path,
+                         "-outform", "DER", "-traditional", NULL};
     const char *const *argv = kind == IOTLS_TEST_DER_CERT    ? cert
                               : kind == IOTLS_TEST_DER_PKCS8 ? pk8
                               : kind == IOTLS_TEST_DER_SEC1  ? sec1

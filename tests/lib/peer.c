@@ -23,7 +23,7 @@
 
 static void sleep_ms(int ms)
 {
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 }
@@ -41,8 +41,8 @@ uint16_t iotls_test_free_port(void)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t sl = sizeof sa;
     uint16_t port = 0;
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0
-        && getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
@@ -104,10 +104,10 @@ void iotls_test_peer_dump(const iotls_test_peer_t *p)
     size_t ol = 0, el = 0;
     char *o = iotls_test_peer_stdout(p, &ol);
     char *e = iotls_test_peer_stderr(p, &el);
-    fprintf(stderr, "---- peer %s (pid %ld, port %u) stdout (%zu bytes):\n%.*s\n",
-            p->name, (long)p->pid, p->port, ol, ol > 8192 ? 8192 : (int)ol, o ? o : "");
-    fprintf(stderr, "---- peer %s stderr (%zu bytes):\n%.*s\n---- end\n",
-            p->name, el, el > 8192 ? 8192 : (int)el, e ? e : "");
+    fprintf(stderr, "---- peer %s (pid %ld, port %u) stdout (%zu bytes):\n%.*s\n", p->name,
+            (long)p->pid, p->port, ol, ol > 8192 ? 8192 : (int)ol, o ? o : "");
+    fprintf(stderr, "---- peer %s stderr (%zu bytes):\n%.*s\n---- end\n", p->name, el,
+            el > 8192 ? 8192 : (int)el, e ? e : "");
     free(o);
     free(e);
 }
@@ -231,15 +231,15 @@ int iotls_test_peer_start(const iotls_test_peer_spec_t *spec, iotls_test_peer_t 
     int ofd = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int efd = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (ofd < 0 || efd < 0 || pipe2(in, O_CLOEXEC) != 0) {
-        fprintf(stderr, "iotls test peer %s: cannot create log files or pipe: %s\n",
-                p->name, strerror(errno));
+        fprintf(stderr, "iotls test peer %s: cannot create log files or pipe: %s\n", p->name,
+                strerror(errno));
         if (ofd >= 0)
             close(ofd);
         if (efd >= 0)
             close(efd);
         return -1;
     }
-    iotls_test_spawn_t sp = { spec->argv, spec->env, spec->cwd, in[0], ofd, efd };
+    iotls_test_spawn_t sp = {spec->argv, spec->env, spec->cwd, in[0], ofd, efd};
     pid_t pid = iotls_test_spawn(&sp);
     close(in[0]);
     close(ofd);
@@ -325,13 +325,13 @@ static int add_args(const char **argv, size_t *n, const char *const *more)
     return 0;
 }
 
-#define ADD(...)                                                    \
-    do {                                                            \
-        const char *const more_[] = { __VA_ARGS__, NULL };          \
-        if (add_args(argv, &n, more_) != 0) {                       \
-            fprintf(stderr, "iotls test: too many arguments\n");    \
-            return -1;                                              \
-        }                                                           \
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        const char *const more_[] = {__VA_ARGS__, NULL};                                           \
+        if (add_args(argv, &n, more_) != 0) {                                                      \
+            fprintf(stderr, "iotls test: too many arguments\n");                                   \
+            return -1;                                                                             \
+        }                                                                                          \
     } while (0)
 
 int iotls_test_s_server_start(const iotls_test_s_server_opts_t *o, iotls_test_peer_t *p)
@@ -365,19 +365,14 @@ int iotls_test_s_server_start(const iotls_test_s_server_opts_t *o, iotls_test_pe
             return -1;
         ADD("-WWW");
         break;
-    case IOTLS_TEST_S_SERVER_STATUS:
-        ADD("-www");
-        break;
-    case IOTLS_TEST_S_SERVER_REV:
-        ADD("-rev");
-        break;
-    case IOTLS_TEST_S_SERVER_STDIO:
-        break;
+    case IOTLS_TEST_S_SERVER_STATUS: ADD("-www"); break;
+    case IOTLS_TEST_S_SERVER_REV: ADD("-rev"); break;
+    case IOTLS_TEST_S_SERVER_STDIO: break;
     }
     if (add_args(argv, &n, o->extra) != 0)
         return -1;
 
-    iotls_test_peer_spec_t spec = { "s_server", argv, NULL, cwd, 0, 0 };
+    iotls_test_peer_spec_t spec = {"s_server", argv, NULL, cwd, 0, 0};
     return iotls_test_peer_start(&spec, p);
 }
 
@@ -416,7 +411,7 @@ static int s_client(const iotls_test_s_client_opts_t *o, iotls_test_result_t *re
     if (add_args(argv, &n, o->extra) != 0)
         return -1;
 
-    iotls_test_cmd_t c = { argv, NULL, NULL, o->input, o->input_len, o->timeout_ms };
+    iotls_test_cmd_t c = {argv, NULL, NULL, o->input, o->input_len, o->timeout_ms};
     return res != NULL ? iotls_test_run_cmd(&c, res) : iotls_test_cmd_start(&c, job);
 }
 
@@ -443,8 +438,8 @@ long iotls_test_s_client_max_record(const char *out, int content_type)
         const char *hdr = strstr(s, "RecordHeader");
         if (hdr != NULL && hdr < eol) {
             unsigned b[5];
-            if (sscanf(eol + 1, " %x %x %x %x %x", &b[0], &b[1], &b[2], &b[3], &b[4]) == 5
-                && (int)b[0] == content_type) {
+            if (sscanf(eol + 1, " %x %x %x %x %x", &b[0], &b[1], &b[2], &b[3], &b[4]) == 5 &&
+                (int)b[0] == content_type) {
                 long len = (long)(b[3] << 8 | b[4]);
                 if (len > best)
                     best = len;
@@ -466,7 +461,7 @@ static int curl(const char *const *args, int timeout_ms, iotls_test_result_t *re
     ADD("curl", "-q", "--noproxy", "*");
     if (add_args(argv, &n, args) != 0)
         return -1;
-    iotls_test_cmd_t c = { argv, NULL, NULL, NULL, 0, timeout_ms };
+    iotls_test_cmd_t c = {argv, NULL, NULL, NULL, 0, timeout_ms};
     return res != NULL ? iotls_test_run_cmd(&c, res) : iotls_test_cmd_start(&c, job);
 }
 
@@ -510,7 +505,7 @@ static int mkdir_p(const char *path)
     int w = snprintf(buf, sizeof buf, "%s", path);
     if (w <= 0 || (size_t)w >= sizeof buf)
         return -1;
-    for (char *s = buf + 1; ; s++) {
+    for (char *s = buf + 1;; s++) {
         if (*s == '/' || *s == '\0') {
             char saved = *s;
             *s = '\0';
@@ -558,10 +553,10 @@ int iotls_test_go_build(const char *name, char *out, size_t n)
     snprintf(tmp_out, sizeof tmp_out, "%s.%ld", out, (long)getpid());
     snprintf(env_cache, sizeof env_cache, "GOCACHE=%s/gocache", dir);
     snprintf(env_path, sizeof env_path, "GOPATH=%s/gopath", dir);
-    const char *env[] = { env_cache, env_path, "GO111MODULE=off", "CGO_ENABLED=0",
-                          "GOFLAGS=", "GOPROXY=off", "GOENV=off", NULL };
-    const char *argv[] = { "go", "build", "-o", tmp_out, src, NULL };
-    iotls_test_cmd_t c = { argv, env, dir, NULL, 0, 120000 };
+    const char *env[] = {env_cache,  env_path,      "GO111MODULE=off", "CGO_ENABLED=0",
+                         "GOFLAGS=", "GOPROXY=off", "GOENV=off",       NULL};
+    const char *argv[] = {"go", "build", "-o", tmp_out, src, NULL};
+    iotls_test_cmd_t c = {argv, env, dir, NULL, 0, 120000};
     iotls_test_result_t r;
     if (iotls_test_run_cmd(&c, &r) != 0)
         return -1;
@@ -592,7 +587,7 @@ int iotls_test_mfl_ignoring_server_start(const iotls_test_cred_t *cred, iotls_te
             return -1;
         cred = &pki->server_ec;
     }
-    const char *argv[] = { bin, "0", cred->chain, cred->key, NULL };
-    iotls_test_peer_spec_t spec = { "mfl_ignoring_server", argv, NULL, NULL, 0, 0 };
+    const char *argv[] = {bin, "0", cred->chain, cred->key, NULL};
+    iotls_test_peer_spec_t spec = {"mfl_ignoring_server", argv, NULL, NULL, 0, 0};
     return iotls_test_peer_start(&spec, p);
 }

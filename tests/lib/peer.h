@@ -48,17 +48,17 @@ typedef struct {
 /* ---- generic peers ---------------------------------------------------- */
 
 typedef struct {
-    const char *name;          /* short label, [A-Za-z0-9_-] */
-    const char *const *argv;   /* NULL-terminated, argv[0] looked up in PATH */
-    const char *const *env;    /* extra NAME=value entries or NULL */
-    const char *cwd;           /* NULL = ours */
-    uint16_t port;             /* != 0: the peer will listen there; ready when
+    const char *name;        /* short label, [A-Za-z0-9_-] */
+    const char *const *argv; /* NULL-terminated, argv[0] looked up in PATH */
+    const char *const *env;  /* extra NAME=value entries or NULL */
+    const char *cwd;         /* NULL = ours */
+    uint16_t port;           /* != 0: the peer will listen there; ready when
                                   a TCP connect succeeds (the peer sees one
                                   empty connection). 0: the peer prints a line
                                   "ACCEPT <host>:<port>" on stdout when it
                                   listens (openssl s_server and our Go peer
                                   do), and the port is read from it. */
-    int ready_timeout_ms;      /* 0 = IOTLS_TEST_PEER_READY_MS */
+    int ready_timeout_ms;    /* 0 = IOTLS_TEST_PEER_READY_MS */
 } iotls_test_peer_spec_t;
 
 /* Starts a peer as described. 0 on success (p filled), -1 on failure (the
@@ -148,28 +148,28 @@ const char *iotls_test_www_dir(void);
 /* ---- openssl s_client ---------------------------------------------------- */
 
 typedef struct {
-    uint16_t port;              /* connects to 127.0.0.1:port */
-    const char *ca_file;        /* -CAfile X -verify_return_error; NULL = no
+    uint16_t port;            /* connects to 127.0.0.1:port */
+    const char *ca_file;      /* -CAfile X -verify_return_error; NULL = no
                                    verification (s_client's default) */
-    const char *verify_host;    /* -verify_hostname (needs ca_file) */
-    const char *servername;     /* -servername (SNI); NULL = s_client default */
-    const char *cert, *key;     /* client certificate and key, or NULL */
-    const char *cert_chain;     /* -cert_chain: certificates sent after cert
+    const char *verify_host;  /* -verify_hostname (needs ca_file) */
+    const char *servername;   /* -servername (SNI); NULL = s_client default */
+    const char *cert, *key;   /* client certificate and key, or NULL */
+    const char *cert_chain;   /* -cert_chain: certificates sent after cert
                                    (e.g. pki->inter_pem), or NULL */
-    int maxfraglen;             /* 512/1024/2048/4096, 0 = not requested */
-    int verbose;                /* 0: -quiet (stdout = application data only)
+    int maxfraglen;           /* 512/1024/2048/4096, 0 = not requested */
+    int verbose;              /* 0: -quiet (stdout = application data only)
                                    1: -msg -tlsextdebug: stdout also holds the
                                    session report, record headers and
                                    extensions (see iotls_test_s_client_max_record) */
-    int close_at_eof;           /* 0: stdin EOF does not close the connection
+    int close_at_eof;         /* 0: stdin EOF does not close the connection
                                    (-quiet or -ign_eof), s_client returns when
                                    the server closes. 1: s_client sends
                                    close_notify right after the input (no
                                    -quiet; stdout carries the session report) */
-    const char *const *extra;   /* more arguments, NULL-terminated */
-    const void *input;          /* sent after the handshake (see close_at_eof) */
+    const char *const *extra; /* more arguments, NULL-terminated */
+    const void *input;        /* sent after the handshake (see close_at_eof) */
     size_t input_len;
-    int timeout_ms;             /* 0 = IOTLS_TEST_CMD_TIMEOUT_MS */
+    int timeout_ms; /* 0 = IOTLS_TEST_CMD_TIMEOUT_MS */
 } iotls_test_s_client_opts_t;
 
 int iotls_test_s_client_run(const iotls_test_s_client_opts_t *o, iotls_test_result_t *res);

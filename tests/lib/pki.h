@@ -41,7 +41,7 @@
 #define IOTLS_TEST_PKI_H
 
 typedef struct {
-    const char *name;   /* "server-ec", "server-rsa", ..., "client" */
+    const char *name; /* "server-ec", "server-rsa", ..., "client" */
     const char *cert;
     const char *chain;
     const char *key;
@@ -49,14 +49,14 @@ typedef struct {
 } iotls_test_cred_t;
 
 typedef struct {
-    const char *dir;          /* directory holding every file below */
-    const char *ca_pem;       /* root CA certificate */
+    const char *dir;    /* directory holding every file below */
+    const char *ca_pem; /* root CA certificate */
     const char *ca_key;
-    const char *inter_pem;    /* intermediate CA certificate */
+    const char *inter_pem; /* intermediate CA certificate */
     const char *inter_key;
     const char *other_ca_pem; /* unrelated root CA */
     const char *other_ca_key;
-    const char *bundle_pem;   /* other CA + root CA */
+    const char *bundle_pem; /* other CA + root CA */
 
     iotls_test_cred_t server_ec;
     iotls_test_cred_t server_rsa;

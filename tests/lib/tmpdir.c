@@ -91,7 +91,7 @@ char *iotls_test_tmp_mkdir(char *buf, size_t n, const char *name)
         return NULL;
     /* Create each level below the temp dir. */
     size_t base = strlen(g_dir) + 1;
-    for (size_t i = base; ; i++) {
+    for (size_t i = base;; i++) {
         if (buf[i] == '/' || buf[i] == '\0') {
             char saved = buf[i];
             buf[i] = '\0';

@@ -34,12 +34,12 @@ typedef struct {
 
 static char g_dir[64];
 static cert_file_t g_certs[C_COUNT] = {
-    { "ec_san", NULL, 0 }, { "rsa_plain", NULL, 0 }, { "ca", NULL, 0 },
-    { "leaf_by_ca", NULL, 0 }, { "multi", NULL, 0 },
+    {"ec_san", NULL, 0},     {"rsa_plain", NULL, 0}, {"ca", NULL, 0},
+    {"leaf_by_ca", NULL, 0}, {"multi", NULL, 0},
 };
 
-static const uint8_t ip4_loopback[4] = { 127, 0, 0, 1 };
-static const uint8_t ip6_loopback[16] = { [15] = 1 };
+static const uint8_t ip4_loopback[4] = {127, 0, 0, 1};
+static const uint8_t ip6_loopback[16] = {[15] = 1};
 
 static int run(const char *fmt, ...)
 {
@@ -98,7 +98,8 @@ static int make_certs(void **state)
         /* -days 20000 puts notAfter past 2049: GeneralizedTime. */
         run("openssl req -x509 -config %s/cnf -extensions plain -newkey rsa:2048 -nodes "
             "-keyout %s/rsa.key -subj '/CN=plain.example' -days 20000 -outform DER "
-            "-out %s/rsa_plain.der %s", d, d, d, q) ||
+            "-out %s/rsa_plain.der %s",
+            d, d, d, q) ||
         run("openssl req -x509 -config %s/cnf -extensions ca -newkey rsa:2048 -nodes "
             "-keyout %s/ca.key -subj '/C=DE/O=Acme/CN=Acme Root CA' -days 365 -out %s/ca.pem %s",
             d, d, d, q) ||
@@ -113,7 +114,8 @@ static int make_certs(void **state)
             "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout %s/m.key "
             "-subj '/C=DE/ST=Bayern/L=M\xc3\xbcnchen/O=Acme\\, Inc./OU=IoT/CN=a+OU=b"
             "/emailAddress=ops@acme.test/serialNumber=1234' -days 30 -outform DER "
-            "-out %s/multi.der %s", d, d, d, q))
+            "-out %s/multi.der %s",
+            d, d, d, q))
         return -1;
     for (int i = 0; i < C_COUNT; i++)
         if (load(&g_certs[i]) != 0)
@@ -202,12 +204,21 @@ static void append(char *out, size_t cap, size_t *n, const char *s, size_t len)
 /* The rendering the walker documents, rebuilt from libcrypto's parse. */
 static void expected_name(const X509_NAME *name, char *out, size_t cap)
 {
-    static const struct { int nid; const char *key; } keys[] = {
-        { NID_commonName, "CN" }, { NID_organizationName, "O" },
-        { NID_organizationalUnitName, "OU" }, { NID_countryName, "C" },
-        { NID_localityName, "L" }, { NID_stateOrProvinceName, "ST" },
-        { NID_pkcs9_emailAddress, "emailAddress" }, { NID_serialNumber, "serialNumber" },
-        { NID_streetAddress, "STREET" }, { NID_domainComponent, "DC" }, { NID_userId, "UID" },
+    static const struct {
+        int nid;
+        const char *key;
+    } keys[] = {
+        {NID_commonName, "CN"},
+        {NID_organizationName, "O"},
+        {NID_organizationalUnitName, "OU"},
+        {NID_countryName, "C"},
+        {NID_localityName, "L"},
+        {NID_stateOrProvinceName, "ST"},
+        {NID_pkcs9_emailAddress, "emailAddress"},
+        {NID_serialNumber, "serialNumber"},
+        {NID_streetAddress, "STREET"},
+        {NID_domainComponent, "DC"},
+        {NID_userId, "UID"},
     };
     size_t n = 0;
     out[0] = '\0';
@@ -293,7 +304,7 @@ static void check_against_openssl(const cert_file_t *c)
     OPENSSL_free(spki);
 
     /* Same results whatever the chunking; SPKI bytes too. */
-    static const size_t chunks[] = { 1, 2, 3, 7, 64, 0 };
+    static const size_t chunks[] = {1, 2, 3, 7, 64, 0};
     for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
         iotls_cert_walk_t w2;
         static spki_sink_t sink2;
@@ -328,12 +339,12 @@ static void test_ec_san(void **state)
     assert_true(w.ip_match);
     assert_int_equal(walk(&w, c->der, c->len, 0, ip6_loopback, 16, NULL), 0);
     assert_true(w.ip_match);
-    const uint8_t other[4] = { 10, 0, 0, 5 };
+    const uint8_t other[4] = {10, 0, 0, 5};
     assert_int_equal(walk(&w, c->der, c->len, 0, other, 4, NULL), 0);
     assert_false(w.ip_match);
     /* The IPv4 address as a 16-byte v4-mapped IPv6 address is not a match:
      * comparison is byte-for-byte, as RFC 5280 says. */
-    uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1 };
+    uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1};
     assert_int_equal(walk(&w, c->der, c->len, 0, mapped, 16, NULL), 0);
     assert_false(w.ip_match);
 }
@@ -410,7 +421,7 @@ static void test_bit_flips(void **state)
     (void)state;
     /* Every single-bit corruption of two certificates: must not crash or
      * trip ASan; structural damage must be reported. */
-    static const int which[] = { C_EC_SAN, C_MULTI };
+    static const int which[] = {C_EC_SAN, C_MULTI};
     for (size_t k = 0; k < 2; k++) {
         const cert_file_t *c = &g_certs[which[k]];
         uint8_t *buf = malloc(c->len);
@@ -452,7 +463,7 @@ static void der_raw(der_t *d, const void *p, size_t n)
 
 static void der_tlv(der_t *d, uint8_t tag, const void *v, size_t n)
 {
-    uint8_t h[4] = { tag };
+    uint8_t h[4] = {tag};
     size_t hl;
     if (n < 0x80) {
         h[1] = (uint8_t)n;
@@ -479,17 +490,17 @@ static void der_str(der_t *d, uint8_t tag, const char *s)
 }
 
 /* One attribute in its own RDN; oid is raw content bytes. */
-static void der_attr(der_t *name, const uint8_t *oid, size_t oid_len, uint8_t tag,
-                     const void *v, size_t n)
+static void der_attr(der_t *name, const uint8_t *oid, size_t oid_len, uint8_t tag, const void *v,
+                     size_t n)
 {
-    der_t atv = { .n = 0 }, set = { .n = 0 };
+    der_t atv = {.n = 0}, set = {.n = 0};
     der_tlv(&atv, 0x06, oid, oid_len);
     der_tlv(&atv, tag, v, n);
     der_wrap(&set, 0x30, &atv);
     der_wrap(name, 0x31, &set);
 }
 
-static const uint8_t OID_CN[] = { 0x55, 0x04, 0x03 };
+static const uint8_t OID_CN[] = {0x55, 0x04, 0x03};
 
 typedef struct {
     der_t issuer, subject, validity, exts; /* exts: content of the SEQUENCE OF */
@@ -508,11 +519,12 @@ static void default_parts(tbs_parts_t *t)
 
 static void build_cert(der_t *out, const tbs_parts_t *t)
 {
-    static const uint8_t version[] = { 0x02, 0x01, 0x02 };
-    static const uint8_t alg[] = { 0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02 };
-    static const uint8_t spki[] = { 0x30, 0x0F, 0x30, 0x09, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE,
-                                    0x3D, 0x02, 0x01, 0x03, 0x02, 0x00, 0x04 };
-    der_t tbs = { .n = 0 }, cert = { .n = 0 };
+    static const uint8_t version[] = {0x02, 0x01, 0x02};
+    static const uint8_t alg[] = {0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86,
+                                  0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02};
+    static const uint8_t spki[] = {0x30, 0x0F, 0x30, 0x09, 0x06, 0x07, 0x2A, 0x86, 0x48,
+                                   0xCE, 0x3D, 0x02, 0x01, 0x03, 0x02, 0x00, 0x04};
+    der_t tbs = {.n = 0}, cert = {.n = 0};
     if (!t->v1)
         der_tlv(&tbs, 0xA0, version, sizeof(version));
     der_tlv(&tbs, 0x02, "\x01", 1);
@@ -522,7 +534,7 @@ static void build_cert(der_t *out, const tbs_parts_t *t)
     der_wrap(&tbs, 0x30, &t->subject);
     der_raw(&tbs, spki, sizeof(spki));
     if (t->with_exts) {
-        der_t seq = { .n = 0 };
+        der_t seq = {.n = 0};
         der_wrap(&seq, 0x30, &t->exts);
         der_wrap(&tbs, 0xA3, &seq);
     }
@@ -536,8 +548,8 @@ static void build_cert(der_t *out, const tbs_parts_t *t)
 /* Adds Extension { extnID 2.5.29.<last>, extnValue OCTET STRING { inner } }. */
 static void add_ext(tbs_parts_t *t, uint8_t last, const der_t *inner, bool critical)
 {
-    der_t ext = { .n = 0 };
-    uint8_t oid[3] = { 0x55, 0x1D, last };
+    der_t ext = {.n = 0};
+    uint8_t oid[3] = {0x55, 0x1D, last};
     der_tlv(&ext, 0x06, oid, 3);
     if (critical)
         der_tlv(&ext, 0x01, "\xff", 1);
@@ -618,13 +630,19 @@ static void test_times(void **state)
     assert_int_equal(rc, 0);
     assert_int_equal(time_of("99991231235959Z", 0x18, &rc), 253402300799);
     assert_int_equal(rc, 0);
-    static const struct { const char *s; uint8_t tag; } bad[] = {
-        { "19000229000000Z", 0x18 }, /* not a leap year */
-        { "20230230000000Z", 0x18 }, { "20231301000000Z", 0x18 }, { "20230100000000Z", 0x18 },
-        { "20230101240000Z", 0x18 }, { "20230101006000Z", 0x18 }, { "20230101000060Z", 0x18 },
-        { "20230101000000", 0x18 },  { "20230101000000.5Z", 0x18 }, { "230101000000+0100", 0x17 },
-        { "2301010000Z", 0x17 },     { "20230101000000Z", 0x17 }, { "230101000000Z", 0x18 },
-        { "2023010100000aZ", 0x18 }, { "", 0x17 }, { "-30101000000Z", 0x17 },
+    static const struct {
+        const char *s;
+        uint8_t tag;
+    } bad[] = {
+        {"19000229000000Z", 0x18}, /* not a leap year */
+        {"20230230000000Z", 0x18},   {"20231301000000Z", 0x18},
+        {"20230100000000Z", 0x18},   {"20230101240000Z", 0x18},
+        {"20230101006000Z", 0x18},   {"20230101000060Z", 0x18},
+        {"20230101000000", 0x18},    {"20230101000000.5Z", 0x18},
+        {"230101000000+0100", 0x17}, {"2301010000Z", 0x17},
+        {"20230101000000Z", 0x17},   {"230101000000Z", 0x18},
+        {"2023010100000aZ", 0x18},   {"", 0x17},
+        {"-30101000000Z", 0x17},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         time_of(bad[i].s, bad[i].tag, &rc);
@@ -643,9 +661,9 @@ static void test_name_rendering(void **state)
     iotls_cert_walk_t w;
     default_parts(&t);
     t.subject.n = 0;
-    static const uint8_t unknown_oid[] = { 0x2A, 0x03, 0x04, 0x81, 0x00 }; /* 1.2.3.4.128 */
-    static const uint8_t bmp[] = { 0x00, 'h', 0x00, 'i', 0x04, 0x10 };
-    static const uint8_t big_arc[] = { 0x81, 0x80, 0x80, 0x80, 0x00 }; /* 2.268435376 */
+    static const uint8_t unknown_oid[] = {0x2A, 0x03, 0x04, 0x81, 0x00}; /* 1.2.3.4.128 */
+    static const uint8_t bmp[] = {0x00, 'h', 0x00, 'i', 0x04, 0x10};
+    static const uint8_t big_arc[] = {0x81, 0x80, 0x80, 0x80, 0x00}; /* 2.268435376 */
     der_attr(&t.subject, unknown_oid, sizeof(unknown_oid), 0x0C, "x", 1);
     der_attr(&t.subject, OID_CN, 3, 0x1E, bmp, sizeof(bmp));
     der_attr(&t.subject, OID_CN, 3, 0x14, "caf\xe9", 4);
@@ -654,8 +672,9 @@ static void test_name_rendering(void **state)
     der_attr(&t.subject, big_arc, sizeof(big_arc), 0x0C, "y", 1);
     build_cert(&d, &t);
     assert_int_equal(walk_der(&w, &d, NULL, 0), 0);
-    assert_string_equal(w.subject, "1.2.3.4.128=x, CN=hi?, CN=caf\\E9, CN=a\\01\\<b\\>\\;\\\"q\\\", "
-                                   "CN=#01FF, 2.268435376=y");
+    assert_string_equal(w.subject,
+                        "1.2.3.4.128=x, CN=hi?, CN=caf\\E9, CN=a\\01\\<b\\>\\;\\\"q\\\", "
+                        "CN=#01FF, 2.268435376=y");
 
     /* A value over the 64-byte capture and a name over the buffer: "...". */
     default_parts(&t);
@@ -685,7 +704,7 @@ static void test_name_rendering(void **state)
     assert_string_equal(w.subject, "");
 
     /* Malformed OID encodings in a name are refused. */
-    static const uint8_t dangling[] = { 0x2A, 0x83 };
+    static const uint8_t dangling[] = {0x2A, 0x83};
     default_parts(&t);
     der_attr(&t.subject, dangling, sizeof(dangling), 0x0C, "z", 1);
     build_cert(&d, &t);
@@ -702,8 +721,8 @@ static void test_san_and_bc(void **state)
     tbs_parts_t t;
     der_t d, gn, san, bc, bcseq;
     iotls_cert_walk_t w;
-    static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
-    static const uint8_t v4[4] = { 10, 0, 0, 5 };
+    static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 7};
+    static const uint8_t v4[4] = {10, 0, 0, 5};
 
     default_parts(&t);
     gn.n = 0;
@@ -711,8 +730,8 @@ static void test_san_and_bc(void **state)
     der_tlv(&gn, 0x87, v4, 4);
     der_tlv(&gn, 0x87, v6, 16);
     der_tlv(&gn, 0x87, "\x0a\x00\x00\x05\xff\xff\xff\x00", 8); /* odd length: counted, no match */
-    der_str(&gn, 0x86, "http://uri.example/"); /* URI: skipped */
-    der_str(&gn, 0xA0, "");                     /* otherName: skipped */
+    der_str(&gn, 0x86, "http://uri.example/");                 /* URI: skipped */
+    der_str(&gn, 0xA0, "");                                    /* otherName: skipped */
     san.n = 0;
     der_wrap(&san, 0x30, &gn);
     add_ext(&t, 0x11, &san, false);
@@ -777,23 +796,28 @@ static void test_bad_lengths(void **state)
 {
     (void)state;
     iotls_cert_walk_t w;
-    static const uint8_t indefinite[] = { 0x30, 0x80, 0x30, 0x00, 0x00, 0x00 };
-    static const uint8_t long_len[] = { 0x30, 0x85, 0x00, 0x00, 0x00, 0x00, 0x05 };
-    static const uint8_t child_too_long[] = { 0x30, 0x04, 0x30, 0x05, 0x02, 0x01 };
-    static const uint8_t high_tag[] = { 0x1f, 0x81, 0x00 };
-    static const uint8_t huge[] = { 0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x30, 0x84, 0xff, 0xff, 0xff, 0xf0 };
-    static const uint8_t not_seq[] = { 0x31, 0x00 };
-    static const uint8_t empty_cert[] = { 0x30, 0x00 };
-    static const uint8_t header_cut[] = { 0x30, 0x03, 0x30, 0x82, 0x01 };
-    struct { const uint8_t *p; size_t n; const char *err; } cases[] = {
-        { indefinite, sizeof(indefinite), "indefinite length (not DER)" },
-        { long_len, sizeof(long_len), "length field over 4 bytes" },
-        { child_too_long, sizeof(child_too_long), "element longer than its enclosing element" },
-        { high_tag, sizeof(high_tag), "multi-byte tag" },
-        { huge, sizeof(huge), "truncated certificate" },
-        { not_seq, sizeof(not_seq), "unexpected element in certificate" },
-        { empty_cert, sizeof(empty_cert), NULL },
-        { header_cut, sizeof(header_cut), "truncated element header" },
+    static const uint8_t indefinite[] = {0x30, 0x80, 0x30, 0x00, 0x00, 0x00};
+    static const uint8_t long_len[] = {0x30, 0x85, 0x00, 0x00, 0x00, 0x00, 0x05};
+    static const uint8_t child_too_long[] = {0x30, 0x04, 0x30, 0x05, 0x02, 0x01};
+    static const uint8_t high_tag[] = {0x1f, 0x81, 0x00};
+    static const uint8_t huge[] = {0x30, 0x84, 0xff, 0xff, 0xff, 0xff,
+                                   0x30, 0x84, 0xff, 0xff, 0xff, 0xf0};
+    static const uint8_t not_seq[] = {0x31, 0x00};
+    static const uint8_t empty_cert[] = {0x30, 0x00};
+    static const uint8_t header_cut[] = {0x30, 0x03, 0x30, 0x82, 0x01};
+    struct {
+        const uint8_t *p;
+        size_t n;
+        const char *err;
+    } cases[] = {
+        {indefinite, sizeof(indefinite), "indefinite length (not DER)"},
+        {long_len, sizeof(long_len), "length field over 4 bytes"},
+        {child_too_long, sizeof(child_too_long), "element longer than its enclosing element"},
+        {high_tag, sizeof(high_tag), "multi-byte tag"},
+        {huge, sizeof(huge), "truncated certificate"},
+        {not_seq, sizeof(not_seq), "unexpected element in certificate"},
+        {empty_cert, sizeof(empty_cert), NULL},
+        {header_cut, sizeof(header_cut), "truncated element header"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         for (size_t chunk = 0; chunk < 3; chunk++) {

@@ -69,11 +69,11 @@ static int child(void)
     size_t n = iotls_session_size(&cfg);
     void *mem = malloc(n);
     iotls_session_t *s = iotls_session_init(mem, n, &cfg, "localhost", &err);
-    int ok = s == NULL && err.code == IOTLS_ERR_NO_ENTROPY &&
-             strstr(err.text, "getrandom") && strstr(err.text, "refusing");
+    int ok = s == NULL && err.code == IOTLS_ERR_NO_ENTROPY && strstr(err.text, "getrandom") &&
+             strstr(err.text, "refusing");
     if (!ok)
-        fprintf(stderr, "child: session %p, %s: %s\n", (void *)s,
-                iotls_error_code_name(err.code), err.text);
+        fprintf(stderr, "child: session %p, %s: %s\n", (void *)s, iotls_error_code_name(err.code),
+                err.text);
     free(mem);
     iotls_trust_free(trust);
     return ok ? 0 : 1;

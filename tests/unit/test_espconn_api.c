@@ -24,16 +24,16 @@
 #include "tmpdir.h"
 
 /* Sectors of the test image. */
-#define S_CA_BLOB 0x3B   /* iotls CA blob: test root CA */
-#define S_CLI_BLOB 0x3A  /* iotls credentials blob: test client (PKCS#8) */
-#define S_CA_LIST 0x20   /* SDK esp_ca_cert.bin: other CA + root CA */
-#define S_CLI_LIST 0x21  /* SDK esp_cert_private_key.bin: client cert, PKCS#8 key */
-#define S_CLI_SEC1 0x22  /* the same with a SEC1 key */
-#define S_RSA_PK1 0x23   /* server-rsa cert with a PKCS#1 key */
+#define S_CA_BLOB 0x3B    /* iotls CA blob: test root CA */
+#define S_CLI_BLOB 0x3A   /* iotls credentials blob: test client (PKCS#8) */
+#define S_CA_LIST 0x20    /* SDK esp_ca_cert.bin: other CA + root CA */
+#define S_CLI_LIST 0x21   /* SDK esp_cert_private_key.bin: client cert, PKCS#8 key */
+#define S_CLI_SEC1 0x22   /* the same with a SEC1 key */
+#define S_RSA_PK1 0x23    /* server-rsa cert with a PKCS#1 key */
 #define S_CA_DAMAGED 0x24 /* CA blob with a flipped payload byte */
 #define S_ERASED 0x25
-#define S_OTHER_CA 0x26  /* iotls CA blob: other CA only */
-#define S_LIST_CUT 0x27  /* SDK list whose length runs past its data */
+#define S_OTHER_CA 0x26 /* iotls CA blob: other CA only */
+#define S_LIST_CUT 0x27 /* SDK list whose length runs past its data */
 
 static char image[512];
 
@@ -62,12 +62,12 @@ static int log_count(const char *needle)
     return n;
 }
 
-#define assert_logged(needle)                                                             \
-    do {                                                                                  \
-        if (log_count(needle) == 0) {                                                     \
-            fprintf(stderr, "log lacks \"%s\":\n%s", needle, logbuf);                     \
-            fail();                                                                       \
-        }                                                                                 \
+#define assert_logged(needle)                                                                      \
+    do {                                                                                           \
+        if (log_count(needle) == 0) {                                                              \
+            fprintf(stderr, "log lacks \"%s\":\n%s", needle, logbuf);                              \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 static void log_reset(void)
@@ -85,8 +85,8 @@ static uint8_t *der(const char *pem, iotls_test_der_kind_t kind, size_t *len)
     return d;
 }
 
-static int put_blob(unsigned sector, iotls_blob_type_t type, const iotls_store_entry_t *e,
-                    size_t n, int damage)
+static int put_blob(unsigned sector, iotls_blob_type_t type, const iotls_store_entry_t *e, size_t n,
+                    int damage)
 {
     uint8_t buf[8192];
     size_t len;
@@ -276,7 +276,7 @@ static void test_flash_sectors(void **state)
     assert_logged("espconn_secure_ca_enable(0x02, 0x24): no CA certificates loaded");
     assert_logged("CRC");
     assert_false(espconn_secure_ca_enable(0x01, S_CLI_BLOB)); /* credentials, not CAs */
-    assert_false(espconn_secure_ca_enable(0x01, 0x5000));      /* beyond the 4 MiB image */
+    assert_false(espconn_secure_ca_enable(0x01, 0x5000));     /* beyond the 4 MiB image */
     assert_false(espconn_secure_cert_req_enable(0x01, S_CA_BLOB));
     assert_logged("no client certificate + key loaded");
     assert_false(espconn_secure_cert_req_enable(0x01, S_LIST_CUT));

@@ -185,9 +185,8 @@ static void test_store_trust_loader(void **state)
     uint8_t blob[4096];
     iotls_error_t err;
     iotls_error_clear(&err);
-    assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CA, 0, &e, 1, blob, sizeof blob,
-                                            &blob_len, &err),
-                     0);
+    assert_int_equal(
+        iotls_store_blob_build(IOTLS_BLOB_CA, 0, &e, 1, blob, sizeof blob, &blob_len, &err), 0);
     image = malloc(IMAGE_SIZE);
     memset(image, 0xFF, IMAGE_SIZE);
     iotls_flash_t f;
@@ -232,10 +231,8 @@ static void test_loop_and_listener(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trust_loader),
-        cmocka_unit_test(test_credentials_loader),
-        cmocka_unit_test(test_session_cache),
-        cmocka_unit_test(test_store_trust_loader),
+        cmocka_unit_test(test_trust_loader),      cmocka_unit_test(test_credentials_loader),
+        cmocka_unit_test(test_session_cache),     cmocka_unit_test(test_store_trust_loader),
         cmocka_unit_test(test_loop_and_listener),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

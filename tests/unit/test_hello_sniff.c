@@ -69,7 +69,7 @@ static void put_ext(buf_t *exts, unsigned type, const buf_t *data)
 
 static void ext_sni(buf_t *exts, const char *host)
 {
-    buf_t e = { .n = 0 };
+    buf_t e = {.n = 0};
     put16(&e, (unsigned)strlen(host) + 3);
     put8(&e, 0);
     put16(&e, (unsigned)strlen(host));
@@ -79,7 +79,7 @@ static void ext_sni(buf_t *exts, const char *host)
 
 static void ext_mfl(buf_t *exts, unsigned code)
 {
-    buf_t e = { .n = 0 };
+    buf_t e = {.n = 0};
     put8(&e, code);
     put_ext(exts, 1, &e);
 }
@@ -87,7 +87,7 @@ static void ext_mfl(buf_t *exts, unsigned code)
 /* protos: comma-separated */
 static void ext_alpn(buf_t *exts, const char *protos)
 {
-    buf_t list = { .n = 0 }, e = { .n = 0 };
+    buf_t list = {.n = 0}, e = {.n = 0};
     const char *p = protos;
     while (*p) {
         size_t n = strcspn(p, ",");
@@ -105,7 +105,7 @@ static void ext_alpn(buf_t *exts, const char *protos)
 /* exts == NULL: no extensions block at all. */
 static void client_hello(buf_t *msg, const buf_t *exts)
 {
-    buf_t body = { .n = 0 };
+    buf_t body = {.n = 0};
     put16(&body, 0x0303);
     uint8_t rnd[32];
     memset(rnd, 0xAB, sizeof(rnd));
@@ -129,7 +129,7 @@ static void client_hello(buf_t *msg, const buf_t *exts)
 
 static void server_hello(buf_t *msg, const buf_t *exts, unsigned suite)
 {
-    buf_t body = { .n = 0 };
+    buf_t body = {.n = 0};
     put16(&body, 0x0303);
     uint8_t rnd[32];
     memset(rnd, 0xCD, sizeof(rnd));
@@ -208,7 +208,7 @@ static void assert_same(const iotls_hello_sniff_t *a, const iotls_hello_sniff_t 
 static void sniff_all(iotls_hello_sniff_t *s, const buf_t *stream)
 {
     sniff(s, stream->b, stream->n, stream->n ? stream->n : 1);
-    static const size_t chunks[] = { 1, 2, 3, 5, 0 };
+    static const size_t chunks[] = {1, 2, 3, 5, 0};
     for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
         iotls_hello_sniff_t t;
         sniff(&t, stream->b, stream->n, chunks[i]);
@@ -233,7 +233,7 @@ static void test_mfl_code_bytes(void **state)
 static void test_client_hello_full(void **state)
 {
     (void)state;
-    buf_t exts = { .n = 0 }, msg, rec;
+    buf_t exts = {.n = 0}, msg, rec;
     ext_sni(&exts, "device-1.example");
     put16(&exts, 0x000A); /* supported_groups: skipped */
     put16(&exts, 4);
@@ -261,8 +261,7 @@ static void test_client_hello_full(void **state)
 
     /* Split across records, including inside the handshake header and
      * inside the host name. */
-    static const size_t splits[][3] = { { 2, 0, 0 }, { 1, 2, 0 }, { 100, 0, 0 }, { 60, 20, 0 },
-                                        { 3, 1, 1 } };
+    static const size_t splits[][3] = {{2, 0, 0}, {1, 2, 0}, {100, 0, 0}, {60, 20, 0}, {3, 1, 1}};
     for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
         size_t nsplit = splits[i][1] == 0 ? 1 : splits[i][2] == 0 ? 2 : 3;
         records(&rec, &msg, splits[i], nsplit);
@@ -284,7 +283,7 @@ static void test_client_hello_full(void **state)
 static void test_client_hello_minimal(void **state)
 {
     (void)state;
-    buf_t msg, rec, exts = { .n = 0 };
+    buf_t msg, rec, exts = {.n = 0};
     iotls_hello_sniff_t s;
     client_hello(&msg, NULL); /* no extensions block at all */
     records(&rec, &msg, NULL, 0);
@@ -317,7 +316,7 @@ static void test_client_hello_minimal(void **state)
 static void test_server_hello(void **state)
 {
     (void)state;
-    buf_t exts = { .n = 0 }, msg, rec, empty = { .n = 0 };
+    buf_t exts = {.n = 0}, msg, rec, empty = {.n = 0};
     put_ext(&exts, 0, &empty); /* SNI acknowledged */
     ext_mfl(&exts, 1);
     put_ext(&exts, 0xFF01, &empty); /* renegotiation_info-ish: skipped */
@@ -341,7 +340,7 @@ static void test_server_hello(void **state)
     assert_string_equal(s.alpn, "h2");
 
     server_hello(&msg, NULL, 0x009C); /* no extensions: server ignored MFL */
-    records(&rec, &msg, (const size_t[]){ 10 }, 1);
+    records(&rec, &msg, (const size_t[]){10}, 1);
     sniff_all(&s, &rec);
     assert_true(s.complete);
     assert_false(s.mfl_present);
@@ -367,7 +366,7 @@ static void test_not_a_hello(void **state)
 {
     (void)state;
     iotls_hello_sniff_t s;
-    buf_t rec = { .n = 0 };
+    buf_t rec = {.n = 0};
     put(&rec, "\x15\x03\x03\x00\x02\x02\x28", 7); /* alert first */
     sniff_all(&s, &rec);
     assert_true(s.done);
@@ -390,11 +389,11 @@ static void test_not_a_hello(void **state)
     assert_string_equal(s.err, "not a TLS record");
 
     /* An alert in the middle of a fragmented hello ends the sniffing. */
-    buf_t exts = { .n = 0 }, msg;
+    buf_t exts = {.n = 0}, msg;
     ext_sni(&exts, "a.example");
     client_hello(&msg, &exts);
-    records(&rec, &msg, (const size_t[]){ 50 }, 1);
-    buf_t cut = { .n = 0 };
+    records(&rec, &msg, (const size_t[]){50}, 1);
+    buf_t cut = {.n = 0};
     put(&cut, rec.b, 55);
     put(&cut, "\x15\x03\x03\x00\x02\x02\x28", 7);
     sniff_all(&s, &cut);
@@ -441,7 +440,7 @@ static void test_sni_edge_cases(void **state)
     assert_false(s.sni_present);
 
     /* An unknown name_type entry first, then the host_name. */
-    buf_t e = { .n = 0 };
+    buf_t e = {.n = 0};
     put16(&e, 3 + 2 + 3 + 5);
     put8(&e, 7);
     put16(&e, 2);
@@ -471,7 +470,7 @@ static void test_alpn_long_list(void **state)
 {
     (void)state;
     iotls_hello_sniff_t s;
-    buf_t exts = { .n = 0 }, msg, rec;
+    buf_t exts = {.n = 0}, msg, rec;
     ext_alpn(&exts, "protocol-one,protocol-two,protocol-three,protocol-four,protocol-five,p,q");
     client_hello(&msg, &exts);
     records(&rec, &msg, NULL, 0);
@@ -486,7 +485,7 @@ static void test_alpn_long_list(void **state)
 static void test_malformed(void **state)
 {
     (void)state;
-    buf_t exts = { .n = 0 }, msg, rec;
+    buf_t exts = {.n = 0}, msg, rec;
     ext_sni(&exts, "x.example");
     ext_mfl(&exts, 2);
     ext_alpn(&exts, "h2");
@@ -497,15 +496,19 @@ static void test_malformed(void **state)
     const size_t first_ext = exts_len_off + 2;
     iotls_hello_sniff_t s;
 
-    struct { size_t off; uint8_t val; const char *err; } muts[] = {
-        { sid_len_off, 33, "session id longer than 32 bytes" },
-        { cs_len_off + 1, 3, "bad cipher_suites length" },
-        { cs_len_off + 1, 0, "bad cipher_suites length" },
-        { exts_len_off + 1, (uint8_t)(msg.b[exts_len_off + 1] - 1),
-          "extensions block does not end with the message" },
-        { first_ext + 3, 200, "extension overruns the extensions block" },
-        { first_ext + 5, 0xff, "bad server_name list length" },
-        { 3, 10, "hello field overruns its enclosing length" },
+    struct {
+        size_t off;
+        uint8_t val;
+        const char *err;
+    } muts[] = {
+        {sid_len_off, 33, "session id longer than 32 bytes"},
+        {cs_len_off + 1, 3, "bad cipher_suites length"},
+        {cs_len_off + 1, 0, "bad cipher_suites length"},
+        {exts_len_off + 1, (uint8_t)(msg.b[exts_len_off + 1] - 1),
+         "extensions block does not end with the message"},
+        {first_ext + 3, 200, "extension overruns the extensions block"},
+        {first_ext + 5, 0xff, "bad server_name list length"},
+        {3, 10, "hello field overruns its enclosing length"},
     };
     for (size_t i = 0; i < sizeof(muts) / sizeof(muts[0]); i++) {
         buf_t m = msg;
@@ -526,7 +529,7 @@ static void test_malformed(void **state)
     assert_string_equal(s.err, "duplicate extension in hello");
 
     /* MFL of the wrong size; empty ALPN name; zero-length record; empty message. */
-    buf_t e = { .n = 0 };
+    buf_t e = {.n = 0};
     put16(&e, 3);
     exts.n = 0;
     put_ext(&exts, 1, &e);
@@ -562,12 +565,12 @@ static void test_malformed(void **state)
 static void test_prefixes_and_bit_flips(void **state)
 {
     (void)state;
-    buf_t exts = { .n = 0 }, msg, rec;
+    buf_t exts = {.n = 0}, msg, rec;
     ext_sni(&exts, "x.example");
     ext_mfl(&exts, 2);
     ext_alpn(&exts, "h2,http/1.1");
     client_hello(&msg, &exts);
-    records(&rec, &msg, (const size_t[]){ 40, 40 }, 2);
+    records(&rec, &msg, (const size_t[]){40, 40}, 2);
     iotls_hello_sniff_t s;
     /* A proper prefix is never complete nor malformed: just not done yet. */
     for (size_t n = 0; n < rec.n; n++) {
@@ -596,7 +599,7 @@ static int listen_loopback(uint16_t *port)
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof(a);
     if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 1) != 0 ||
         getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
@@ -645,7 +648,7 @@ static void read_into(int fd, iotls_hello_sniff_t *s, buf_t *out)
 {
     time_t until = time(NULL) + 10;
     while (!s->done && time(NULL) < until) {
-        struct pollfd pf = { .fd = fd, .events = POLLIN };
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
         if (poll(&pf, 1, 500) <= 0)
             continue;
         uint8_t b[4096];
@@ -660,7 +663,7 @@ static void read_into(int fd, iotls_hello_sniff_t *s, buf_t *out)
 
 static int accept_within(int lfd, int ms)
 {
-    struct pollfd pf = { .fd = lfd, .events = POLLIN };
+    struct pollfd pf = {.fd = lfd, .events = POLLIN};
     if (poll(&pf, 1, ms) != 1)
         return -1;
     return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -674,8 +677,9 @@ static void capture_client_hello(iotls_hello_sniff_t *s, buf_t *raw, const char 
     assert_true(lfd >= 0);
     char addr[32];
     snprintf(addr, sizeof(addr), "127.0.0.1:%u", port);
-    char *argv[] = { "openssl", "s_client", "-connect", addr, "-servername", "foo.test",
-                     "-maxfraglen", "1024", "-alpn", "h2,http/1.1", (char *)tls_opt, NULL };
+    char *argv[] = {"openssl",     "s_client",    "-connect",      addr,
+                    "-servername", "foo.test",    "-maxfraglen",   "1024",
+                    "-alpn",       "h2,http/1.1", (char *)tls_opt, NULL};
     int in_w;
     pid_t pid = spawn(argv, &in_w);
     assert_true(pid > 0);
@@ -743,12 +747,14 @@ static void test_real_server_hello(void **state)
         snprintf(acc, sizeof(acc), "127.0.0.1:%u", port);
         snprintf(cert, sizeof(cert), "%s/c.pem", dir);
         snprintf(key, sizeof(key), "%s/k.pem", dir);
-        char *argv[] = { "openssl", "s_server", "-accept", acc, "-cert", cert, "-key", key,
-                         "-tls1_2", "-alpn", "h2", "-naccept", "1", "-quiet", NULL };
+        char *argv[] = {"openssl", "s_server", "-accept", acc,       "-cert",
+                        cert,      "-key",     key,       "-tls1_2", "-alpn",
+                        "h2",      "-naccept", "1",       "-quiet",  NULL};
         pid = spawn(argv, &in_w);
         assert_true(pid > 0);
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons(port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         for (int i = 0; i < 50 && fd < 0; i++) {
             fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {

@@ -52,10 +52,10 @@ typedef struct side {
     char last_text[IOTLS_ERROR_TEXT_MAX];
     size_t pattern_base; /* this side's bytes are pattern[base ..] */
     size_t to_send, queued;
-    size_t expect, got;  /* bytes expected / received (pattern-checked) */
+    size_t expect, got; /* bytes expected / received (pattern-checked) */
     bool bad_data;
-    bool echo;           /* server: send back what arrives */
-    bool close_when_done;/* close once `expect` bytes arrived */
+    bool echo;            /* server: send back what arrives */
+    bool close_when_done; /* close once `expect` bytes arrived */
     bool retried;
     iotls_conn_t *conn;
     /* test-specific hooks */
@@ -277,7 +277,8 @@ static iotls_listener_t *start_server(harness_t *h, side_t *srv, const iotls_con
     }
     iotls_error_t err;
     iotls_error_clear(&err);
-    iotls_listener_t *l = iotls_listener_new(h->loop, "127.0.0.1", 0, max_conns, cfg, &cb, srv, &err);
+    iotls_listener_t *l =
+        iotls_listener_new(h->loop, "127.0.0.1", 0, max_conns, cfg, &cb, srv, &err);
     if (l == NULL)
         fail_msg("listener: %s", err.text);
     assert_int_not_equal(iotls_listener_port(l), 0);
@@ -638,8 +639,8 @@ static void test_report_and_peer_after_connect(void **state)
     client_config(&cfg, 2048);
     iotls_error_t err;
     iotls_error_clear(&err);
-    iotls_conn_t *c = iotls_conn_connect(h.loop, "127.0.0.1", iotls_listener_port(l), &cfg, &cb,
-                                         &cl, &err);
+    iotls_conn_t *c =
+        iotls_conn_connect(h.loop, "127.0.0.1", iotls_listener_port(l), &cfg, &cb, &cl, &err);
     assert_non_null(c);
     h.clients_expected = 1;
     harness_run(&h);
@@ -984,7 +985,8 @@ static void test_peer_reset_mid_handshake(void **state)
     rc.rst_fd = raw_connect(iotls_listener_port(l));
     static const uint8_t half_hello[] = {0x16, 0x03, 0x01, 0x00, 0x80, 0x01, 0x00, 0x00,
                                          0x7c, 0x03, 0x03, 0x11, 0x22, 0x33, 0x44};
-    assert_int_equal(send(rc.rst_fd, half_hello, sizeof(half_hello), 0), (ssize_t)sizeof(half_hello));
+    assert_int_equal(send(rc.rst_fd, half_hello, sizeof(half_hello), 0),
+                     (ssize_t)sizeof(half_hello));
 
     while ((cl.errors == 0 || srv.errors == 0))
         assert_true(iotls_loop_run_once(h.loop, 1000) >= 0);
@@ -1113,8 +1115,8 @@ static void test_mfl_ignoring_server(void **state)
         if (policy == 0) {
             /* handshake fine, then the first 16384-byte record does not fit */
             if (cl.errors != 1 || cl.last_error != IOTLS_ERR_RECORD_TOO_LARGE)
-                fail_msg("policy FAIL: errors %d connected %d got %zu: %s", cl.errors,
-                         cl.connected, cl.got, cl.last_text);
+                fail_msg("policy FAIL: errors %d connected %d got %zu: %s", cl.errors, cl.connected,
+                         cl.got, cl.last_text);
             assert_non_null(strstr(cl.last_text, "ignored max_fragment_length"));
             assert_int_equal(cl.connected, 1);
             assert_int_equal(cl.got, 0);

@@ -40,8 +40,7 @@ static bool handshake(iotls_test_pair_t *p, const iotls_test_cred_t *cred, const
 }
 
 /* Send len pattern bytes from one side, read them on the other. */
-static void transfer(iotls_test_pair_t *p, iotls_session_t *from, iotls_session_t *to,
-                     size_t len)
+static void transfer(iotls_test_pair_t *p, iotls_session_t *from, iotls_session_t *to, size_t len)
 {
     uint8_t *out = malloc(len), *in = malloc(len);
     iotls_test_pattern_fill(out, 0, len);
@@ -147,9 +146,8 @@ static void test_insecure_warns_and_reports(void **state)
 }
 
 /* A handshake that the client must refuse, with the expected code. */
-static void expect_client_failure(const iotls_test_cred_t *cred, const char *ca,
-                                  const char *host, int64_t now, iotls_err_t code,
-                                  const char *text_part)
+static void expect_client_failure(const iotls_test_cred_t *cred, const char *ca, const char *host,
+                                  int64_t now, iotls_err_t code, const char *text_part)
 {
     iotls_test_pair_t p;
     iotls_test_pair_setup(&p, ca, cred->chain, cred->key, 2048);
@@ -183,8 +181,8 @@ static void test_name_mismatch(void **state)
 
 static void test_expired_and_not_yet_valid(void **state)
 {
-    expect_client_failure(&pki->server_expired, pki->ca_pem, "localhost", 0,
-                          IOTLS_ERR_CERT_EXPIRED, "expired on");
+    expect_client_failure(&pki->server_expired, pki->ca_pem, "localhost", 0, IOTLS_ERR_CERT_EXPIRED,
+                          "expired on");
     expect_client_failure(&pki->server_notyet, pki->ca_pem, "localhost", 0,
                           IOTLS_ERR_CERT_NOT_YET_VALID, "is not valid before");
     /* A caller-supplied clock: year 2200 is after every test certificate. */
@@ -201,8 +199,8 @@ static void test_ip_literals_use_ip_sans_and_no_sni(void **state)
         assert_string_equal(iotls_session_report(p.server)->server_name, "");
         iotls_test_pair_free(&p);
     }
-    expect_client_failure(&pki->server_ec, pki->ca_pem, "10.0.0.5", 0,
-                          IOTLS_ERR_CERT_NAME_MISMATCH, "does not match IP address '10.0.0.5'");
+    expect_client_failure(&pki->server_ec, pki->ca_pem, "10.0.0.5", 0, IOTLS_ERR_CERT_NAME_MISMATCH,
+                          "does not match IP address '10.0.0.5'");
 }
 
 static void test_truncation_and_close_during_handshake(void **state)
@@ -283,8 +281,7 @@ static void test_configuration_errors(void **state)
 
     iotls_creds_t *c = iotls_creds_new();
     iotls_error_clear(&err);
-    assert_int_equal(iotls_creds_load_files(c, pki->server_ec.cert, pki->server_rsa.key, &err),
-                     -1);
+    assert_int_equal(iotls_creds_load_files(c, pki->server_ec.cert, pki->server_rsa.key, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_KEY_MISMATCH);
     iotls_error_clear(&err);
     assert_int_equal(iotls_creds_load_files(c, pki->server_ec.cert, pki->client.key, &err), -1);
@@ -335,7 +332,7 @@ static void test_memory_budget(void **state)
     size_t c1024 = iotls_session_size(&c);
     c.buffer_size = 16384;
     size_t c16k = iotls_session_size(&c);
-    assert_int_equal(c1024 - c512, 2 * 512);          /* both directions grow */
+    assert_int_equal(c1024 - c512, 2 * 512); /* both directions grow */
     assert_int_equal(c16k - c1024, 2 * (16384 - 1024));
     assert_true(c1024 <= 14 * 1024);
     assert_true(c16k <= 45 * 1024);

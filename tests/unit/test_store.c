@@ -82,10 +82,10 @@ static void test_ca_blob_round_trip(void **state)
 {
     uint8_t b[256];
     size_t len = ca_blob(b, sizeof b);
-    assert_int_equal(len, iotls_store_blob_size(
-                              (iotls_store_entry_t[]){{IOTLS_ENTRY_CERT, 0, fake_cert, 8},
-                                                      {IOTLS_ENTRY_CERT, 0, fake_cert2, 9}},
-                              2));
+    assert_int_equal(
+        len, iotls_store_blob_size((iotls_store_entry_t[]){{IOTLS_ENTRY_CERT, 0, fake_cert, 8},
+                                                           {IOTLS_ENTRY_CERT, 0, fake_cert2, 9}},
+                                   2));
     assert_memory_equal(b, "IOTB", 4);
     assert_memory_equal(b + 28, "DONE", 4);
     iotls_store_blob_t blob;
@@ -134,7 +134,8 @@ static void test_creds_blob_key_formats(void **state)
         iotls_store_entry_t got;
         iotls_error_t err;
         iotls_error_clear(&err);
-        assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CREDS, 0, e, 3, b, sizeof b, &len, &err), 0);
+        assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CREDS, 0, e, 3, b, sizeof b, &len, &err),
+                         0);
         assert_int_equal(iotls_store_blob_parse(b, len, -1, &blob, &err), 0);
         assert_int_equal(blob.count, 3);
         for (int k = 0; k < 3; k++)
@@ -162,7 +163,8 @@ static void expect_build_error(iotls_blob_type_t type, const iotls_store_entry_t
 static void test_builder_enforces_type_rules(void **state)
 {
     iotls_store_entry_t cert = {IOTLS_ENTRY_CERT, 0, fake_cert, sizeof fake_cert};
-    iotls_store_entry_t key = {IOTLS_ENTRY_KEY, IOTLS_KEY_FORMAT_PKCS8, fake_pkcs8, sizeof fake_pkcs8};
+    iotls_store_entry_t key = {IOTLS_ENTRY_KEY, IOTLS_KEY_FORMAT_PKCS8, fake_pkcs8,
+                               sizeof fake_pkcs8};
     iotls_store_entry_t sess = {IOTLS_ENTRY_SESSION, 0, (const uint8_t *)"opaque", 6};
     iotls_store_entry_t name = {IOTLS_ENTRY_PEER_NAME, 0, (const uint8_t *)"a.example", 9};
 
@@ -170,17 +172,18 @@ static void test_builder_enforces_type_rules(void **state)
                        "blob entry 1 (kind 2): a CA bundle holds certificates only");
     expect_build_error(IOTLS_BLOB_CREDS, (iotls_store_entry_t[]){cert}, 1, IOTLS_ERR_CONFIG,
                        "credentials end with the private key");
-    expect_build_error(IOTLS_BLOB_CREDS, (iotls_store_entry_t[]){key, cert}, 2,
-                       IOTLS_ERR_CONFIG, "followed by one key");
-    expect_build_error(IOTLS_BLOB_SESSION, (iotls_store_entry_t[]){sess, sess}, 2,
-                       IOTLS_ERR_CONFIG, "each entry kind once");
+    expect_build_error(IOTLS_BLOB_CREDS, (iotls_store_entry_t[]){key, cert}, 2, IOTLS_ERR_CONFIG,
+                       "followed by one key");
+    expect_build_error(IOTLS_BLOB_SESSION, (iotls_store_entry_t[]){sess, sess}, 2, IOTLS_ERR_CONFIG,
+                       "each entry kind once");
     expect_build_error(IOTLS_BLOB_SESSION, (iotls_store_entry_t[]){name}, 1, IOTLS_ERR_CONFIG,
                        "needs a session entry");
     expect_build_error(IOTLS_BLOB_CA, &cert, 0, IOTLS_ERR_BAD_ARGUMENT, "no entries");
     /* A key whose declared format is not what its DER is. */
-    iotls_store_entry_t lying = {IOTLS_ENTRY_KEY, IOTLS_KEY_FORMAT_SEC1, fake_pkcs8, sizeof fake_pkcs8};
-    expect_build_error(IOTLS_BLOB_CREDS, (iotls_store_entry_t[]){cert, lying}, 2,
-                       IOTLS_ERR_CONFIG, "key stored as format 2, its DER is PKCS#8");
+    iotls_store_entry_t lying = {IOTLS_ENTRY_KEY, IOTLS_KEY_FORMAT_SEC1, fake_pkcs8,
+                                 sizeof fake_pkcs8};
+    expect_build_error(IOTLS_BLOB_CREDS, (iotls_store_entry_t[]){cert, lying}, 2, IOTLS_ERR_CONFIG,
+                       "key stored as format 2, its DER is PKCS#8");
     /* Not a certificate at all. */
     iotls_store_entry_t junk = {IOTLS_ENTRY_CERT, 0, (const uint8_t *)"hello", 5};
     expect_build_error(IOTLS_BLOB_CA, &junk, 1, IOTLS_ERR_CONFIG, "not one DER certificate");
@@ -190,8 +193,8 @@ static void test_builder_enforces_type_rules(void **state)
     iotls_error_t err;
     iotls_error_clear(&err);
     assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_SESSION, 3,
-                                            (iotls_store_entry_t[]){name, sess}, 2, b,
-                                            sizeof b, &len, &err),
+                                            (iotls_store_entry_t[]){name, sess}, 2, b, sizeof b,
+                                            &len, &err),
                      0);
     /* Too small a buffer says how much is needed. */
     size_t need = 0;
@@ -353,7 +356,8 @@ static void test_every_bit_flip_detected(void **state)
     }
     /* The texts for the main places. */
     b[5] ^= 1; /* type */
-    expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE, "sector 0x3B: blob header CRC mismatch (stored ");
+    expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE,
+                       "sector 0x3B: blob header CRC mismatch (stored ");
     b[5] ^= 1;
     b[40] ^= 0x80; /* first entry's data */
     char want[80];
@@ -373,7 +377,8 @@ static void test_every_bit_flip_detected(void **state)
                        "sector 0x3B: blob format version 2, this library reads version 1");
     b[4] = 1;
     b[30] ^= 1;
-    expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE, "never completed (no commit marker: 44 4f 4f 45)");
+    expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE,
+                       "never completed (no commit marker: 44 4f 4f 45)");
 }
 
 static void test_truncation(void **state)
@@ -399,8 +404,9 @@ static void test_foreign_and_erased(void **state)
     uint8_t junk[4096];
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (uint8_t)(i * 131 + 7);
-    expect_parse_error(junk, sizeof junk, 0x20, IOTLS_ERR_CONFIG,
-                       "sector 0x20: no iotls blob (foreign data: starts 07 8a 0d 90, expected \"IOTB\")");
+    expect_parse_error(
+        junk, sizeof junk, 0x20, IOTLS_ERR_CONFIG,
+        "sector 0x20: no iotls blob (foreign data: starts 07 8a 0d 90, expected \"IOTB\")");
     memset(junk, 0xFF, sizeof junk);
     expect_parse_error(junk, sizeof junk, 0x20, IOTLS_ERR_CONFIG,
                        "sector 0x20: erased, nothing stored here");

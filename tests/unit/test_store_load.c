@@ -219,7 +219,8 @@ static void test_loader_errors(void **state)
         uint8_t b[2048];
         size_t len;
         iotls_error_clear(&err);
-        assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CA, 0, &e, 1, b, sizeof b, &len, &err), 0);
+        assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_CA, 0, &e, 1, b, sizeof b, &len, &err),
+                         0);
         assert_int_equal(iotls_store_write(&f, 0x3B, b, len, &err), -1);
     }
     iotls_error_clear(&err);
@@ -295,7 +296,8 @@ static void test_esp8266_sdk_lists(void **state)
     iotls_error_clear(&err);
     assert_int_equal(iotls_store_esp_parse(buf, len, 0x3A, &list, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_FILE);
-    assert_non_null(strstr(err.text, "sector 0x3A: truncated ESP list: entry 0 ('private_key') declares 32767 bytes"));
+    assert_non_null(strstr(
+        err.text, "sector 0x3A: truncated ESP list: entry 0 ('private_key') declares 32767 bytes"));
     buf[32] = (uint8_t)key.len;
     buf[33] = (uint8_t)(key.len >> 8);
     buf[20] = 0x01;

@@ -34,8 +34,8 @@ static int teardown(void **state)
 
 /* A full handshake of a fresh pair sharing `cache`; returns the saved
  * session's length in out. */
-static size_t handshake(iotls_test_pair_t *p, iotls_session_cache_t *cache,
-                        const uint8_t *resume, size_t resume_len, uint8_t *out, size_t cap)
+static size_t handshake(iotls_test_pair_t *p, iotls_session_cache_t *cache, const uint8_t *resume,
+                        size_t resume_len, uint8_t *out, size_t cap)
 {
     iotls_test_pair_setup(p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
     p->scfg.session_cache = cache;
@@ -64,15 +64,14 @@ static void test_save_load_resume(void **state)
     assert_true(n > 48);
     assert_false(iotls_session_report(p.client)->resumed);
     iotls_test_pair_free(&p);
-    assert_int_equal(iotls_store_save_session(&f, SESSION_SECTOR, saved, n, "localhost", &err),
-                     0);
+    assert_int_equal(iotls_store_save_session(&f, SESSION_SECTOR, saved, n, "localhost", &err), 0);
 
     /* "After a reboot": only the flash remains. */
     uint8_t loaded[IOTLS_SAVED_SESSION_MAX];
     char peer[64];
     size_t len;
-    assert_int_equal(iotls_store_load_session(&f, SESSION_SECTOR, loaded, sizeof loaded, &len,
-                                              peer, sizeof peer, &err),
+    assert_int_equal(iotls_store_load_session(&f, SESSION_SECTOR, loaded, sizeof loaded, &len, peer,
+                                              sizeof peer, &err),
                      0);
     assert_int_equal(len, n);
     assert_memory_equal(loaded, saved, n);
@@ -95,8 +94,7 @@ static void test_save_load_resume(void **state)
     assert_int_equal(b.sequence, 1);
 
     /* Too small a buffer is refused with the size. */
-    assert_int_equal(iotls_store_load_session(&f, SESSION_SECTOR, loaded, 10, &len, NULL, 0,
-                                              &err),
+    assert_int_equal(iotls_store_load_session(&f, SESSION_SECTOR, loaded, 10, &len, NULL, 0, &err),
                      -1);
     assert_int_equal(err.code, IOTLS_ERR_MEMORY_TOO_SMALL);
 
@@ -118,17 +116,16 @@ static void test_torn_and_foreign_blobs_refused(void **state)
 
     /* Power cut in the middle of the write. */
     iotls_flash_test_cut_power_after(&f, 60);
-    assert_int_equal(iotls_store_save_session(&f, SESSION_SECTOR, session, sizeof session,
-                                              "a.example", &err),
-                     -1);
+    assert_int_equal(
+        iotls_store_save_session(&f, SESSION_SECTOR, session, sizeof session, "a.example", &err),
+        -1);
     iotls_flash_close(&f);
     iotls_error_clear(&err);
     assert_int_equal(iotls_flash_init_mem(&f, mem, IMAGE_SIZE, &err), 0);
     uint8_t out[IOTLS_SAVED_SESSION_MAX];
     size_t len = 99;
-    assert_int_equal(iotls_store_load_session(&f, SESSION_SECTOR, out, sizeof out, &len, NULL,
-                                              0, &err),
-                     -1);
+    assert_int_equal(
+        iotls_store_load_session(&f, SESSION_SECTOR, out, sizeof out, &len, NULL, 0, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_FILE);
     assert_non_null(strstr(err.text, "sector 0x10"));
 
@@ -136,9 +133,9 @@ static void test_torn_and_foreign_blobs_refused(void **state)
     iotls_store_entry_t e = {IOTLS_ENTRY_SESSION, IOTLS_KEY_FORMAT_NONE, session, sizeof session};
     uint8_t blob[1024];
     size_t blob_len;
-    assert_int_equal(iotls_store_blob_build(IOTLS_BLOB_SESSION, 0, &e, 1, blob, sizeof blob,
-                                            &blob_len, &err),
-                     0);
+    assert_int_equal(
+        iotls_store_blob_build(IOTLS_BLOB_SESSION, 0, &e, 1, blob, sizeof blob, &blob_len, &err),
+        0);
     assert_int_equal(iotls_store_write(&f, SESSION_SECTOR, blob, blob_len, &err), 0);
     iotls_trust_t *t2 = iotls_trust_new();
     iotls_error_clear(&err);

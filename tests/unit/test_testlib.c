@@ -56,7 +56,7 @@ static int teardown(void **state)
 /* Runs a command (argv NULL-terminated) and returns its result. */
 static iotls_test_result_t run(const char *const *argv)
 {
-    iotls_test_cmd_t c = { argv, NULL, NULL, NULL, 0, 20000 };
+    iotls_test_cmd_t c = {argv, NULL, NULL, NULL, 0, 20000};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_run_cmd(&c, &r), 0);
     return r;
@@ -77,8 +77,8 @@ static void test_run_cmd(void **state)
     char *in = malloc(big);
     assert_non_null(in);
     iotls_test_pattern_fill(in, 0, big);
-    const char *cat[] = { "cat", NULL };
-    iotls_test_cmd_t c = { cat, NULL, NULL, in, big, 10000 };
+    const char *cat[] = {"cat", NULL};
+    iotls_test_cmd_t c = {cat, NULL, NULL, in, big, 10000};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_run_cmd(&c, &r), 0);
     assert_true(iotls_test_result_ok(&r));
@@ -88,27 +88,27 @@ static void test_run_cmd(void **state)
     free(in);
 
     /* exit status, environment, working directory */
-    const char *f[] = { "false", NULL };
+    const char *f[] = {"false", NULL};
     r = run(f);
     assert_true(r.exited);
     assert_int_equal(r.exit_code, 1);
     iotls_test_result_free(&r);
 
-    const char *envp[] = { "IOTLS_TESTLIB_PROBE=42", NULL };
-    const char *env_argv[] = { "env", NULL };
-    iotls_test_cmd_t ce = { env_argv, envp, "/", NULL, 0, 5000 };
+    const char *envp[] = {"IOTLS_TESTLIB_PROBE=42", NULL};
+    const char *env_argv[] = {"env", NULL};
+    iotls_test_cmd_t ce = {env_argv, envp, "/", NULL, 0, 5000};
     assert_int_equal(iotls_test_run_cmd(&ce, &r), 0);
     assert_true(contains(r.out, "IOTLS_TESTLIB_PROBE=42\n"));
     iotls_test_result_free(&r);
-    const char *pwd[] = { "pwd", NULL };
-    iotls_test_cmd_t cp = { pwd, NULL, "/", NULL, 0, 5000 };
+    const char *pwd[] = {"pwd", NULL};
+    iotls_test_cmd_t cp = {pwd, NULL, "/", NULL, 0, 5000};
     assert_int_equal(iotls_test_run_cmd(&cp, &r), 0);
     assert_string_equal(r.out, "/\n");
     iotls_test_result_free(&r);
 
     /* timeout: killed and reaped */
-    const char *sl[] = { "sleep", "10", NULL };
-    iotls_test_cmd_t cs = { sl, NULL, NULL, NULL, 0, 200 };
+    const char *sl[] = {"sleep", "10", NULL};
+    iotls_test_cmd_t cs = {sl, NULL, NULL, NULL, 0, 200};
     long long t0 = iotls_test_now_ms();
     assert_int_equal(iotls_test_run_cmd(&cs, &r), 0);
     assert_true(iotls_test_now_ms() - t0 < 3000);
@@ -118,8 +118,8 @@ static void test_run_cmd(void **state)
     iotls_test_result_free(&r);
 
     /* a program that does not exist is an error, not a silent exit 127 */
-    const char *nope[] = { "iotls-no-such-program-xyz", NULL };
-    iotls_test_cmd_t cn = { nope, NULL, NULL, NULL, 0, 1000 };
+    const char *nope[] = {"iotls-no-such-program-xyz", NULL};
+    iotls_test_cmd_t cn = {nope, NULL, NULL, NULL, 0, 1000};
     assert_int_equal(iotls_test_run_cmd(&cn, &r), -1);
     iotls_test_result_free(&r);
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* nothing left to reap */
@@ -152,8 +152,8 @@ static void expect_verify(const char *ca, const char *untrusted, const char *cer
     argv[n] = NULL;
     iotls_test_result_t r = run(argv);
     int ok = expect_out == NULL ? iotls_test_result_ok(&r)
-                                : (!iotls_test_result_ok(&r)
-                                   && (contains(r.out, expect_out) || contains(r.err, expect_out)));
+                                : (!iotls_test_result_ok(&r) &&
+                                   (contains(r.out, expect_out) || contains(r.err, expect_out)));
     if (!ok) {
         fprintf(stderr, "verify %s (expect %s):\n", cert, expect_out ? expect_out : "OK");
         iotls_test_result_dump("openssl verify", &r);
@@ -165,7 +165,7 @@ static void expect_verify(const char *ca, const char *untrusted, const char *cer
 /* `openssl x509 -noout <what...>` of cert. Caller frees r. */
 static iotls_test_result_t x509(const char *cert, const char *what1, const char *what2)
 {
-    const char *argv[] = { "openssl", "x509", "-in", cert, "-noout", what1, what2, NULL };
+    const char *argv[] = {"openssl", "x509", "-in", cert, "-noout", what1, what2, NULL};
     iotls_test_result_t r = run(argv);
     assert_true(iotls_test_result_ok(&r));
     return r;
@@ -173,8 +173,8 @@ static iotls_test_result_t x509(const char *cert, const char *what1, const char 
 
 static void expect_same_public_key(const iotls_test_cred_t *c)
 {
-    const char *a[] = { "openssl", "x509", "-in", c->cert, "-noout", "-pubkey", NULL };
-    const char *b[] = { "openssl", "pkey", "-in", c->key, "-pubout", NULL };
+    const char *a[] = {"openssl", "x509", "-in", c->cert, "-noout", "-pubkey", NULL};
+    const char *b[] = {"openssl", "pkey", "-in", c->key, "-pubout", NULL};
     iotls_test_result_t ra = run(a), rb = run(b);
     assert_true(iotls_test_result_ok(&ra) && iotls_test_result_ok(&rb));
     assert_string_equal(ra.out, rb.out);
@@ -206,7 +206,8 @@ static void test_pki(void **state)
     expect_verify(ca, in, p->server_notyet.cert, NULL, "certificate is not yet valid");
     expect_verify(ca, in, p->server_otherca.cert, NULL, "unable to get local issuer certificate");
     expect_verify(p->other_ca_pem, NULL, p->server_otherca.cert, "sslserver", NULL);
-    expect_verify(p->other_ca_pem, in, p->server_ec.cert, NULL, "unable to get local issuer certificate");
+    expect_verify(p->other_ca_pem, in, p->server_ec.cert, NULL,
+                  "unable to get local issuer certificate");
     /* the bundle anchors both hierarchies */
     expect_verify(p->bundle_pem, in, p->server_ec.cert, NULL, NULL);
     expect_verify(p->bundle_pem, NULL, p->server_otherca.cert, NULL, NULL);
@@ -239,9 +240,15 @@ static void test_pki(void **state)
     assert_true(contains(r.out, "Public-Key: (2048 bit)"));
     assert_true(contains(r.out, "Signature Algorithm: ecdsa-with-SHA256"));
     iotls_test_result_free(&r);
-    const char *ec_certs[] = { p->ca_pem, p->inter_pem, p->other_ca_pem, p->server_ec.cert,
-                               p->server_expired.cert, p->server_notyet.cert,
-                               p->server_wrongname.cert, p->server_otherca.cert, p->client.cert };
+    const char *ec_certs[] = {p->ca_pem,
+                              p->inter_pem,
+                              p->other_ca_pem,
+                              p->server_ec.cert,
+                              p->server_expired.cert,
+                              p->server_notyet.cert,
+                              p->server_wrongname.cert,
+                              p->server_otherca.cert,
+                              p->client.cert};
     for (size_t i = 0; i < sizeof ec_certs / sizeof ec_certs[0]; i++) {
         r = x509(ec_certs[i], "-text", NULL);
         assert_true(contains(r.out, "ASN1 OID: prime256v1"));
@@ -256,9 +263,9 @@ static void test_pki(void **state)
     iotls_test_result_free(&r);
 
     /* keys match certificates; chain = leaf + intermediate */
-    const iotls_test_cred_t *creds[] = { &p->server_ec, &p->server_rsa, &p->server_expired,
-                                         &p->server_notyet, &p->server_wrongname,
-                                         &p->server_otherca, &p->client };
+    const iotls_test_cred_t *creds[] = {&p->server_ec,     &p->server_rsa,       &p->server_expired,
+                                        &p->server_notyet, &p->server_wrongname, &p->server_otherca,
+                                        &p->client};
     for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
         expect_same_public_key(creds[i]);
         size_t cl, il, chl;
@@ -296,7 +303,7 @@ static void test_s_server_www(void **state)
     assert_true(iotls_test_peer_alive(srv));
 
     /* verified chain + host name; the 100 KiB file arrives intact */
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = srv->port;
     o.ca_file = p->ca_pem;
     o.verify_host = "localhost";
@@ -328,7 +335,7 @@ static void test_s_server_www(void **state)
     o.ca_file = p->ca_pem;
     o.maxfraglen = 512;
     o.verbose = 1;
-    o.extra = (const char *const[]){ "-tls1_2", NULL };
+    o.extra = (const char *const[]){"-tls1_2", NULL};
     assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
     assert_true(iotls_test_result_ok(&r));
     assert_true(contains(r.out, "TLS server extension \"max fragment length\""));
@@ -355,7 +362,7 @@ static void test_s_server_www(void **state)
     char url[64], resolve[64];
     snprintf(url, sizeof url, "https://localhost:%u/file", srv->port);
     snprintf(resolve, sizeof resolve, "localhost:%u:127.0.0.1", srv->port);
-    const char *args[] = { "-sS", "--cacert", p->ca_pem, "--resolve", resolve, url, NULL };
+    const char *args[] = {"-sS", "--cacert", p->ca_pem, "--resolve", resolve, url, NULL};
     assert_int_equal(iotls_test_curl_run(args, 10000, &r), 0);
     if (!iotls_test_result_ok(&r))
         iotls_test_result_dump("curl", &r);
@@ -364,7 +371,7 @@ static void test_s_server_www(void **state)
     assert_int_equal(iotls_test_pattern_check(r.out, 0, r.out_len), IOTLS_TEST_WWW_FILE_SIZE);
     iotls_test_result_free(&r);
     snprintf(url, sizeof url, "https://127.0.0.1:%u/hello.txt", srv->port);
-    const char *args_ip[] = { "-sS", "--cacert", p->ca_pem, url, NULL };
+    const char *args_ip[] = {"-sS", "--cacert", p->ca_pem, url, NULL};
     assert_int_equal(iotls_test_curl_run(args_ip, 10000, &r), 0);
     assert_true(iotls_test_result_ok(&r));
     assert_string_equal(r.out, "hello from s_server\n");
@@ -386,12 +393,12 @@ static void test_s_server_certs_and_client_auth(void **state)
     char url[64], resolve[64];
 
     /* curl (host name checking on) refuses the wrong-name certificate */
-    iotls_test_s_server_opts_t so = { 0 };
+    iotls_test_s_server_opts_t so = {0};
     so.cred = &p->server_wrongname;
     assert_int_equal(iotls_test_s_server_start(&so, &peers[0]), 0);
     snprintf(url, sizeof url, "https://localhost:%u/hello.txt", peers[0].port);
     snprintf(resolve, sizeof resolve, "localhost:%u:127.0.0.1", peers[0].port);
-    const char *args[] = { "-sS", "--cacert", p->ca_pem, "--resolve", resolve, url, NULL };
+    const char *args[] = {"-sS", "--cacert", p->ca_pem, "--resolve", resolve, url, NULL};
     assert_int_equal(iotls_test_curl_run(args, 10000, &r), 0);
     assert_true(r.exited);
     assert_int_equal(r.exit_code, 60); /* CURLE_PEER_FAILED_VERIFICATION */
@@ -400,11 +407,11 @@ static void test_s_server_certs_and_client_auth(void **state)
     iotls_test_peer_stop(&peers[0]);
 
     /* the RSA server and the other-CA server verify with the bundle */
-    const iotls_test_cred_t *ok_creds[] = { &p->server_rsa, &p->server_otherca };
+    const iotls_test_cred_t *ok_creds[] = {&p->server_rsa, &p->server_otherca};
     for (size_t i = 0; i < 2; i++) {
         so.cred = ok_creds[i];
         assert_int_equal(iotls_test_s_server_start(&so, &peers[0]), 0);
-        iotls_test_s_client_opts_t o = { 0 };
+        iotls_test_s_client_opts_t o = {0};
         o.port = peers[0].port;
         o.ca_file = p->bundle_pem;
         o.verify_host = "localhost";
@@ -423,9 +430,9 @@ static void test_s_server_certs_and_client_auth(void **state)
     so.cred = NULL;
     so.mode = IOTLS_TEST_S_SERVER_STDIO;
     so.verify_client = 1;
-    so.extra = (const char *const[]){ "-tls1_2", NULL };
+    so.extra = (const char *const[]){"-tls1_2", NULL};
     assert_int_equal(iotls_test_s_server_start(&so, &peers[0]), 0);
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = peers[0].port;
     o.ca_file = p->ca_pem;
     o.close_at_eof = 1;
@@ -483,8 +490,8 @@ static void test_s_server_certs_and_client_auth(void **state)
     assert_false(r.timed_out);
     assert_true(r.exited && r.exit_code != 0);
     iotls_test_result_free(&r);
-    const char *sl[] = { "sleep", "10", NULL };
-    iotls_test_cmd_t cs = { sl, NULL, NULL, NULL, 0, 200 };
+    const char *sl[] = {"sleep", "10", NULL};
+    iotls_test_cmd_t cs = {sl, NULL, NULL, NULL, 0, 200};
     assert_int_equal(iotls_test_cmd_start(&cs, &job), 0);
     assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
     assert_true(r.timed_out);
@@ -496,9 +503,9 @@ static void test_s_server_certs_and_client_auth(void **state)
     assert_true(port != 0);
     char accept_arg[32];
     snprintf(accept_arg, sizeof accept_arg, "127.0.0.1:%u", port);
-    const char *www[] = { "openssl", "s_server", "-accept", accept_arg, "-cert", p->server_ec.cert,
-                          "-key", p->server_ec.key, "-WWW", NULL };
-    iotls_test_peer_spec_t fixed = { "fixed_port", www, NULL, iotls_test_www_dir(), port, 0 };
+    const char *www[] = {"openssl",         "s_server", "-accept",        accept_arg, "-cert",
+                         p->server_ec.cert, "-key",     p->server_ec.key, "-WWW",     NULL};
+    iotls_test_peer_spec_t fixed = {"fixed_port", www, NULL, iotls_test_www_dir(), port, 0};
     assert_int_equal(iotls_test_peer_start(&fixed, &peers[2]), 0);
     assert_int_equal(peers[2].port, port);
     memset(&o, 0, sizeof o);
@@ -512,9 +519,9 @@ static void test_s_server_certs_and_client_auth(void **state)
     iotls_test_peer_stop(&peers[2]);
 
     /* a peer that dies before listening fails loudly and is reaped */
-    const char *bad[] = { "openssl", "s_server", "-accept", "127.0.0.1:0",
-                          "-cert", "/nonexistent/iotls.pem", NULL };
-    iotls_test_peer_spec_t spec = { "doomed", bad, NULL, NULL, 0, 0 };
+    const char *bad[] = {
+        "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "/nonexistent/iotls.pem", NULL};
+    iotls_test_peer_spec_t spec = {"doomed", bad, NULL, NULL, 0, 0};
     assert_int_equal(iotls_test_peer_start(&spec, &peers[1]), -1);
     assert_int_equal(peers[1].pid, 0);
     char *err = iotls_test_peer_stderr(&peers[1], NULL);
@@ -538,7 +545,7 @@ static void test_mfl_ignoring_server(void **state)
 
     /* The client asks for 512-byte fragments; the server neither echoes the
      * extension nor honours it: one application record carries 16 KiB. */
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = peers[0].port;
     o.ca_file = p->ca_pem;
     o.verify_host = "localhost";
@@ -592,8 +599,8 @@ static int connect_port(uint16_t port)
 }
 
 /* A ClientHello-looking prefix: a handshake record header and some bytes. */
-static const unsigned char hello_prefix[] = { 0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00,
-                                              0x3c, 0x03, 0x03, 0xaa, 0xbb, 0xcc, 0xdd };
+static const unsigned char hello_prefix[] = {0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00,
+                                             0x3c, 0x03, 0x03, 0xaa, 0xbb, 0xcc, 0xdd};
 
 static void test_garbage_server(void **state)
 {
@@ -616,13 +623,14 @@ static void test_garbage_server(void **state)
     close(fd);
 
     /* a real TLS client sees a protocol error */
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = peers[0].port;
     iotls_test_result_t r;
     assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
     assert_false(iotls_test_result_ok(&r));
     assert_false(r.timed_out);
-    assert_true(contains(r.err, "wrong version number") || contains(r.err, "packet length too long"));
+    assert_true(contains(r.err, "wrong version number") ||
+                contains(r.err, "packet length too long"));
     iotls_test_result_free(&r);
 
     assert_true(iotls_test_peer_wait_stdout(&peers[0], "wrote 28\nclose\naccept\nread ", 5000));
@@ -630,7 +638,7 @@ static void test_garbage_server(void **state)
     iotls_test_peer_stop(&peers[0]);
 
     /* custom bytes: a TLS alert record (fatal, handshake_failure) */
-    static const unsigned char alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
+    static const unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
     assert_int_equal(iotls_test_garbage_server_start(alert, sizeof alert, &peers[0]), 0);
     o.port = peers[0].port;
     assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
@@ -648,7 +656,7 @@ static void test_reset_server(void **state)
     assert_int_equal(send(fd, hello_prefix, sizeof hello_prefix, MSG_NOSIGNAL),
                      (ssize_t)sizeof hello_prefix);
     char buf[64];
-    struct pollfd pf = { fd, POLLIN, 0 };
+    struct pollfd pf = {fd, POLLIN, 0};
     assert_int_equal(poll(&pf, 1, 5000), 1);
     errno = 0;
     ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -657,7 +665,7 @@ static void test_reset_server(void **state)
     close(fd);
     assert_true(iotls_test_peer_wait_stdout(&peers[0], "accept\nread 5\nreset\n", 5000));
 
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = peers[0].port;
     iotls_test_result_t r;
     assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
@@ -674,12 +682,12 @@ static void test_silent_server(void **state)
     int fd = connect_port(peers[0].port);
     assert_int_equal(send(fd, hello_prefix, sizeof hello_prefix, MSG_NOSIGNAL),
                      (ssize_t)sizeof hello_prefix);
-    struct pollfd pf = { fd, POLLIN, 0 };
+    struct pollfd pf = {fd, POLLIN, 0};
     assert_int_equal(poll(&pf, 1, 300), 0); /* nothing comes back, not even EOF */
     assert_true(iotls_test_peer_wait_stdout(&peers[0], "accept\nread 15\n", 5000));
 
     /* a TLS client waits forever: only our timeout ends it */
-    iotls_test_s_client_opts_t o = { 0 };
+    iotls_test_s_client_opts_t o = {0};
     o.port = peers[0].port;
     o.timeout_ms = 700;
     iotls_test_result_t r;

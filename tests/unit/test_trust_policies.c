@@ -256,8 +256,8 @@ static void test_pin_parse(void **state)
     snprintf(b64_bad, sizeof b64_bad, "%s", text);
     b64_bad[20] = '*';
     snprintf(b64_short, sizeof b64_short, "sha256//%s", "AAAA");
-    const char *bad[] = {"",        "sha256//", hex63,     hex65,  b64_nopad, b64_bad,
-                         b64_short, "zz",       "sha1//x", "g0" /* not hex */};
+    const char *bad[] = {"",      "sha256//", hex63, hex65,     b64_nopad,
+                         b64_bad, b64_short,  "zz",  "sha1//x", "g0" /* not hex */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         iotls_error_clear(&err);
         if (iotls_pin_parse(bad[i], &pin, &err) != -1)
@@ -496,8 +496,8 @@ static void test_time_policies_wherever_the_dates_fall(void **state)
 static void test_no_name_check(void **state)
 {
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_wrongname.chain,
-                          pki->server_wrongname.key, 2048);
+    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_wrongname.chain, pki->server_wrongname.key,
+                          2048);
     p.ccfg.no_name_check = true;
     run(&p, "localhost");
     expect_ok(&p);
@@ -655,7 +655,7 @@ static void test_sni_credentials(void **state)
 static void test_suite_override(void **state)
 {
     static const uint16_t only_c02b[] = {0xC02B};
-    static const uint16_t chacha[] = {0xCCA9}; /* ECDHE_ECDSA_WITH_CHACHA20_POLY1305 */
+    static const uint16_t chacha[] = {0xCCA9};   /* ECDHE_ECDSA_WITH_CHACHA20_POLY1305 */
     static const uint16_t rsa_only[] = {0xC02F}; /* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
     struct {
         const uint16_t *c, *s;

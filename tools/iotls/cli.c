@@ -49,8 +49,8 @@ bool cli_parse_size(const char *arg, const char *what, size_t min, size_t max, s
     errno = 0;
     unsigned long long v = strtoull(arg, &end, 10);
     if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
-        fprintf(stderr, "iotls: %s must be a number from %zu to %zu, not '%s'\n", what, min,
-                max, arg);
+        fprintf(stderr, "iotls: %s must be a number from %zu to %zu, not '%s'\n", what, min, max,
+                arg);
         return false;
     }
     *out = (size_t)v;

@@ -211,8 +211,7 @@ bool cli_write_session(const char *cmd, const char *path, const uint8_t *data, s
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, data, len) == (ssize_t)len;
     if (!ok)
-        fprintf(stderr, "iotls %s: cannot write session to '%s': %s\n", cmd, path,
-                strerror(errno));
+        fprintf(stderr, "iotls %s: cannot write session to '%s': %s\n", cmd, path, strerror(errno));
     if (fd >= 0)
         close(fd);
     return ok;
@@ -230,33 +229,22 @@ const char cli_tls_help_flash[] =
     "  --ca-sector N         sector of the CA bundle blob (0x3B or 59)\n"
     "  --creds-sector N      sector of the certificate + key blob\n";
 
-int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
-                   const char *arg)
+int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg)
 {
     unsigned sector;
     switch (opt) {
-    case 'C':
-        return cli_tls_add_trust(t, cmd, arg, false) ? 1 : -1;
+    case 'C': return cli_tls_add_trust(t, cmd, arg, false) ? 1 : -1;
     case 't':
     case 'a':
         if (!cli_parse_time(cmd, arg, &cfg->now))
             return -1;
         cfg->time_policy = opt == 't' ? IOTLS_TIME_FIXED : IOTLS_TIME_AT_LEAST;
         return 1;
-    case 'U':
-        cfg->time_policy = IOTLS_TIME_UNCHECKED;
-        return 1;
-    case 'A':
-        return cli_tls_set_alpn(t, cmd, arg) ? 1 : -1;
-    case 'F':
-        t->flash = arg;
-        return 1;
-    case 'c':
-        t->cert_path = arg;
-        return 1;
-    case 'k':
-        t->key_path = arg;
-        return 1;
+    case 'U': cfg->time_policy = IOTLS_TIME_UNCHECKED; return 1;
+    case 'A': return cli_tls_set_alpn(t, cmd, arg) ? 1 : -1;
+    case 'F': t->flash = arg; return 1;
+    case 'c': t->cert_path = arg; return 1;
+    case 'k': t->key_path = arg; return 1;
     case 'b': {
         size_t v;
         if (!cli_parse_size(arg, "--buffer", IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, &v))
@@ -264,16 +252,13 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
         cfg->buffer_size = v;
         return 1;
     }
-    case 'H':
-        cfg->half_duplex = true;
-        return 1;
+    case 'H': cfg->half_duplex = true; return 1;
     case 's':
     case 'r':
         if (!flash_parse_sector(arg, &sector))
             return -1;
         *(opt == 's' ? &t->ca_sector : &t->creds_sector) = (long)sector;
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
 }

@@ -45,19 +45,20 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
 
 /* Options both commands take, for their getopt_long tables; TRUST is the
  * name of the trust-file option ("ca" for connect, "client-ca" for listen). */
-#define CLI_TLS_LONG_OPTIONS(TRUST)                                                        \
-    {TRUST, required_argument, NULL, 'C'}, {"time", required_argument, NULL, 't'},         \
-        {"time-at-least", required_argument, NULL, 'a'},                                   \
-        {"no-time-check", no_argument, NULL, 'U'}, {"alpn", required_argument, NULL, 'A'}, \
-        {"flash", required_argument, NULL, 'F'}, {"ca-sector", required_argument, NULL, 's'}, \
-        {"creds-sector", required_argument, NULL, 'r'},                                    \
-        {"cert", required_argument, NULL, 'c'}, {"key", required_argument, NULL, 'k'},     \
-        {"buffer", required_argument, NULL, 'b'}, {"half-duplex", no_argument, NULL, 'H'}
+#define CLI_TLS_LONG_OPTIONS(TRUST)                                                                \
+    {TRUST, required_argument, NULL, 'C'}, {"time", required_argument, NULL, 't'},                 \
+        {"time-at-least", required_argument, NULL, 'a'},                                           \
+        {"no-time-check", no_argument, NULL, 'U'}, {"alpn", required_argument, NULL, 'A'},         \
+        {"flash", required_argument, NULL, 'F'}, {"ca-sector", required_argument, NULL, 's'},      \
+        {"creds-sector", required_argument, NULL, 'r'}, {"cert", required_argument, NULL, 'c'},    \
+        {"key", required_argument, NULL, 'k'}, {"buffer", required_argument, NULL, 'b'},           \
+    {                                                                                              \
+        "half-duplex", no_argument, NULL, 'H'                                                      \
+    }
 
 /* Handle one of those options: 1 handled, 0 not one of them, -1 bad value
  * (message printed). */
-int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt,
-                   const char *arg);
+int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg);
 
 /* Help lines for the shared time / ALPN / flash options. */
 extern const char cli_tls_help_time[];

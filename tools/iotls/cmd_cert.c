@@ -166,8 +166,8 @@ static X509 *make_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, const 
     X509 *x = X509_new();
     X509_NAME *name = X509_NAME_new();
     bool ok = x && name && X509_set_version(x, 2) && set_serial(x) &&
-              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                         (const unsigned char *)o->cn, -1, -1, 0) &&
+              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)o->cn,
+                                         -1, -1, 0) &&
               X509_set_subject_name(x, name) &&
               X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) &&
               X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
@@ -293,8 +293,9 @@ static int issue(issue_opts_t *o)
     X509 *ca = NULL, *x = NULL;
     EVP_PKEY *ca_key = NULL, *key = NULL;
     int rc = 1;
-    if ((o->role == ROLE_CA || load_ca(o, &ca, &ca_key)) && (key = make_key(o->key_type, o->allow_weak)) &&
-        (x = make_cert(key, ca, ca_key, md, o)) && write_outputs(o, x, key))
+    if ((o->role == ROLE_CA || load_ca(o, &ca, &ca_key)) &&
+        (key = make_key(o->key_type, o->allow_weak)) && (x = make_cert(key, ca, ca_key, md, o)) &&
+        write_outputs(o, x, key))
         rc = 0;
     X509_free(ca);
     X509_free(x);
@@ -305,8 +306,8 @@ static int issue(issue_opts_t *o)
 
 static int cmd_cert_issue(role_t role, int argc, char **argv)
 {
-    issue_opts_t o = {.role = role, .out = ".", .ca_name = "ca", .key_type = "ec-p256",
-                      .hash = "sha256"};
+    issue_opts_t o = {
+        .role = role, .out = ".", .ca_name = "ca", .key_type = "ec-p256", .hash = "sha256"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], **dst = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

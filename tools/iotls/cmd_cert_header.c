@@ -46,7 +46,7 @@ static int curve_id(EVP_PKEY *k)
 {
     char group[64] = "";
     EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, NULL);
-    return !strcmp(group, "prime256v1") ? 23
+    return !strcmp(group, "prime256v1")  ? 23
            : !strcmp(group, "secp384r1") ? 24
            : !strcmp(group, "secp521r1") ? 25
                                          : 0;
@@ -93,8 +93,10 @@ static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *
                     prefix, i, prefix, i, flags, curve_id(k), prefix, i, prefix, i);
         }
     } else if (ok) {
-        prov_fail(CMD, "certificate %d: key type not usable as a trust anchor "
-                       "(RSA or EC P-256/P-384/P-521)", i);
+        prov_fail(CMD,
+                  "certificate %d: key type not usable as a trust anchor "
+                  "(RSA or EC P-256/P-384/P-521)",
+                  i);
         ok = false;
     }
     OPENSSL_free(der);
@@ -116,11 +118,10 @@ static bool valid_prefix(const char *p)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: iotls cert header CERT... [--key KEY] [--name PREFIX] [-o FILE]\n"
-            "emits C: PREFIX_certN[] (DER), PREFIX_anchors[] (iotls_anchor_t, see\n"
-            "iotls/anchor.h), PREFIX_anchors_count, and PREFIX_key[] for --key.\n"
-            "PREFIX defaults to 'iotls'; output goes to stdout without -o.\n");
+    fprintf(out, "usage: iotls cert header CERT... [--key KEY] [--name PREFIX] [-o FILE]\n"
+                 "emits C: PREFIX_certN[] (DER), PREFIX_anchors[] (iotls_anchor_t, see\n"
+                 "iotls/anchor.h), PREFIX_anchors_count, and PREFIX_key[] for --key.\n"
+                 "PREFIX defaults to 'iotls'; output goes to stdout without -o.\n");
 }
 
 int cmd_cert_header(int argc, char **argv)
@@ -169,7 +170,8 @@ int cmd_cert_header(int argc, char **argv)
         size_t der_len = 0;
         uint8_t *der = k ? prov_key_der(k, &der_len) : NULL;
         if ((ok = der != NULL)) {
-            fprintf(out, "\n/* private key (PKCS#8 DER): keep this file out of version control */\n");
+            fprintf(out,
+                    "\n/* private key (PKCS#8 DER): keep this file out of version control */\n");
             emit_bytes(out, prefix, "key", -1, der, der_len);
         }
         if (der)
@@ -199,9 +201,8 @@ int cmd_cert_header(int argc, char **argv)
             fwrite(text, 1, text_len, stdout);
             rc = 0;
         } else {
-            rc = prov_write_file(CMD, out_path, text, text_len, key_path ? 0600 : 0644, false)
-                     ? 0
-                     : 1;
+            rc = prov_write_file(CMD, out_path, text, text_len, key_path ? 0600 : 0644, false) ? 0
+                                                                                               : 1;
         }
         free(text);
     }

@@ -43,7 +43,8 @@ static bool add_certs(entries_t *es, const char *path)
             OPENSSL_free(der);
             ok = false;
         } else {
-            es->e[es->n++] = (iotls_store_entry_t){IOTLS_ENTRY_CERT, IOTLS_KEY_FORMAT_NONE, der, len};
+            es->e[es->n++] =
+                (iotls_store_entry_t){IOTLS_ENTRY_CERT, IOTLS_KEY_FORMAT_NONE, der, len};
         }
     }
     sk_X509_pop_free(sk, X509_free);
@@ -62,8 +63,8 @@ static bool add_key(entries_t *es, const char *cert_path, const char *key_path)
     size_t len = 0;
     uint8_t *der = ok ? prov_key_der(k, &len) : NULL;
     if (der)
-        es->e[es->n++] = (iotls_store_entry_t){IOTLS_ENTRY_KEY, iotls_store_key_format(der, len),
-                                               der, len};
+        es->e[es->n++] =
+            (iotls_store_entry_t){IOTLS_ENTRY_KEY, iotls_store_key_format(der, len), der, len};
     sk_X509_pop_free(sk, X509_free);
     EVP_PKEY_free(k);
     return der != NULL;
@@ -102,8 +103,8 @@ static int pack(int argc, char **argv)
     uint8_t *blob = ok ? malloc(cap) : NULL;
     iotls_error_t err;
     iotls_error_clear(&err);
-    if (ok && (!blob || iotls_store_blob_build(ca ? IOTLS_BLOB_CA : IOTLS_BLOB_CREDS, 0, es.e,
-                                               es.n, blob, cap, &len, &err) < 0)) {
+    if (ok && (!blob || iotls_store_blob_build(ca ? IOTLS_BLOB_CA : IOTLS_BLOB_CREDS, 0, es.e, es.n,
+                                               blob, cap, &len, &err) < 0)) {
         prov_fail_err(CMD, &err);
         ok = false;
     }
@@ -243,12 +244,11 @@ int cmd_flash(int argc, char **argv)
     if (!strcmp(sub, "inspect"))
         return flash_inspect(argc - 1, argv + 1);
     FILE *out = strcmp(sub, "--help") && strcmp(sub, "-h") ? stderr : stdout;
-    fprintf(out,
-            "usage: iotls flash pack ca PEM... -o BLOB\n"
-            "       iotls flash pack creds --cert PEM --key KEY -o BLOB\n"
-            "       iotls flash write IMAGE --sector N BLOB [--size BYTES]  (default 4 MiB)\n"
-            "       iotls flash read IMAGE --sector N [-o FILE]\n"
-            "       iotls flash inspect IMAGE|BLOB   (exit 1 if any blob is damaged)\n"
-            "sectors are 4096 bytes: --sector 0x3B is offset 0x3B000\n");
+    fprintf(out, "usage: iotls flash pack ca PEM... -o BLOB\n"
+                 "       iotls flash pack creds --cert PEM --key KEY -o BLOB\n"
+                 "       iotls flash write IMAGE --sector N BLOB [--size BYTES]  (default 4 MiB)\n"
+                 "       iotls flash read IMAGE --sector N [-o FILE]\n"
+                 "       iotls flash inspect IMAGE|BLOB   (exit 1 if any blob is damaged)\n"
+                 "sectors are 4096 bytes: --sector 0x3B is offset 0x3B000\n");
     return out == stdout ? 0 : 2;
 }

@@ -291,14 +291,13 @@ int cmd_listen(int argc, char **argv)
     if (loop) {
         iotls_listener_callbacks_t cb = {
             on_accepted, {on_connected, on_received, on_sent, on_disconnected, on_error}};
-        l = iotls_listener_new(loop, host[0] ? host : NULL, port, (unsigned)max_conns, &cfg,
-                               &cb, &ls, &err);
+        l = iotls_listener_new(loop, host[0] ? host : NULL, port, (unsigned)max_conns, &cfg, &cb,
+                               &ls, &err);
     }
     if (!l) {
         cli_print_error(CMD, &err);
     } else {
-        fprintf(stderr, "listening on %s:%u\n", host[0] ? host : "*",
-                iotls_listener_port(l));
+        fprintf(stderr, "listening on %s:%u\n", host[0] ? host : "*", iotls_listener_port(l));
         rc = iotls_loop_run(loop) == 0 ? 0 : 1;
         iotls_listener_free(l);
     }

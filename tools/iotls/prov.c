@@ -40,7 +40,7 @@ void prov_fail_err(const char *cmd, const iotls_error_t *err)
     fprintf(stderr, "iotls %s: %s [%s]\n", cmd, err->text, iotls_error_code_name(err->code));
 }
 
-STACK_OF(X509) *prov_read_certs(const char *cmd, const char *path)
+STACK_OF(X509) * prov_read_certs(const char *cmd, const char *path)
 {
     iotls_error_t err;
     size_t len;
@@ -170,7 +170,7 @@ const char *prov_key_desc(EVP_PKEY *k, char *buf, size_t len)
     case EVP_PKEY_EC:
         EVP_PKEY_get_utf8_string_param(k, "group", group, sizeof group, NULL);
         snprintf(buf, len, "EC %s (%d bits)",
-                 !strcmp(group, "prime256v1") ? "P-256"
+                 !strcmp(group, "prime256v1")  ? "P-256"
                  : !strcmp(group, "secp384r1") ? "P-384"
                  : !strcmp(group, "secp521r1") ? "P-521"
                                                : group,

@@ -25,7 +25,7 @@ void prov_fail_err(const char *cmd, const iotls_error_t *err);
 
 /* Every certificate in a file: PEM (one or many CERTIFICATE blocks) or one
  * DER certificate. NULL after a message when none can be read. */
-STACK_OF(X509) *prov_read_certs(const char *cmd, const char *path);
+STACK_OF(X509) * prov_read_certs(const char *cmd, const char *path);
 
 /* A private key from PEM (any of PKCS#8 / SEC1 / PKCS#1) or DER. NULL after
  * a message when the file holds none. Quiet when `quiet` (used to probe). */

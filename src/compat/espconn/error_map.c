@@ -6,42 +6,30 @@
 sint8 espc_map_error(const iotls_error_t *err, bool connected)
 {
     switch (err->code) {
-    case IOTLS_OK:
-        return ESPCONN_OK;
+    case IOTLS_OK: return ESPCONN_OK;
     case IOTLS_ERR_PEER_RESET:
-    case IOTLS_ERR_CONNECT_REFUSED: /* lwIP: a RST answering the SYN */
-        return ESPCONN_RST;
+    case IOTLS_ERR_CONNECT_REFUSED: /* lwIP: a RST answering the SYN */ return ESPCONN_RST;
     case IOTLS_ERR_CONNECT_TIMEOUT:
     case IOTLS_ERR_HANDSHAKE_TIMEOUT:
-    case IOTLS_ERR_IDLE_TIMEOUT:
-        return ESPCONN_TIMEOUT;
+    case IOTLS_ERR_IDLE_TIMEOUT: return ESPCONN_TIMEOUT;
     case IOTLS_ERR_CONNECT:
-    case IOTLS_ERR_RESOLVE:
-        return ESPCONN_CONN;
-    case IOTLS_ERR_TRUNCATED:
-        return connected ? ESPCONN_CLSD : ESPCONN_HANDSHAKE;
+    case IOTLS_ERR_RESOLVE: return ESPCONN_CONN;
+    case IOTLS_ERR_TRUNCATED: return connected ? ESPCONN_CLSD : ESPCONN_HANDSHAKE;
     case IOTLS_ERR_RECORD_TOO_LARGE: /* manual 4.7/4.10: record > espconn_secure_set_size */
         return ESPCONN_SSL_INVALID_DATA;
     case IOTLS_ERR_NO_MEMORY:
     case IOTLS_ERR_MEMORY_TOO_SMALL:
-    case IOTLS_ERR_QUEUE_FULL:
-        return ESPCONN_MEM;
-    default:
-        break;
+    case IOTLS_ERR_QUEUE_FULL: return ESPCONN_MEM;
+    default: break;
     }
     switch (iotls_error_class(err->code)) {
-    case IOTLS_CLASS_IO:
-        return connected ? ESPCONN_ABRT : ESPCONN_HANDSHAKE;
+    case IOTLS_CLASS_IO: return connected ? ESPCONN_ABRT : ESPCONN_HANDSHAKE;
     case IOTLS_CLASS_PROTOCOL:
     case IOTLS_CLASS_ALERT_RECEIVED:
-    case IOTLS_CLASS_ALERT_SENT:
-        return connected ? ESPCONN_SSL_INVALID_DATA : ESPCONN_HANDSHAKE;
-    case IOTLS_CLASS_CERTIFICATE:
-        return ESPCONN_HANDSHAKE;
-    case IOTLS_CLASS_CONFIG:
-        return ESPCONN_ARG;
-    default:
-        return ESPCONN_ABRT;
+    case IOTLS_CLASS_ALERT_SENT: return connected ? ESPCONN_SSL_INVALID_DATA : ESPCONN_HANDSHAKE;
+    case IOTLS_CLASS_CERTIFICATE: return ESPCONN_HANDSHAKE;
+    case IOTLS_CLASS_CONFIG: return ESPCONN_ARG;
+    default: return ESPCONN_ABRT;
     }
 }
 

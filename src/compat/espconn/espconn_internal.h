@@ -24,11 +24,11 @@ typedef enum { ESPC_CLIENT = 0, ESPC_SERVER = 1 } espc_role_t;
 typedef struct {
     bool ca_enabled;
     uint32_t ca_sector;
-    iotls_trust_t *trust;   /* from ca_sector while ca_enabled */
-    bool cert_enabled;      /* client: cert_req_enable */
+    iotls_trust_t *trust; /* from ca_sector while ca_enabled */
+    bool cert_enabled;    /* client: cert_req_enable */
     uint32_t cert_sector;
-    iotls_creds_t *creds;   /* client: from cert_sector; server: set_default_* */
-    uint16_t size;          /* as set by espconn_secure_set_size */
+    iotls_creds_t *creds; /* client: from cert_sector; server: set_default_* */
+    uint16_t size;        /* as set by espconn_secure_set_size */
 } espc_level_t;
 
 typedef struct espc_server espc_server_t;
@@ -41,16 +41,16 @@ struct espc_link {
     espc_role_t role;
     espc_server_t *server;
     iotls_conn_t *conn;
-    bool connected;         /* connect callback delivered */
-    bool send_busy;         /* a send awaits its sent callback */
+    bool connected; /* connect callback delivered */
+    bool send_busy; /* a send awaits its sent callback */
     bool close_after_send;
-    uint8_t *pending;       /* copy of the send not yet queued in iotls */
+    uint8_t *pending; /* copy of the send not yet queued in iotls */
     size_t pending_len, pending_off;
     espc_link_t *next;
 };
 
 struct espc_server {
-    struct espconn *esp;    /* the application's listening espconn */
+    struct espconn *esp;        /* the application's listening espconn */
     iotls_listener_t *listener; /* NULL until espconn_secure_accept */
     unsigned max_conns;
     espc_server_t *next;
@@ -63,7 +63,7 @@ typedef struct {
 
 typedef struct {
     iotls_loop_t *loop;
-    unsigned generation;    /* bumped by shutdown: invalidates os_timer_t host timers */
+    unsigned generation; /* bumped by shutdown: invalidates os_timer_t host timers */
     bool flash_attached;
     iotls_flash_t flash;
     espc_level_t level[2];

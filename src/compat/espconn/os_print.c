@@ -44,7 +44,6 @@ int espconn_host_sprintf(char *dst, size_t cap, const char *fmt, ...)
     int n = vsnprintf(dst, bound, fmt, ap);
     va_end(ap);
     if (n >= 0 && (size_t)n >= bound && bound > 0)
-        espc_log("os_sprintf: %d characters truncated to %zu to fit the destination", n,
-                 bound - 1);
+        espc_log("os_sprintf: %d characters truncated to %zu to fit the destination", n, bound - 1);
     return n;
 }

@@ -40,8 +40,7 @@ sint8 espconn_regist_disconcb(struct espconn *espconn, espconn_connect_callback 
     return ESPCONN_OK;
 }
 
-sint8 espconn_regist_write_finish(struct espconn *espconn,
-                                  espconn_connect_callback write_finish_fn)
+sint8 espconn_regist_write_finish(struct espconn *espconn, espconn_connect_callback write_finish_fn)
 {
     esp_tcp *t = tcp_of("espconn_regist_write_finish", espconn);
     if (t == NULL)

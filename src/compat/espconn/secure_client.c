@@ -75,13 +75,12 @@ sint8 espconn_secure_connect(struct espconn *espconn)
     l->role = ESPC_CLIENT;
     iotls_error_t err;
     iotls_error_clear(&err);
-    l->conn = iotls_conn_connect(loop, host, (uint16_t)tcp->remote_port, &cfg,
-                                 &espc_conn_callbacks, l, &err);
+    l->conn = iotls_conn_connect(loop, host, (uint16_t)tcp->remote_port, &cfg, &espc_conn_callbacks,
+                                 l, &err);
     if (l->conn == NULL) {
         free(l);
         sint8 code = err.code == IOTLS_ERR_NO_MEMORY ? ESPCONN_MEM : ESPCONN_ARG;
-        espc_log("%s: %s:%d: %s -> %s", fn, host, tcp->remote_port, err.text,
-                 espc_code_name(code));
+        espc_log("%s: %s:%d: %s -> %s", fn, host, tcp->remote_port, err.text, espc_code_name(code));
         return code;
     }
     espc_link_add(l);

@@ -62,8 +62,7 @@ bool espconn_secure_ca_enable(uint8 level, uint32 flash_sector)
         lv->trust = loaded[r];
         lv->ca_enabled = true;
         lv->ca_sector = flash_sector;
-        espc_log("%s: SSL %s %s against %zu CA certificate(s) from sector 0x%X", fn,
-                 role_name(r),
+        espc_log("%s: SSL %s %s against %zu CA certificate(s) from sector 0x%X", fn, role_name(r),
                  r == ESPC_CLIENT ? "verifies the server" : "requires client certificates verified",
                  iotls_trust_count(lv->trust), (unsigned)flash_sector);
     }
@@ -158,9 +157,8 @@ static bool server_creds_rebuild(const char *fn)
     iotls_error_t err;
     iotls_error_clear(&err);
     iotls_creds_t *creds = iotls_creds_new();
-    if (creds == NULL ||
-        iotls_creds_set(creds, espc.srv_cert, espc.srv_cert_len, espc.srv_key,
-                        espc.srv_key_len, &err) < 0) {
+    if (creds == NULL || iotls_creds_set(creds, espc.srv_cert, espc.srv_cert_len, espc.srv_key,
+                                         espc.srv_key_len, &err) < 0) {
         espc_log("%s: certificate and private key do not make credentials: %s", fn,
                  creds ? err.text : "out of memory");
         iotls_creds_free(creds);
@@ -178,8 +176,8 @@ static bool set_server_part(const char *fn, const char *what, uint8_t **slot, si
     if (espc_role_locked(fn, ESPC_SERVER))
         return false;
     if (data == NULL || len == 0) {
-        espc_log("%s: no %s given (pointer %s, length %u)", fn, what,
-                 data ? "set" : "NULL", (unsigned)len);
+        espc_log("%s: no %s given (pointer %s, length %u)", fn, what, data ? "set" : "NULL",
+                 (unsigned)len);
         return false;
     }
     if (!is_pem(data, len) && data[0] != 0x30) {
@@ -224,14 +222,14 @@ static bool set_server_part(const char *fn, const char *what, uint8_t **slot, si
 
 bool espconn_secure_set_default_certificate(const uint8_t *certificate, uint16_t length)
 {
-    return set_server_part("espconn_secure_set_default_certificate", "certificate",
-                           &espc.srv_cert, &espc.srv_cert_len, certificate, length);
+    return set_server_part("espconn_secure_set_default_certificate", "certificate", &espc.srv_cert,
+                           &espc.srv_cert_len, certificate, length);
 }
 
 bool espconn_secure_set_default_private_key(const uint8_t *key, uint16_t length)
 {
-    return set_server_part("espconn_secure_set_default_private_key", "private key",
-                           &espc.srv_key, &espc.srv_key_len, key, length);
+    return set_server_part("espconn_secure_set_default_private_key", "private key", &espc.srv_key,
+                           &espc.srv_key_len, key, length);
 }
 
 /* ---- buffer size (4.8, 4.9) ---------------------------------------------- */

@@ -10,8 +10,7 @@
 void espc_set_remote(esp_tcp *tcp, const char *peer)
 {
     unsigned a, b, c, d, port;
-    if (tcp == NULL || peer == NULL ||
-        sscanf(peer, "%u.%u.%u.%u:%u", &a, &b, &c, &d, &port) != 5)
+    if (tcp == NULL || peer == NULL || sscanf(peer, "%u.%u.%u.%u:%u", &a, &b, &c, &d, &port) != 5)
         return;
     tcp->remote_ip[0] = (uint8)a;
     tcp->remote_ip[1] = (uint8)b;
@@ -62,8 +61,8 @@ static void link_end(espc_link_t *l, sint8 code)
     } else if (tcp && tcp->reconnect_callback) {
         tcp->reconnect_callback(esp, code);
     } else {
-        espc_log("no reconnect callback registered for %s (error %d dropped)",
-                 espc_code_name(code), code);
+        espc_log("no reconnect callback registered for %s (error %d dropped)", espc_code_name(code),
+                 code);
     }
     free(l);
 }
@@ -81,10 +80,11 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
         struct espconn *ls = l->server->esp;
         espc_set_remote(ls->proto.tcp, iotls_conn_peer(c));
     }
-    espc_log("%s: SSL %s connected: %s %s, %zu-byte records, peer %s (%s)",
-             iotls_conn_peer(c), l->role == ESPC_CLIENT ? "client" : "server",
-             r->version_name ? r->version_name : "TLS", r->cipher_suite_name ? r->cipher_suite_name : "",
-             r->buffer_payload, r->verified ? "verified" : "not verified", r->auth ? r->auth : "none");
+    espc_log("%s: SSL %s connected: %s %s, %zu-byte records, peer %s (%s)", iotls_conn_peer(c),
+             l->role == ESPC_CLIENT ? "client" : "server",
+             r->version_name ? r->version_name : "TLS",
+             r->cipher_suite_name ? r->cipher_suite_name : "", r->buffer_payload,
+             r->verified ? "verified" : "not verified", r->auth ? r->auth : "none");
     if (esp->proto.tcp && esp->proto.tcp->connect_callback)
         esp->proto.tcp->connect_callback(esp);
 }

@@ -104,8 +104,8 @@ sint8 espconn_secure_accept(struct espconn *espconn)
     iotls_listener_callbacks_t cb = {.accepted = on_accepted, .conn = espc_conn_callbacks};
     iotls_error_t err;
     iotls_error_clear(&err);
-    s->listener = iotls_listener_new(loop, bind, (uint16_t)tcp->local_port, s->max_conns, &cfg,
-                                     &cb, s, &err);
+    s->listener =
+        iotls_listener_new(loop, bind, (uint16_t)tcp->local_port, s->max_conns, &cfg, &cb, s, &err);
     if (s->listener == NULL) {
         sint8 code = err.code == IOTLS_ERR_NO_MEMORY ? ESPCONN_MEM : ESPCONN_ARG;
         espc_log("%s: cannot listen on %s:%d: %s", fn, bind ? bind : "*", tcp->local_port,

@@ -129,8 +129,8 @@ unsigned espc_level_roles(const char *fn, uint8 level)
     espc_init_once();
     if (level >= 1 && level <= 3)
         return level;
-    espc_log("%s: level 0x%02X is not 0x01 (SSL client), 0x02 (SSL server) or 0x03 (both)",
-             fn, level);
+    espc_log("%s: level 0x%02X is not 0x01 (SSL client), 0x02 (SSL server) or 0x03 (both)", fn,
+             level);
     return 0;
 }
 

@@ -18,8 +18,8 @@ size_t iotls_buffer_effective(size_t requested)
 static bool config_valid(const iotls_config_t *cfg)
 {
     return cfg && (cfg->role == IOTLS_ROLE_CLIENT || cfg->role == IOTLS_ROLE_SERVER) &&
-           (cfg->buffer_size == 0 || (cfg->buffer_size >= IOTLS_BUFFER_MIN &&
-                                      cfg->buffer_size <= IOTLS_BUFFER_MAX));
+           (cfg->buffer_size == 0 ||
+            (cfg->buffer_size >= IOTLS_BUFFER_MIN && cfg->buffer_size <= IOTLS_BUFFER_MAX));
 }
 
 /* Clients check server certificates; servers only when they ask for
@@ -87,7 +87,7 @@ const char *iotls_br_time_check_name(iotls_time_policy_t p)
 }
 
 int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, size_t mem_len,
-                        iotls_error_t *err)
+                          iotls_error_t *err)
 {
     if (!config_valid(cfg))
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
@@ -127,8 +127,7 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                                        "certificate and key",
                                        i + 1),
                        -1;
-        if (cfg->client_auth != IOTLS_CLIENT_AUTH_NONE &&
-            (!cfg->trust || cfg->trust->count == 0))
+        if (cfg->client_auth != IOTLS_CLIENT_AUTH_NONE && (!cfg->trust || cfg->trust->count == 0))
             return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
                                    "asking for client certificates needs the CAs that issue "
                                    "them (cfg.trust, or --client-ca FILE)"),

@@ -103,10 +103,9 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
     c->leaf_signer_key_type = br_x509_decoder_get_signer_key_type(&dc);
     const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
     if (type != c->key_type) {
-        iotls_error_set(err, IOTLS_ERR_KEY_MISMATCH,
-                        "private key is %s but the certificate's key is %s",
-                        c->key_type == BR_KEYTYPE_RSA ? "RSA" : "EC",
-                        type == BR_KEYTYPE_RSA ? "RSA" : "EC");
+        iotls_error_set(
+            err, IOTLS_ERR_KEY_MISMATCH, "private key is %s but the certificate's key is %s",
+            c->key_type == BR_KEYTYPE_RSA ? "RSA" : "EC", type == BR_KEYTYPE_RSA ? "RSA" : "EC");
         return -1;
     }
     bool match;

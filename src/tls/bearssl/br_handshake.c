@@ -22,19 +22,20 @@ static const char *alert_reason(const iotls_session_t *s, int alert)
         return ": the server requires a client certificate and none is configured "
                "(iotls_creds_load_files, or --cert/--key)";
     switch (alert) {
-    case 42: case 43: case 44: case 45: case 46: case 48: case 49:
-        return ": it rejected our certificate";
-    case 116:
-        return ": it requires a client certificate";
+    case 42:
+    case 43:
+    case 44:
+    case 45:
+    case 46:
+    case 48:
+    case 49: return ": it rejected our certificate";
+    case 116: return ": it requires a client certificate";
     case 40:
         return ": it refused the handshake (no cipher suite, curve or version in common, "
                "or a certificate it requires is missing)";
-    case 112:
-        return ": it does not serve the name we sent in SNI";
-    case 70:
-        return ": it does not accept TLS 1.2";
-    default:
-        return "";
+    case 112: return ": it does not serve the name we sent in SNI";
+    case 70: return ": it does not accept TLS 1.2";
+    default: return "";
     }
 }
 
@@ -60,9 +61,8 @@ void iotls_br_explain_engine_error(iotls_session_t *s, int e)
 {
     if (e >= BR_ERR_SEND_FATAL_ALERT) {
         int alert = e - BR_ERR_SEND_FATAL_ALERT;
-        iotls_error_set(&s->error, IOTLS_ERR_ALERT_SENT,
-                        "sent fatal alert %s (%d) to the peer: %s", iotls_alert_name(alert),
-                        alert,
+        iotls_error_set(&s->error, IOTLS_ERR_ALERT_SENT, "sent fatal alert %s (%d) to the peer: %s",
+                        iotls_alert_name(alert), alert,
                         alert == 40 ? "no cipher suite, curve or version in common"
                                     : "the peer's handshake was unacceptable");
         s->error.alert = alert;
@@ -105,8 +105,8 @@ void iotls_br_fill_report(iotls_session_t *s)
     /* A server answers a resumption with the id the client offered; a
      * full handshake gets a fresh random id. */
     if (s->cfg.role == IOTLS_ROLE_CLIENT) {
-        r->resumed = s->offered_resume &&
-                     same_id(&params, s->offered.session_id, s->offered.session_id_len);
+        r->resumed =
+            s->offered_resume && same_id(&params, s->offered.session_id, s->offered.session_id_len);
         /* A full handshake replaced the saved identity with the real one. */
         r->peer_from_saved_session = r->resumed && r->peer_from_saved_session;
         /* On resumption no certificate is sent: the identity is the one
@@ -123,10 +123,10 @@ void iotls_br_fill_report(iotls_session_t *s)
             bool required = s->cfg.client_auth == IOTLS_CLIENT_AUTH_REQUIRE;
             r->verified = r->peer_cert_present || (r->resumed && required);
             r->auth = r->peer_cert_present ? "client certificate chain"
-                      : r->resumed ? (required ? "client certificate (verified in the "
-                                                 "session's full handshake)"
-                                               : "resumed: client identity unknown")
-                                   : "no client certificate";
+                      : r->resumed         ? (required ? "client certificate (verified in the "
+                                                         "session's full handshake)"
+                                                       : "resumed: client identity unknown")
+                                           : "no client certificate";
         }
     }
 }
@@ -163,8 +163,8 @@ void iotls_br_note_hello(iotls_session_t *s)
     const iotls_hello_sniff_t *h = &s->sniff;
     if (!h->done || h->malformed)
         return;
-    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT &&
-        !s->creds_chosen && s->cfg.sni_creds_count)
+    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT && !s->creds_chosen &&
+        s->cfg.sni_creds_count)
         choose_server_creds(s);
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&
         s->report.mfl_requested && !h->mfl_present)

@@ -38,8 +38,7 @@ typedef int (*iotls_pem_fn)(void *ctx, const char *label, const uint8_t *der, si
  * Returns the number of objects, or -1 with IOTLS_ERR_BAD_PEM (broken
  * armour / base64) or the callback's failure. Allocates a scratch buffer.
  */
-int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx,
-                      iotls_error_t *err);
+int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx, iotls_error_t *err);
 
 /* True when buf looks like DER (starts with a SEQUENCE) rather than PEM. */
 bool iotls_br_is_der(const void *buf, size_t len);
@@ -47,7 +46,7 @@ bool iotls_br_is_der(const void *buf, size_t len);
 /* Decode a DER certificate's public key; returns BR_KEYTYPE_* or 0 with
  * IOTLS_ERR_BAD_CERT. When dn is non-NULL, the subject DN is copied into a
  * new allocation (*dn, *dn_len). pkey points into `dc`. */
-int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len,
-                         uint8_t **dn, size_t *dn_len, iotls_error_t *err);
+int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len, uint8_t **dn,
+                         size_t *dn_len, iotls_error_t *err);
 
 #endif

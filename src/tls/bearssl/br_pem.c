@@ -37,8 +37,7 @@ static void sink_append(void *ctx, const void *data, size_t len)
     s->len += len;
 }
 
-int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx,
-                      iotls_error_t *err)
+int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx, iotls_error_t *err)
 {
     br_pem_decoder_context pc;
     struct sink sink = {0};
@@ -75,8 +74,7 @@ int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx,
                             "invalid PEM: broken armour or base64 in object %d", count + 1);
             rc = -1;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     /* A final newline-less END line is completed by a virtual newline. */
@@ -87,8 +85,8 @@ int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx,
             if (fn(ctx, label, sink.data, sink.len, err) < 0)
                 rc = -1;
         } else {
-            iotls_error_set(err, IOTLS_ERR_BAD_PEM,
-                            "invalid PEM: object '%s' has no END line", label);
+            iotls_error_set(err, IOTLS_ERR_BAD_PEM, "invalid PEM: object '%s' has no END line",
+                            label);
             rc = -1;
         }
     }
@@ -113,8 +111,8 @@ static void dn_append(void *ctx, const void *data, size_t len)
     d->len += len;
 }
 
-int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len,
-                         uint8_t **dn, size_t *dn_len, iotls_error_t *err)
+int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len, uint8_t **dn,
+                         size_t *dn_len, iotls_error_t *err)
 {
     struct dn_sink sink;
     sink.len = 0;

@@ -16,12 +16,14 @@ static void queue_certificate_alert(iotls_session_t *s)
         return;
     uint8_t desc;
     switch (s->error.code) {
-    case IOTLS_ERR_CERT_UNTRUSTED: desc = 48; break;     /* unknown_ca */
+    case IOTLS_ERR_CERT_UNTRUSTED: desc = 48; break; /* unknown_ca */
     case IOTLS_ERR_CERT_EXPIRED:
     case IOTLS_ERR_CERT_NOT_YET_VALID: desc = 45; break; /* certificate_expired */
-    case IOTLS_ERR_CERT_MISSING: desc = 40; break;       /* handshake_failure, as TLS 1.2
+    case IOTLS_ERR_CERT_MISSING:
+        desc = 40;
+        break;                 /* handshake_failure, as TLS 1.2
                                                             has no certificate_required */
-    default: desc = 42; break;                           /* bad_certificate */
+    default: desc = 42; break; /* bad_certificate */
     }
     const uint8_t alert[7] = {21, 3, 3, 0, 2, 2, desc};
     memcpy(s->final_alert, alert, sizeof alert);

@@ -9,11 +9,16 @@
 /* ECDHE only (forward secrecy), AEAD first. The same list serves both
  * roles; the key type of the credentials narrows it further. */
 static const uint16_t default_suites[] = {
-    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+    BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
 };
 
 static void set_suites_and_alpn(iotls_session_t *s)
@@ -41,8 +46,9 @@ static void warn(const iotls_config_t *cfg, const char *what, const char *host)
 static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
 {
     if (cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure)
-        warn(cfg, "certificate verification is OFF (insecure mode): the peer is not "
-                  "authenticated",
+        warn(cfg,
+             "certificate verification is OFF (insecure mode): the peer is not "
+             "authenticated",
              host);
     if (cfg->role == IOTLS_ROLE_CLIENT && !cfg->insecure && cfg->no_name_check)
         warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
@@ -75,26 +81,25 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                      br_rsa_pkcs1_sign_get_default());
     else if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
         br_ssl_client_set_single_ec(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
-                                    br_skey_decoder_get_ec(&cfg->creds->key),
-                                    BR_KEYTYPE_SIGN, cfg->creds->leaf_signer_key_type,
-                                    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+                                    br_skey_decoder_get_ec(&cfg->creds->key), BR_KEYTYPE_SIGN,
+                                    cfg->creds->leaf_signer_key_type, br_ec_get_default(),
+                                    br_ecdsa_sign_asn1_get_default());
     /* The report keeps the name; the X.509 wrapper points at it. */
     snprintf(s->report.server_name, sizeof s->report.server_name, "%s",
              server_name ? server_name : "");
     iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, iotls_br_validation_time(cfg),
                         &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
-    s->report.auth = mode == IOTLS_X509_INSECURE ? "insecure (none)"
+    s->report.auth = mode == IOTLS_X509_INSECURE   ? "insecure (none)"
                      : mode == IOTLS_X509_PIN_ONLY ? "pin"
-                     : cfg->no_name_check
-                         ? (cfg->pin_count ? "chain + pin (no host name check)"
-                                           : "chain (no host name check)")
-                     : cfg->pin_count ? "chain + host name + pin"
-                                      : "chain + host name";
+                     : cfg->no_name_check ? (cfg->pin_count ? "chain + pin (no host name check)"
+                                                            : "chain (no host name check)")
+                     : cfg->pin_count     ? "chain + host name + pin"
+                                          : "chain + host name";
 
     if (cfg->resume && cfg->resume_len) {
-        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name, &s->offered,
-                                      &s->report);
+        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name,
+                                      &s->offered, &s->report);
         if (rc < 0)
             return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                    "saved session (%zu bytes) is corrupt or not an iotls "
@@ -112,8 +117,7 @@ void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
     if (c->key_type == BR_KEYTYPE_RSA)
         br_ssl_server_set_single_rsa(&s->ctx.server, c->chain, c->chain_len,
                                      br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
-                                     br_rsa_private_get_default(),
-                                     br_rsa_pkcs1_sign_get_default());
+                                     br_rsa_private_get_default(), br_rsa_pkcs1_sign_get_default());
     else
         br_ssl_server_set_single_ec(&s->ctx.server, c->chain, c->chain_len,
                                     br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
@@ -131,8 +135,8 @@ static void init_server(iotls_session_t *s)
         br_ssl_server_init_full_rsa(&s->ctx.server, c->chain, c->chain_len,
                                     br_skey_decoder_get_rsa(&c->key));
     else
-        br_ssl_server_init_full_ec(&s->ctx.server, c->chain, c->chain_len,
-                                   c->leaf_signer_key_type, br_skey_decoder_get_ec(&c->key));
+        br_ssl_server_init_full_ec(&s->ctx.server, c->chain, c->chain_len, c->leaf_signer_key_type,
+                                   br_skey_decoder_get_ec(&c->key));
     s->eng = &s->ctx.server.eng;
     iotls_br_use_server_creds(s, c);
     if (cfg->session_cache)
@@ -163,8 +167,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (iotls_br_check_config(cfg, server_name, mem_len, err) < 0)
         return NULL;
 
-    uintptr_t base = ((uintptr_t)mem + alignof(max_align_t) - 1) &
-                     ~(uintptr_t)(alignof(max_align_t) - 1);
+    uintptr_t base =
+        ((uintptr_t)mem + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1);
     uint8_t *p = (uint8_t *)base;
     iotls_session_t *s = (iotls_session_t *)p;
     memset(s, 0, sizeof *s);
@@ -199,7 +203,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         br_ssl_engine_set_buffer(s->eng, ibuf, iotls_br_input_len(s->payload), 0);
     else
         br_ssl_engine_set_buffers_bidi(s->eng, ibuf, iotls_br_input_len(s->payload),
-                                       ibuf + iotls_br_input_len(s->payload), iotls_br_output_len(cfg, s->payload));
+                                       ibuf + iotls_br_input_len(s->payload),
+                                       iotls_br_output_len(cfg, s->payload));
 
     uint8_t seed[32];
     if (iotls_entropy_get(seed, sizeof seed, err) < 0)
@@ -211,8 +216,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (cfg->role == IOTLS_ROLE_CLIENT) {
         /* SNI carries host names only (RFC 6066 forbids IP literals); it is
          * sent even when the name check is off. */
-        const char *sni = s->x509->ip_len || !s->report.server_name[0] ? NULL
-                                                                        : s->report.server_name;
+        const char *sni =
+            s->x509->ip_len || !s->report.server_name[0] ? NULL : s->report.server_name;
         if (s->offered_resume)
             br_ssl_engine_set_session_parameters(s->eng, &s->offered);
         ok = br_ssl_client_reset(&s->ctx.client, sni, s->offered_resume);

@@ -46,8 +46,8 @@ static uint8_t *dup_bytes(const void *src, size_t len)
 
 /* Build an anchor from one DER certificate (not yet added to the store).
  * `direct` makes it a non-CA anchor: its own key is what is trusted. */
-static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t len,
-                           bool direct, iotls_error_t *err)
+static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t len, bool direct,
+                           iotls_error_t *err)
 {
     br_x509_decoder_context dc;
     memset(ta, 0, sizeof *ta);
@@ -180,8 +180,7 @@ int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_
     if (!trust || !a || !a->dn ||
         (a->key_type != IOTLS_ANCHOR_KEY_RSA && a->key_type != IOTLS_ANCHOR_KEY_EC)) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                        "trust anchor: missing name or unknown key type %d",
-                        a ? a->key_type : -1);
+                        "trust anchor: missing name or unknown key type %d", a ? a->key_type : -1);
         return -1;
     }
     ta.dn.data = dup_bytes(a->dn, a->dn_len);

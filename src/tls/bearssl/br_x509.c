@@ -180,8 +180,8 @@ static bool pin_matches(const iotls_br_x509_t *x)
 
 /* A failure the wrapper itself decides: the verdict explains it. BearSSL
  * only needs a non-zero X.509 code to abort the handshake. */
-static unsigned refuse(iotls_br_x509_t *x, iotls_err_t code, unsigned br_code,
-                       const char *fmt, const char *a, const char *b)
+static unsigned refuse(iotls_br_x509_t *x, iotls_err_t code, unsigned br_code, const char *fmt,
+                       const char *a, const char *b)
 {
     iotls_error_set(&x->verdict, code, fmt, a, b);
     x->verdict.engine_code = (int)br_code;
@@ -229,8 +229,13 @@ static const br_x509_pkey *x_get_pkey(const br_x509_class *const *ctx, unsigned 
 }
 
 static const br_x509_class wrapper_vtable = {
-    sizeof(iotls_br_x509_t), x_start_chain, x_start_cert, x_append,
-    x_end_cert,              x_end_chain,   x_get_pkey,
+    sizeof(iotls_br_x509_t),
+    x_start_chain,
+    x_start_cert,
+    x_append,
+    x_end_cert,
+    x_end_chain,
+    x_get_pkey,
 };
 
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,

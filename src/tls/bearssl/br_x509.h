@@ -41,11 +41,11 @@ typedef struct {
     iotls_report_t *report;    /* receives the leaf's identity */
     uint8_t ip[16];            /* the IP literal checked, when ip_len */
     size_t ip_len;
-    const char *host;          /* name or literal checked ("" = none) */
-    int64_t now;               /* FIXED / AT_LEAST / SYSTEM time */
+    const char *host; /* name or literal checked ("" = none) */
+    int64_t now;      /* FIXED / AT_LEAST / SYSTEM time */
 
-    unsigned depth;        /* certificates started so far */
-    bool time_applied;     /* this certificate's clock is set */
+    unsigned depth;    /* certificates started so far */
+    bool time_applied; /* this certificate's clock is set */
     bool leaf_done;
     bool leaf_ip_match;
     unsigned leaf_ip_sans, leaf_dns_sans;

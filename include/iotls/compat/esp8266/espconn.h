@@ -37,20 +37,20 @@ typedef void (*espconn_recv_callback)(void *arg, char *pdata, unsigned short len
 typedef void (*espconn_sent_callback)(void *arg);
 
 /* Error values: the SDK's (they mirror lwIP's err_t). */
-#define ESPCONN_OK 0                /* no error */
-#define ESPCONN_MEM -1              /* out of memory */
-#define ESPCONN_TIMEOUT -3          /* connect / handshake / idle timeout */
-#define ESPCONN_RTE -4              /* routing problem (no route to host) */
-#define ESPCONN_INPROGRESS -5       /* operation in progress (a send awaits its sent callback) */
-#define ESPCONN_MAXNUM -7           /* more connections than the set maximum */
-#define ESPCONN_ABRT -8             /* connection aborted (other I/O failure) */
-#define ESPCONN_RST -9              /* connection reset / refused by the peer */
-#define ESPCONN_CLSD -10            /* connection closed */
-#define ESPCONN_CONN -11            /* not connected (connect failed) */
-#define ESPCONN_ARG -12             /* illegal argument / unknown connection */
-#define ESPCONN_IF -14              /* low-level error */
-#define ESPCONN_ISCONN -15          /* already connected */
-#define ESPCONN_HANDSHAKE -28       /* SSL handshake failed */
+#define ESPCONN_OK 0                 /* no error */
+#define ESPCONN_MEM -1               /* out of memory */
+#define ESPCONN_TIMEOUT -3           /* connect / handshake / idle timeout */
+#define ESPCONN_RTE -4               /* routing problem (no route to host) */
+#define ESPCONN_INPROGRESS -5        /* operation in progress (a send awaits its sent callback) */
+#define ESPCONN_MAXNUM -7            /* more connections than the set maximum */
+#define ESPCONN_ABRT -8              /* connection aborted (other I/O failure) */
+#define ESPCONN_RST -9               /* connection reset / refused by the peer */
+#define ESPCONN_CLSD -10             /* connection closed */
+#define ESPCONN_CONN -11             /* not connected (connect failed) */
+#define ESPCONN_ARG -12              /* illegal argument / unknown connection */
+#define ESPCONN_IF -14               /* low-level error */
+#define ESPCONN_ISCONN -15           /* already connected */
+#define ESPCONN_HANDSHAKE -28        /* SSL handshake failed */
 #define ESPCONN_SSL_INVALID_DATA -61 /* SSL record invalid or larger than the buffer */
 
 /* espconn_secure_* levels. */
@@ -58,11 +58,7 @@ typedef void (*espconn_sent_callback)(void *arg);
 #define ESPCONN_SERVER_LEVEL 0x02
 #define ESPCONN_BOTH_LEVEL 0x03
 
-enum espconn_type {
-    ESPCONN_INVALID = 0,
-    ESPCONN_TCP = 0x10,
-    ESPCONN_UDP = 0x20
-};
+enum espconn_type { ESPCONN_INVALID = 0, ESPCONN_TCP = 0x10, ESPCONN_UDP = 0x20 };
 
 enum espconn_state {
     ESPCONN_NONE,

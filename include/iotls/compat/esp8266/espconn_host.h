@@ -17,8 +17,8 @@ extern "C" {
 struct iotls_loop;
 
 /* Environment variables read by the runtime and the layer. */
-#define ESPCONN_HOST_ENV_FLASH "IOTLS_FLASH"           /* flash image path */
-#define ESPCONN_HOST_ENV_BIND "IOTLS_ESPCONN_BIND"     /* server address, default 127.0.0.1 */
+#define ESPCONN_HOST_ENV_FLASH "IOTLS_FLASH"       /* flash image path */
+#define ESPCONN_HOST_ENV_BIND "IOTLS_ESPCONN_BIND" /* server address, default 127.0.0.1 */
 #define ESPCONN_HOST_ENV_VERIFY_NAME "IOTLS_ESPCONN_VERIFY_NAME" /* client: name to check */
 
 /* Attach the image file that stands for the flash (read-only; size a

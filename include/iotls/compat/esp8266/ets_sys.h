@@ -20,7 +20,7 @@ typedef struct _ETSTIMER_ {
     uint32_t timer_period;         /* ms; 0 for a one-shot timer */
     ETSTimerFunc *timer_func;
     void *timer_arg;
-    void *host_timer;              /* iotls_timer_t *, owned by the compat layer */
+    void *host_timer; /* iotls_timer_t *, owned by the compat layer */
 } ETSTimer;
 
 typedef uint32_t ETSSignal;

@@ -43,7 +43,7 @@ static inline uint32 iotls_esp_ip4(unsigned a, unsigned b, unsigned c, unsigned 
 #define ip4_addr3_16(ipaddr) ((uint16)ip4_addr3(ipaddr))
 #define ip4_addr4_16(ipaddr) ((uint16)ip4_addr4(ipaddr))
 
-#define IP2STR(ipaddr)                                                                   \
+#define IP2STR(ipaddr)                                                                             \
     ip4_addr1_16(ipaddr), ip4_addr2_16(ipaddr), ip4_addr3_16(ipaddr), ip4_addr4_16(ipaddr)
 #define IPSTR "%d.%d.%d.%d"
 

@@ -30,10 +30,10 @@ void user_init(void);
 #endif
 
 uint32 system_get_free_heap_size(void);
-uint32 system_get_time(void);    /* microseconds since start, wraps */
+uint32 system_get_time(void); /* microseconds since start, wraps */
 uint32 system_get_chip_id(void);
 const char *system_get_sdk_version(void);
-void system_restart(void);       /* host: ends the program (exit 0) after a log line */
+void system_restart(void); /* host: ends the program (exit 0) after a log line */
 void system_print_meminfo(void);
 
 typedef void (*init_done_cb_t)(void);
