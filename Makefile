@@ -47,7 +47,7 @@ STATIC   := $(BUILD)/libiotls.a
 SHARED   := $(BUILD)/libiotls.so.$(VERSION)
 TOOL     := $(BUILD)/iotls
 
-.PHONY: all lib tool examples test tests demo install clean fuzz memcheck
+.PHONY: all lib tool examples test tests demo install clean fuzz memcheck format format-check
 all: lib tool examples
 
 lib: $(STATIC) $(SHARED)
@@ -163,6 +163,12 @@ fuzz:
 
 # Benchmarks: bench-build, bench, bench-smoke (see bench/bench.mk, docs/benchmarks.md).
 include bench/bench.mk
+
+# Mechanical style (.clang-format): rewrite, or only check (CI-friendly).
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf build build-san build-fuzz
