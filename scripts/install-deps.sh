@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential clang pkg-config libbearssl-dev libssl-dev openssl curl \
 libcmocka-dev golang-go valgrind \
-libmbedtls-dev libwolfssl-dev libclang-rt-14-dev"
+libmbedtls-dev libwolfssl-dev libclang-rt-14-dev clang-format"
 # libmbedtls-dev, libwolfssl-dev: only for bench/ (iotls side by side with other stacks).
 
 missing=""
