@@ -1,12 +1,9 @@
 /* TLS options shared by connect and listen (see cli_tls.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_tls.h"
@@ -203,17 +200,6 @@ bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t ca
     memset(data, 0, n);
     free(data);
     *len = ok ? n : 0;
-    return ok;
-}
-
-bool cli_write_session(const char *cmd, const char *path, const uint8_t *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, data, len) == (ssize_t)len;
-    if (!ok)
-        fprintf(stderr, "iotls %s: cannot write session to '%s': %s\n", cmd, path, strerror(errno));
-    if (fd >= 0)
-        close(fd);
     return ok;
 }
 

@@ -64,9 +64,8 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
 extern const char cli_tls_help_time[];
 extern const char cli_tls_help_flash[];
 
-/* Read / write a saved session file (the write is mode 0600: it holds the
- * session's master secret). */
+/* Read a saved session file (written mode 0600 with prov_write_file: it
+ * holds the session's master secret). */
 bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t cap, size_t *len);
-bool cli_write_session(const char *cmd, const char *path, const uint8_t *data, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cli_tls.h"
 #include "flash_cmds.h"
+#include "prov.h"
 #include "iotls/store.h"
 #include "commands.h"
 
@@ -190,7 +191,7 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
         if (n == 0)
             fprintf(stderr, "iotls connect: the server gave no session to save\n");
         else if (st->session_out)
-            cli_write_session(CMD, st->session_out, saved, n);
+            prov_write_file(CMD, st->session_out, saved, n, 0600, false);
         if (n && st->session_sector >= 0)
             save_session_to_flash(st, saved, n);
         memset(saved, 0, sizeof saved);
