@@ -164,6 +164,10 @@ fuzz:
 # Benchmarks: bench-build, bench, bench-smoke (see bench/bench.mk, docs/benchmarks.md).
 include bench/bench.mk
 
+# Each further layer (http, compat libraries, ports) brings its own rules in
+# mk/<layer>.mk, so layers can be added without touching this file.
+include $(sort $(wildcard mk/*.mk))
+
 # Mechanical style (.clang-format): rewrite, or only check (CI-friendly).
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

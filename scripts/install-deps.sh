@@ -7,6 +7,13 @@ PACKAGES="build-essential clang pkg-config libbearssl-dev libssl-dev openssl cur
 libcmocka-dev golang-go valgrind \
 libmbedtls-dev libwolfssl-dev libclang-rt-14-dev clang-format"
 # libmbedtls-dev, libwolfssl-dev: only for bench/ (iotls side by side with other stacks).
+# Each layer lists what else it needs in scripts/deps/<layer>.list (one
+# package per line, # comments).
+here=$(dirname "$0")
+for list in "$here"/deps/*.list; do
+    [ -f "$list" ] || continue
+    PACKAGES="$PACKAGES $(sed -e 's/#.*//' "$list" | tr -s ' \n' ' ')"
+done
 
 missing=""
 for p in $PACKAGES; do
