@@ -97,7 +97,8 @@ const char *iotls_error_class_name(iotls_err_class_t cls);
 /* Symbolic name of a code: "IOTLS_ERR_CERT_EXPIRED". */
 const char *iotls_error_code_name(iotls_err_t code);
 
-/* RFC 5246 name of an alert: "handshake_failure"; "alert_N" if unknown. */
+/* RFC 5246 name of an alert: "handshake_failure"; "unknown_alert" if unknown
+ * (a constant text: no per-thread storage, so callers print the number). */
 const char *iotls_alert_name(int alert);
 
 /* Reset to IOTLS_OK with empty text. */

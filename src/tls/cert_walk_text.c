@@ -2,10 +2,10 @@
  * cert_walk_text.c — validity times, distinguished names and SAN entries
  * as text, for the certificate walker (see cert_walk_text.h).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "tls/cert_walk_text.h"
+#include "tls/format.h"
 
 /* ---------------------------------------------------------------- times */
 
@@ -271,12 +271,12 @@ static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
     size_t n = 0;
     for (int i = 0; i < 8 && n < len; i++) {
         if (i == best) {
-            n += (size_t)snprintf(out + n, len - n, "::");
+            n += (size_t)iotls_format(out + n, len - n, "::");
             i += best_len - 1;
             continue;
         }
         bool after_gap = best >= 0 && i == best + best_len;
-        n += (size_t)snprintf(out + n, len - n, "%s%x", i == 0 || after_gap ? "" : ":", g[i]);
+        n += (size_t)iotls_format(out + n, len - n, "%s%x", i == 0 || after_gap ? "" : ":", g[i]);
     }
     return n < len ? n : len - 1;
 }
@@ -287,10 +287,10 @@ static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
 void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c)
 {
     char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
-    size_t n = (size_t)snprintf(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
+    size_t n = (size_t)iotls_format(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
     if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 4) {
         for (size_t i = 0; i < 4; i++)
-            n += (size_t)snprintf(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
+            n += (size_t)iotls_format(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
     } else if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 16) {
         n += format_ipv6(c, item + n, sizeof item - n);
     } else {
@@ -298,13 +298,13 @@ void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t 
             item[n++] = c[i] >= 0x20 && c[i] < 0x7f ? (char)c[i] : '?';
         item[n] = '\0';
         if (w->cap_trunc && n + 4 < sizeof item)
-            n += (size_t)snprintf(item + n, sizeof item - n, "...");
+            n += (size_t)iotls_format(item + n, sizeof item - n, "...");
     }
     size_t used = strlen(w->sans);
     if (w->sans_full)
         return;
     if (used + n + 4 >= sizeof w->sans) {
-        snprintf(w->sans + used, sizeof w->sans - used, "...");
+        iotls_format(w->sans + used, sizeof w->sans - used, "...");
         w->sans_full = true;
         return;
     }

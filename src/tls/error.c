@@ -1,9 +1,9 @@
 /* Sticky errors: classes, symbolic names, alert names. */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "iotls/error.h"
+#include "tls/format.h"
 
 iotls_err_class_t iotls_error_class(iotls_err_t code)
 {
@@ -128,9 +128,9 @@ const char *iotls_alert_name(int alert)
     for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++)
         if (alerts[i].code == alert)
             return alerts[i].name;
-    static __thread char unknown[16];
-    snprintf(unknown, sizeof unknown, "alert_%d", alert);
-    return unknown;
+    /* No per-call text ("alert_250"): that needs thread-local storage,
+     * which bare-metal runtimes lack. Callers print the number beside it. */
+    return "unknown_alert";
 }
 
 void iotls_error_clear(iotls_error_t *err)
@@ -152,7 +152,7 @@ iotls_err_t iotls_error_set(iotls_error_t *err, iotls_err_t code, const char *fm
     err->alert = -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    iotls_vformat(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -166,7 +166,7 @@ void iotls_error_append(iotls_error_t *err, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->text + used, sizeof err->text - used, fmt, ap);
+    iotls_vformat(err->text + used, sizeof err->text - used, fmt, ap);
     va_end(ap);
 }
 

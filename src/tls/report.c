@@ -1,8 +1,8 @@
 /* Human-readable handshake reports. */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "iotls/tls.h"
+#include "tls/format.h"
 
 void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96])
 {
@@ -21,18 +21,16 @@ static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     size_t room = *used < len ? len - *used : 0;
-    int n = vsnprintf(room ? buf + *used : NULL, room, fmt, ap);
+    *used += iotls_vformat(room ? buf + *used : NULL, room, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        *used += (size_t)n;
 }
 
 static void format_fragment(char *out, size_t len, unsigned bytes)
 {
     if (bytes)
-        snprintf(out, len, "%u bytes", bytes);
+        iotls_format(out, len, "%u bytes", bytes);
     else
-        snprintf(out, len, "none");
+        iotls_format(out, len, "none");
 }
 
 size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, size_t len)
@@ -52,8 +50,9 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
            r->cipher_suite_name ? r->cipher_suite_name : "unknown");
     append(buf, len, &used, "%smax fragment:    asked %s, agreed %s%s\n", p, asked, agreed,
            r->mfl_ignored ? " (server ignored the request)" : "");
-    append(buf, len, &used, "%srecord buffer:   %zu bytes of payload\n", p, r->buffer_payload);
-    append(buf, len, &used, "%ssession memory:  %zu bytes\n", p, r->memory_bytes);
+    append(buf, len, &used, "%srecord buffer:   %lu bytes of payload\n", p,
+           (unsigned long)r->buffer_payload);
+    append(buf, len, &used, "%ssession memory:  %lu bytes\n", p, (unsigned long)r->memory_bytes);
     append(buf, len, &used, "%sserver name:     %s\n", p,
            r->server_name[0] ? r->server_name : "(none)");
     append(buf, len, &used, "%sALPN:            %s\n", p, r->alpn[0] ? r->alpn : "(none)");

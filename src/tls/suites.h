@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /* IANA name of a cipher suite ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
- * or "unknown (0x1234)" (four hex digits) kept in static storage per thread. */
+ * or "unknown" (static text; the number is in the report beside it). */
 const char *iotls_cipher_suite_name(uint16_t suite);
 
 /* "TLS 1.2" etc. */

@@ -8,7 +8,8 @@ iotls_session_cache_t *iotls_session_cache_new(size_t bytes, iotls_error_t *err)
     /* BearSSL needs room for at least one entry (100 bytes) to be useful. */
     if (bytes < 100) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                        "session cache of %zu bytes holds no session (at least 100)", bytes);
+                        "session cache of %lu bytes holds no session (at least 100)",
+                        (unsigned long)bytes);
         return NULL;
     }
     iotls_session_cache_t *c = calloc(1, sizeof *c);
@@ -16,8 +17,8 @@ iotls_session_cache_t *iotls_session_cache_new(size_t bytes, iotls_error_t *err)
         c->store = malloc(bytes);
     if (!c || !c->store) {
         free(c);
-        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory for a %zu-byte session cache",
-                        bytes);
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory for a %lu-byte session cache",
+                        (unsigned long)bytes);
         return NULL;
     }
     br_ssl_session_cache_lru_init(&c->lru, c->store, bytes);

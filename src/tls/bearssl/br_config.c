@@ -1,8 +1,7 @@
 /* Sizes, defaults and configuration checks of sessions. */
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "iotls/port.h"
 #include "tls/bearssl/br_session.h"
 
 size_t iotls_buffer_effective(size_t requested)
@@ -64,15 +63,30 @@ void iotls_br_log(const iotls_config_t *cfg, const char *line)
     if (cfg->log)
         cfg->log(cfg->log_ctx, line);
     else
-        fprintf(stderr, "%s\n", line);
+        iotls_port_log(line);
 }
 
-int64_t iotls_br_validation_time(const iotls_config_t *cfg)
+int iotls_br_resolve_time(iotls_config_t *cfg, const char **check_name, iotls_error_t *err)
 {
-    /* The documented "system clock" policy; the only clock read here. */
-    if (cfg->time_policy == IOTLS_TIME_SYSTEM && cfg->now == 0)
-        return (int64_t)time(NULL);
-    return cfg->now;
+    *check_name = iotls_br_time_check_name(cfg->time_policy);
+    if (cfg->time_policy != IOTLS_TIME_SYSTEM || cfg->now != 0)
+        return 0;
+    /* The documented "system clock" policy; the only clock read. */
+    bool exact = false;
+    int64_t t = iotls_port_time(&exact);
+    if (t <= 0)
+        return iotls_error_set(err, IOTLS_ERR_CONFIG,
+                               "this device has no clock and its port gives no lower bound of "
+                               "the time: set cfg.now with a time policy, or build with "
+                               "IOTLS_BUILD_TIME (see docs/porting.md)"),
+               -1;
+    cfg->now = t;
+    if (!exact) {
+        /* Clockless port: the time is only a lower bound (docs/porting.md). */
+        cfg->time_policy = IOTLS_TIME_AT_LEAST;
+        *check_name = "lower bound from the port (no clock; expiry only)";
+    }
+    return 0;
 }
 
 const char *iotls_br_time_check_name(iotls_time_policy_t p)
@@ -97,9 +111,9 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                -1;
     if (mem_len < iotls_session_size(cfg))
         return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
-                               "session memory is %zu bytes; this configuration needs %zu "
+                               "session memory is %lu bytes; this configuration needs %lu "
                                "(iotls_session_size)",
-                               mem_len, iotls_session_size(cfg)),
+                               (unsigned long)mem_len, (unsigned long)iotls_session_size(cfg)),
                -1;
     if ((cfg->time_policy == IOTLS_TIME_FIXED || cfg->time_policy == IOTLS_TIME_AT_LEAST) &&
         cfg->now <= 0)
@@ -110,8 +124,8 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
     for (size_t i = 0; i < cfg->alpn_count; i++)
         if (!cfg->alpn || !cfg->alpn[i] || !cfg->alpn[i][0] || strlen(cfg->alpn[i]) > 255)
             return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                                   "ALPN protocol name %zu is empty or longer than 255 bytes",
-                                   i + 1),
+                                   "ALPN protocol name %lu is empty or longer than 255 bytes",
+                                   (unsigned long)(i + 1)),
                    -1;
     if (cfg->role == IOTLS_ROLE_SERVER) {
         if (!cfg->creds || !cfg->creds->key_type)
@@ -123,9 +137,9 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
             if (!cfg->sni_creds[i].name || !cfg->sni_creds[i].creds ||
                 !cfg->sni_creds[i].creds->key_type)
                 return iotls_error_set(err, IOTLS_ERR_NO_CREDENTIALS,
-                                       "SNI credentials entry %zu has no name or no "
+                                       "SNI credentials entry %lu has no name or no "
                                        "certificate and key",
-                                       i + 1),
+                                       (unsigned long)(i + 1)),
                        -1;
         if (cfg->client_auth != IOTLS_CLIENT_AUTH_NONE && (!cfg->trust || cfg->trust->count == 0))
             return iotls_error_set(err, IOTLS_ERR_NO_TRUST,

@@ -1,11 +1,10 @@
 /* What a handshake produced: the report, and error texts that name the
  * cause. */
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tls/bearssl/br_errors.h"
 #include "tls/bearssl/br_session.h"
+#include "tls/format.h"
 #include "tls/suites.h"
 
 /* ---- error translation -------------------------------------------------- */
@@ -44,17 +43,18 @@ static void explain_too_large(iotls_session_t *s)
     unsigned len = s->track.last_length;
     if (s->cfg.role == IOTLS_ROLE_CLIENT && s->report.mfl_requested && !s->report.mfl_agreed)
         iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
-                        "record of %u bytes exceeds the %zu-byte buffer (server ignored "
+                        "record of %u bytes exceeds the %lu-byte buffer (server ignored "
                         "max_fragment_length)",
-                        len, s->payload);
+                        len, (unsigned long)s->payload);
     else if (s->report.mfl_agreed)
         iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
-                        "record of %u bytes exceeds the %zu-byte buffer (peer broke the "
+                        "record of %u bytes exceeds the %lu-byte buffer (peer broke the "
                         "agreed max_fragment_length of %u)",
-                        len, s->payload, s->report.mfl_agreed);
+                        len, (unsigned long)s->payload, s->report.mfl_agreed);
     else
         iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
-                        "record of %u bytes exceeds the %zu-byte buffer", len, s->payload);
+                        "record of %u bytes exceeds the %lu-byte buffer", len,
+                        (unsigned long)s->payload);
 }
 
 void iotls_br_explain_engine_error(iotls_session_t *s, int e)
@@ -73,7 +73,8 @@ void iotls_br_explain_engine_error(iotls_session_t *s, int e)
         s->error.alert = alert;
     } else if (e == BR_ERR_TOO_LARGE && !s->handshake_done && s->track.records == 0) {
         iotls_error_set(&s->error, IOTLS_ERR_CONFIG,
-                        "handshake message does not fit the %zu-byte buffer", s->payload);
+                        "handshake message does not fit the %lu-byte buffer",
+                        (unsigned long)s->payload);
     } else if (e == BR_ERR_TOO_LARGE) {
         explain_too_large(s);
     } else if (e >= BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32 && s->x509) {
@@ -101,7 +102,7 @@ void iotls_br_fill_report(iotls_session_t *s)
     r->cipher_suite = params.cipher_suite;
     r->cipher_suite_name = iotls_cipher_suite_name(params.cipher_suite);
     const char *alpn = br_ssl_engine_get_selected_protocol(s->eng);
-    snprintf(r->alpn, sizeof r->alpn, "%s", alpn ? alpn : "");
+    iotls_format(r->alpn, sizeof r->alpn, "%s", alpn ? alpn : "");
     /* A server answers a resumption with the id the client offered; a
      * full handshake gets a fresh random id. */
     if (s->cfg.role == IOTLS_ROLE_CLIENT) {
@@ -115,7 +116,7 @@ void iotls_br_fill_report(iotls_session_t *s)
     } else {
         r->resumed = same_id(&params, s->sniff.session_id, s->sniff.session_id_len);
         const char *sni = br_ssl_engine_get_server_name(s->eng);
-        snprintf(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
+        iotls_format(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
         if (s->cfg.client_auth != IOTLS_CLIENT_AUTH_NONE) {
             /* A resumed session carries no certificate. Under REQUIRE the
              * cached session exists only because its full handshake
@@ -131,14 +132,28 @@ void iotls_br_fill_report(iotls_session_t *s)
     }
 }
 
+/* DNS names compare ASCII-case-insensitively (strcasecmp is POSIX, and
+ * locale-dependent where it exists). */
+static bool dns_equal(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char cb = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (ca != cb)
+            return false;
+        if (!ca)
+            return true;
+    }
+}
+
 /* "*.example.com" matches exactly one label before ".example.com". */
 static bool sni_name_matches(const char *pattern, const char *name)
 {
     if (pattern[0] == '*' && pattern[1] == '.') {
         const char *dot = strchr(name, '.');
-        return dot && dot != name && strcasecmp(dot, pattern + 1) == 0;
+        return dot && dot != name && dns_equal(dot, pattern + 1);
     }
-    return strcasecmp(pattern, name) == 0;
+    return dns_equal(pattern, name);
 }
 
 /* Server: the ClientHello's SNI picks the credentials. This runs before the

@@ -1,9 +1,9 @@
 /* PEM armour decoding over BearSSL's streaming br_pem_decoder. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tls/bearssl/br_internal.h"
+#include "tls/format.h"
 
 bool iotls_br_is_der(const void *buf, size_t len)
 {
@@ -55,7 +55,7 @@ int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx, i
         case BR_PEM_BEGIN_OBJ:
             inside = true;
             sink.len = 0;
-            snprintf(label, sizeof label, "%s", br_pem_decoder_name(&pc));
+            iotls_format(label, sizeof label, "%s", br_pem_decoder_name(&pc));
             br_pem_decoder_setdest(&pc, sink_append, &sink);
             break;
         case BR_PEM_END_OBJ:
@@ -123,7 +123,8 @@ int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t
     int e = br_x509_decoder_last_error(dc);
     if (!pk || e != 0) {
         iotls_error_set(err, IOTLS_ERR_BAD_CERT,
-                        "certificate does not decode (%zu bytes, BearSSL error %d)", len, e);
+                        "certificate does not decode (%lu bytes, BearSSL error %d)",
+                        (unsigned long)len, e);
         if (err)
             err->engine_code = e;
         return 0;

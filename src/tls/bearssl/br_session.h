@@ -60,7 +60,11 @@ size_t iotls_br_input_len(size_t payload);
 size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload);
 int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, size_t mem_len,
                           iotls_error_t *err);
-int64_t iotls_br_validation_time(const iotls_config_t *cfg);
+/* The session's own copy of the configuration gets the time it checks
+ * certificates against: the port's clock for IOTLS_TIME_SYSTEM, or, on a
+ * clockless port, its lower bound with the policy turned into AT_LEAST.
+ * *check_name says which, for the report. -1 when there is no time at all. */
+int iotls_br_resolve_time(iotls_config_t *cfg, const char **check_name, iotls_error_t *err);
 const char *iotls_br_time_check_name(iotls_time_policy_t p);
 void iotls_br_log(const iotls_config_t *cfg, const char *line);
 

@@ -1,10 +1,10 @@
 /* iotls_session_init: the engine set up for a client or a server. */
-#include <stdio.h>
 #include <string.h>
 
+#include "iotls/port.h"
 #include "tls/bearssl/br_errors.h"
 #include "tls/bearssl/br_session.h"
-#include "tls/entropy.h"
+#include "tls/format.h"
 
 /* ECDHE only (forward secrecy), AEAD first. The same list serves both
  * roles; the key type of the credentials narrows it further. */
@@ -38,7 +38,7 @@ static void set_suites_and_alpn(iotls_session_t *s)
 static void warn(const iotls_config_t *cfg, const char *what, const char *host)
 {
     char line[400];
-    snprintf(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
+    iotls_format(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
     iotls_br_log(cfg, line);
 }
 
@@ -85,10 +85,9 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                     cfg->creds->leaf_signer_key_type, br_ec_get_default(),
                                     br_ecdsa_sign_asn1_get_default());
     /* The report keeps the name; the X.509 wrapper points at it. */
-    snprintf(s->report.server_name, sizeof s->report.server_name, "%s",
-             server_name ? server_name : "");
-    iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, iotls_br_validation_time(cfg),
-                        &s->report);
+    iotls_format(s->report.server_name, sizeof s->report.server_name, "%s",
+                 server_name ? server_name : "");
+    iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, cfg->now, &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     s->report.auth = mode == IOTLS_X509_INSECURE   ? "insecure (none)"
                      : mode == IOTLS_X509_PIN_ONLY ? "pin"
@@ -102,9 +101,9 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                       &s->offered, &s->report);
         if (rc < 0)
             return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                                   "saved session (%zu bytes) is corrupt or not an iotls "
+                                   "saved session (%lu bytes) is corrupt or not an iotls "
                                    "saved session",
-                                   cfg->resume_len),
+                                   (unsigned long)cfg->resume_len),
                    -1;
         s->offered_resume = rc == 1;
     }
@@ -146,8 +145,7 @@ static void init_server(iotls_session_t *s)
         return;
     const iotls_trust_t *t = cfg->trust;
     br_x509_minimal_init_full(&s->x509->u.minimal, t->anchors, t->count);
-    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, iotls_br_validation_time(cfg),
-                        &s->report);
+    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     /* The CertificateVerify signature is checked by the engine itself, and
      * the CertificateRequest only offers algorithms it can check. */
@@ -181,7 +179,10 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     s->report.role = cfg->role;
     s->report.buffer_payload = s->payload;
     s->report.memory_bytes = iotls_session_size(cfg);
+    /* Only sessions that check certificates need the time. */
     s->report.time_check = iotls_br_time_check_name(cfg->time_policy);
+    if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&s->cfg, &s->report.time_check, err) < 0)
+        return NULL;
     if (iotls_br_needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
         p += ALIGN_UP(sizeof *s->x509);
@@ -207,7 +208,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
                                        iotls_br_output_len(cfg, s->payload));
 
     uint8_t seed[32];
-    if (iotls_entropy_get(seed, sizeof seed, err) < 0)
+    if (iotls_port_entropy(seed, sizeof seed, err) < 0)
         return NULL;
     br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
     memset(seed, 0, sizeof seed);

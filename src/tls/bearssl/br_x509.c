@@ -1,11 +1,11 @@
 /* X.509 engine wrapper; see br_x509.h for why it exists. */
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tls/bearssl/br_errors.h"
 #include "tls/bearssl/br_x509.h"
+#include "tls/format.h"
+#include "tls/ip_literal.h"
+#include "tls/time_text.h"
 
 /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian). */
 #define DAYS_YEAR0_TO_UNIX 719528
@@ -13,16 +13,6 @@
 static iotls_br_x509_t *self(const br_x509_class **ctx)
 {
     return (iotls_br_x509_t *)(void *)ctx;
-}
-
-static void format_time(int64_t t, char *out, size_t len)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm))
-        strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    else
-        snprintf(out, len, "%lld", (long long)t);
 }
 
 static void set_validator_time(iotls_br_x509_t *x, int64_t t)
@@ -127,9 +117,9 @@ static void check_validity(iotls_br_x509_t *x)
     if (!early && !late)
         return;
     char from[40], until[40], now[40];
-    format_time(w->not_before, from, sizeof from);
-    format_time(w->not_after, until, sizeof until);
-    format_time(x->now, now, sizeof now);
+    iotls_time_text(w->not_before, from, sizeof from);
+    iotls_time_text(w->not_after, until, sizeof until);
+    iotls_time_text(x->now, now, sizeof now);
     iotls_error_set(&x->verdict, early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED,
                     "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
                     w->subject, x->depth, early ? "is not valid before" : "expired on",
@@ -147,11 +137,11 @@ static void x_end_cert(const br_x509_class **ctx)
         iotls_report_t *r = x->report;
         br_sha256_out(&x->leaf_hash, r->peer_sha256);
         br_sha256_out(&x->spki_hash, x->leaf_spki_sha256);
-        snprintf(r->peer_subject, sizeof r->peer_subject, "%s",
-                 well_formed ? x->walk.subject : "(undecodable)");
-        snprintf(r->peer_issuer, sizeof r->peer_issuer, "%s",
-                 well_formed ? x->walk.issuer : "(undecodable)");
-        snprintf(r->peer_sans, sizeof r->peer_sans, "%s", well_formed ? x->walk.sans : "");
+        iotls_format(r->peer_subject, sizeof r->peer_subject, "%s",
+                     well_formed ? x->walk.subject : "(undecodable)");
+        iotls_format(r->peer_issuer, sizeof r->peer_issuer, "%s",
+                     well_formed ? x->walk.issuer : "(undecodable)");
+        iotls_format(r->peer_sans, sizeof r->peer_sans, "%s", well_formed ? x->walk.sans : "");
         r->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
         x->leaf_ip_sans = x->walk.ip_san_count;
@@ -159,7 +149,7 @@ static void x_end_cert(const br_x509_class **ctx)
         x->leaf_done = true;
     }
     if (well_formed) {
-        snprintf(x->top_issuer, sizeof x->top_issuer, "%s", x->walk.issuer);
+        iotls_format(x->top_issuer, sizeof x->top_issuer, "%s", x->walk.issuer);
         if (x->mode == IOTLS_X509_VERIFY)
             check_validity(x);
     }
@@ -247,11 +237,7 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
     x->report = report;
     x->host = host ? host : "";
     x->now = now;
-    x->ip_len = 0;
-    if (inet_pton(AF_INET, x->host, x->ip) == 1)
-        x->ip_len = 4;
-    else if (inet_pton(AF_INET6, x->host, x->ip) == 1)
-        x->ip_len = 16;
+    x->ip_len = iotls_ip_literal_parse(x->host, x->ip);
     /* SYSTEM and FIXED check at one instant; the other policies move the
      * clock per certificate (apply_time_policy). */
     if (mode == IOTLS_X509_VERIFY)

@@ -1,12 +1,11 @@
-/* OS entropy via getrandom(2). A device port replaces this file with its
- * hardware RNG; the contract (fail loudly, never a weak seed) stays. */
+/* POSIX port: entropy from getrandom(2) (see iotls/port.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include "tls/entropy.h"
+#include "iotls/port.h"
 
-int iotls_entropy_get(void *buf, size_t len, iotls_error_t *err)
+int iotls_port_entropy(void *buf, size_t len, iotls_error_t *err)
 {
     unsigned char *p = buf;
     while (len > 0) {
