@@ -41,8 +41,8 @@ static int hex_value(char c)
 static int parse_ipv6(const char *s, const char *end, uint8_t out[16])
 {
     uint8_t b[16];
-    size_t n = 0;    /* bytes written to b */
-    long gap = -1;   /* where "::" stood, in bytes */
+    size_t n = 0;  /* bytes written to b */
+    long gap = -1; /* where "::" stood, in bytes */
     if (end - s >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
         s += 2;
