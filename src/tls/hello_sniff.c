@@ -107,6 +107,32 @@ static void alpn_char(iotls_hello_sniff_t *s, uint8_t c)
     s->alpn[s->alpn_len] = '\0';
 }
 
+void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *names, size_t count)
+{
+    s->match_names = names;
+    s->match_count =
+        (uint8_t)(count < IOTLS_HELLO_ALPN_MATCH_MAX ? count : IOTLS_HELLO_ALPN_MATCH_MAX);
+}
+
+/* A new offered name of len bytes: the candidates are the names of that
+ * length; each byte read then drops those that differ (match_byte). */
+static void match_start(iotls_hello_sniff_t *s, uint32_t len)
+{
+    s->match_cand = 0;
+    s->match_pos = 0;
+    for (uint8_t i = 0; i < s->match_count; i++)
+        if (s->match_names[i] && strlen(s->match_names[i]) == len)
+            s->match_cand |= 1u << i;
+}
+
+static void match_byte(iotls_hello_sniff_t *s, uint8_t c)
+{
+    for (uint8_t i = 0; i < s->match_count; i++)
+        if ((s->match_cand & (1u << i)) && (uint8_t)s->match_names[i][s->match_pos] != c)
+            s->match_cand &= ~(1u << i);
+    s->match_pos++;
+}
+
 static void finish_msg(iotls_hello_sniff_t *s)
 {
     s->complete = true;
@@ -311,9 +337,12 @@ static void field_done(iotls_hello_sniff_t *s)
         }
         if (s->alpn_count != 0)
             alpn_char(s, ',');
+        match_start(s, v);
         begin(s, S_ALPN_NAME, v, K_ALPN);
         return;
     case S_ALPN_NAME:
+        if (client && s->match_cand)
+            s->alpn_matched = true;
         if (s->alpn_count < 255)
             s->alpn_count++;
         next_alpn(s);
@@ -354,8 +383,11 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             s->session_id_len = (uint8_t)(s->session_id_len + k);
             break;
         case K_ALPN:
-            for (size_t i = 0; i < k; i++)
+            /* Names are 1..255 bytes (one length byte): match_pos fits. */
+            for (size_t i = 0; i < k; i++) {
                 alpn_char(s, q[i] < 0x21 || q[i] > 0x7e || q[i] == ',' ? '?' : q[i]);
+                match_byte(s, q[i]);
+            }
             break;
         default: break;
         }

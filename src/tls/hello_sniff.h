@@ -55,6 +55,10 @@ typedef struct {
      * longer than 60 characters ends in "...". */
     bool alpn_present;
     char alpn[64];
+    /* ClientHello with iotls_hello_sniff_match_alpn: one of the offered
+     * protocols is byte for byte one of the given names (only the first
+     * IOTLS_HELLO_ALPN_MATCH_MAX names are compared). */
+    bool alpn_matched;
     /* The hello's session_id (a ClientHello offering resumption, or the
      * ServerHello's id; equal ids mean the server resumed). */
     uint8_t session_id[32];
@@ -79,9 +83,21 @@ typedef struct {
     bool alpn_full;
     bool in_exts, in_ext;
     bool sni_bad;
+    const char *const *match_names; /* names alpn_matched compares against */
+    uint8_t match_count;
+    uint8_t match_pos;   /* byte offset inside the offered name being read */
+    uint32_t match_cand; /* bit i: match_names[i] still equals it so far */
 } iotls_hello_sniff_t;
 
+#define IOTLS_HELLO_ALPN_MATCH_MAX 32
+
 void iotls_hello_sniff_init(iotls_hello_sniff_t *s);
+
+/* Before the first push: compare each offered ALPN protocol with `names`
+ * (kept by reference; the caller's list must outlive the sniffer) and set
+ * alpn_matched when one is equal. A server uses it to know, before its
+ * engine answers, whether the ALPN negotiation will find a protocol. */
+void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *names, size_t count);
 
 /* Feeds the next len bytes of the stream (any split).  Ignored after done. */
 void iotls_hello_sniff_push(iotls_hello_sniff_t *s, const void *data, size_t len);

