@@ -15,6 +15,7 @@
 #ifndef IOTLS_TRUST_H
 #define IOTLS_TRUST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,6 +88,20 @@ int iotls_creds_set_der_chain(iotls_creds_t *creds, const uint8_t *const *certs,
 
 int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const char *key_path,
                            iotls_error_t *err);
+
+/*
+ * Encrypted (pass-phrase protected) private keys are refused everywhere,
+ * with this one text after the key's name: no iotls program or function
+ * ever asks for a pass phrase. iotls_creds_set() fails with
+ * IOTLS_ERR_BAD_KEY "private key " IOTLS_ENCRYPTED_KEY_TEXT.
+ */
+#define IOTLS_ENCRYPTED_KEY_TEXT                                                                   \
+    "is encrypted (pass phrase protected); iotls never asks for a pass phrase: decrypt it "        \
+    "first, e.g. 'openssl pkey -in KEY -out PLAIN.key' (keep PLAIN.key mode 0600)"
+
+/* true when key[0..len) is a PEM "ENCRYPTED PRIVATE KEY", a PEM key with a
+ * "Proc-Type: 4,ENCRYPTED" header, or a DER PKCS#8 EncryptedPrivateKeyInfo. */
+bool iotls_key_is_encrypted(const void *key, size_t len);
 
 /* Number of certificates in the chain (0 when unset). */
 size_t iotls_creds_chain_length(const iotls_creds_t *creds);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "iotls/trust.h"
 
@@ -13,6 +14,12 @@ uint8_t *iotls_file_read(const char *path, size_t *len, iotls_error_t *err)
         iotls_error_set(err, IOTLS_ERR_FILE, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        iotls_error_set(err, IOTLS_ERR_FILE, "'%s' is a directory, not a file", path);
+        return NULL;
+    }
     size_t cap = 4096, used = 0;
     uint8_t *buf = malloc(cap + 1);
     while (buf) {
@@ -20,6 +27,8 @@ uint8_t *iotls_file_read(const char *path, size_t *len, iotls_error_t *err)
         used += n;
         if (used < cap)
             break;
+        if (cap >= (16u << 20) && fgetc(f) == EOF && !ferror(f))
+            break; /* exactly 16 MiB: allowed */
         /* Certificates and keys are small; 16 MiB stops a wrong path (a
          * device node, a huge log) from eating the heap. */
         if (cap >= (16u << 20)) {
@@ -37,7 +46,7 @@ uint8_t *iotls_file_read(const char *path, size_t *len, iotls_error_t *err)
         buf = bigger;
         cap *= 2;
     }
-    int read_error = ferror(f);
+    int read_error = ferror(f) ? errno : 0;
     fclose(f);
     if (!buf) {
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory reading '%s'", path);
@@ -45,7 +54,7 @@ uint8_t *iotls_file_read(const char *path, size_t *len, iotls_error_t *err)
     }
     if (read_error) {
         free(buf);
-        iotls_error_set(err, IOTLS_ERR_FILE, "error reading '%s'", path);
+        iotls_error_set(err, IOTLS_ERR_FILE, "error reading '%s': %s", path, strerror(read_error));
         return NULL;
     }
     buf[used] = '\0';

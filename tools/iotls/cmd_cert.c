@@ -336,8 +336,14 @@ static int cmd_cert_issue(role_t role, int argc, char **argv)
         } else if (!strcmp(a, "--days")) {
             unsigned long long d;
             const char *v = prov_optarg(CMD, argc, argv, &i);
-            if (!v || !prov_parse_number(CMD, "--days", v, 36500, &d) || d == 0)
+            if (!v || !prov_parse_number(CMD, "--days", v, 36500, &d))
                 return 2;
+            if (d == 0) {
+                /* A certificate valid for no time at all is never wanted. */
+                prov_fail(CMD, "--days 0: a certificate must be valid for at least 1 day "
+                               "(1..36500)");
+                return 2;
+            }
             o.days = (long)d;
             continue;
         } else {

@@ -23,7 +23,10 @@ struct connect_state {
     iotls_timer_t *linger;
     bool stdin_is_file; /* regular file: read it whenever there is room */
     bool stdin_eof;
+    bool unsent; /* stdin bytes queued that `sent` has not confirmed yet */
+    unsigned long long stdin_bytes;
     bool verbose;
+    bool output_failed; /* stdout refused a write: nothing more is written */
     long linger_ms;
     int exit_code;
     const char *session_out;
@@ -39,7 +42,9 @@ static void usage(FILE *out)
             "\n"
             "Open a TLS connection, send stdin, write what arrives to stdout.\n"
             "The server certificate is verified (chain, validity, host name) unless\n"
-            "--insecure is given. Exit status 0 on a clean close, 1 on any error.\n"
+            "--insecure is given. Exit status 0 on a clean close after all of stdin was\n"
+            "sent; 1 on any error, including data lost on the way: stdout refusing a\n"
+            "write, the server closing before stdin was sent, a session not saved.\n"
             "\n"
             "Trust (who the server may be):\n"
             "  --ca FILE             trust anchors: PEM/DER file with one or more CA\n"
@@ -123,6 +128,8 @@ static void pump_stdin(struct connect_state *st)
         }
         iotls_error_t err;
         iotls_error_clear(&err);
+        st->stdin_bytes += (unsigned long long)n;
+        st->unsent = true;
         if (iotls_conn_send(st->conn, buf, (size_t)n, &err) < 0) {
             /* Cannot happen: we never read more than the free space. */
             cli_print_error(CMD, &err);
@@ -155,8 +162,10 @@ static void save_session_to_flash(struct connect_state *st, const uint8_t *saved
         iotls_store_save_session(&f, (unsigned)st->session_sector, saved, n, st->host, &err);
         iotls_flash_close(&f);
     }
-    if (err.code != IOTLS_OK)
+    if (err.code != IOTLS_OK) {
         cli_print_error(CMD, &err);
+        st->exit_code = 1;
+    }
 }
 
 /* A missing or damaged saved session only costs a full handshake. */
@@ -188,10 +197,16 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
     if (st->session_out || st->session_sector >= 0) {
         uint8_t saved[IOTLS_SAVED_SESSION_MAX];
         size_t n = iotls_conn_session_save(c, saved, sizeof saved);
-        if (n == 0)
-            fprintf(stderr, "iotls connect: the server gave no session to save\n");
-        else if (st->session_out)
-            prov_write_file(CMD, st->session_out, saved, n, 0600, false);
+        /* The caller asked for the session: not getting it is a failure
+         * (exit 1) even though the connection goes on. */
+        if (n == 0) {
+            fprintf(stderr, "iotls connect: the server gave no session to save; nothing was "
+                            "saved\n");
+            st->exit_code = 1;
+        } else if (st->session_out &&
+                   !prov_write_file(CMD, st->session_out, saved, n, 0600, false)) {
+            st->exit_code = 1;
+        }
         if (n && st->session_sector >= 0)
             save_session_to_flash(st, saved, n);
         memset(saved, 0, sizeof saved);
@@ -202,24 +217,11 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
     if (!st->in_watch) {
         /* Regular files (and /dev/null) cannot be watched: always readable. */
         st->stdin_is_file = true;
+        pump_stdin(st);
     }
-    pump_stdin(st);
-}
-
-static void on_received(iotls_conn_t *c, const uint8_t *data, size_t len, void *user)
-{
-    struct connect_state *st = user;
-    fwrite(data, 1, len, stdout);
-    fflush(stdout);
-    arm_linger(st);
-}
-
-static void on_sent(iotls_conn_t *c, void *user)
-{
-    struct connect_state *st = user;
-    if (st->in_watch)
-        iotls_fd_watch_pause(st->in_watch, false);
-    pump_stdin(st);
+    /* A watched pipe or terminal is read only when epoll says so: a read
+     * now could block the loop (and every incoming byte) until the writer
+     * on the other side of the pipe wakes up. */
 }
 
 static void on_done(struct connect_state *st)
@@ -230,11 +232,54 @@ static void on_done(struct connect_state *st)
     st->conn = NULL;
 }
 
+static void on_received(iotls_conn_t *c, const uint8_t *data, size_t len, void *user)
+{
+    struct connect_state *st = user;
+    if (st->output_failed)
+        return;
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        /* Disk full, a closed pipe (SIGPIPE ignored): what the server sends
+         * is lost from here on, so stop and say so instead of exiting 0. */
+        int e = errno;
+        fprintf(stderr,
+                "iotls connect: cannot write received data to stdout: %s; closing the "
+                "connection, received data was lost\n",
+                strerror(e));
+        st->output_failed = true;
+        st->exit_code = 1;
+        iotls_conn_abort(c);
+        on_done(st);
+        return;
+    }
+    arm_linger(st);
+}
+
+static void on_sent(iotls_conn_t *c, void *user)
+{
+    struct connect_state *st = user;
+    st->unsent = false;
+    if (st->in_watch)
+        iotls_fd_watch_pause(st->in_watch, false);
+    else
+        pump_stdin(st);
+}
+
 static void on_disconnected(iotls_conn_t *c, void *user)
 {
     struct connect_state *st = user;
-    if (st->verbose)
+    if (!st->stdin_eof || st->unsent) {
+        /* The server ended the session while stdin still had (or may have
+         * had) bytes for it: an upload from stdin must not look complete. */
+        fprintf(stderr,
+                "iotls connect: the server closed the connection before all of stdin was "
+                "sent (%llu bytes read from stdin%s)\n",
+                st->stdin_bytes,
+                st->stdin_eof ? ", not all of them written to the connection"
+                              : ", stdin had not ended");
+        st->exit_code = 1;
+    } else if (st->verbose) {
         fprintf(stderr, "iotls connect: closed cleanly\n");
+    }
     on_done(st);
 }
 

@@ -83,9 +83,12 @@ static int pack(int argc, char **argv)
                                                                  : NULL;
         if (dst)
             ok = (*dst = prov_optarg(CMD, argc, argv, &i)) != NULL;
-        else if (ca && argv[i][0] != '-')
-            ok = add_certs(&es, argv[i]);
-        else {
+        else if (ca && argv[i][0] != '-') {
+            if (!add_certs(&es, argv[i])) {
+                entries_free(&es); /* a file that cannot be used: not a usage error */
+                return 1;
+            }
+        } else {
             prov_fail(CMD, "pack %s: unexpected '%s'", kind, argv[i]);
             ok = false;
         }

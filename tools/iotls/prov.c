@@ -75,6 +75,15 @@ STACK_OF(X509) * prov_read_certs(const char *cmd, const char *path)
     return sk;
 }
 
+static int no_pass_phrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
 EVP_PKEY *prov_read_key(const char *cmd, const char *path, bool quiet)
 {
     iotls_error_t err;
@@ -86,8 +95,15 @@ EVP_PKEY *prov_read_key(const char *cmd, const char *path, bool quiet)
             prov_fail_err(cmd, &err);
         return NULL;
     }
+    if (iotls_key_is_encrypted(data, len)) {
+        free(data);
+        if (!quiet)
+            prov_fail(cmd, "private key '%s' " IOTLS_ENCRYPTED_KEY_TEXT, path);
+        return NULL;
+    }
     BIO *bio = BIO_new_mem_buf(data, (int)len);
-    EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    /* Never OpenSSL's default callback: it would prompt on the terminal. */
+    EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_pass_phrase, NULL) : NULL;
     BIO_free(bio);
     if (!k) {
         const unsigned char *p = data;

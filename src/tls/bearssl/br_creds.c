@@ -159,6 +159,10 @@ int iotls_creds_set(iotls_creds_t *c, const void *chain, size_t chain_len, const
     }
     chain_clear(c);
     c->key_type = 0;
+    if (iotls_key_is_encrypted(key, key_len)) {
+        iotls_error_set(err, IOTLS_ERR_BAD_KEY, "private key " IOTLS_ENCRYPTED_KEY_TEXT);
+        return -1;
+    }
     int rc = iotls_br_is_der(chain, chain_len)
                  ? chain_push(c, chain, chain_len, err)
                  : iotls_br_pem_each(chain, chain_len, chain_pem_object, c, err);
@@ -219,6 +223,14 @@ int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const c
     uint8_t *key = iotls_file_read(key_path, &klen, err);
     if (!key) {
         free(chain);
+        return -1;
+    }
+    if (iotls_key_is_encrypted(key, klen)) {
+        /* The same sentence as the tools', naming the file. */
+        iotls_error_set(err, IOTLS_ERR_BAD_KEY, "private key '%s' " IOTLS_ENCRYPTED_KEY_TEXT,
+                        key_path);
+        free(chain);
+        free(key);
         return -1;
     }
     int rc = iotls_creds_set(creds, chain, clen, key, klen, err);
