@@ -140,10 +140,11 @@ typedef struct {
     const iotls_sni_creds_t *sni_creds;
     size_t sni_creds_count;
 
-    /* Server: session cache for resumption (NULL = none). Do not share one
-     * cache between servers with different client_auth settings: a session
-     * created without a client certificate could be resumed where one is
-     * required. */
+    /* Server: session cache for resumption (NULL = none). A session
+     * resumes only under the SNI name and the client_auth setting it was
+     * created with, so one cache may serve several servers and virtual
+     * hosts. A client offering ALPN names none of which is in `alpn` gets a
+     * full handshake (works around a BearSSL 0.6 defect, docs/trust.md). */
     iotls_session_cache_t *session_cache;
 
     /* Client: a session saved by iotls_session_save() from an earlier

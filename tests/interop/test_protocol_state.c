@@ -120,10 +120,94 @@ static void test_resume_with_unknown_alpn_does_not_crash(void **state)
     iotls_test_peer_stop(&srv);
 }
 
+/* From verbose s_client output (-msg): the session id its first ClientHello
+ * offered, as uppercase hex ("" when none). */
+static void offered_session_id(const char *out, char *hex, size_t cap)
+{
+    hex[0] = '\0';
+    const char *p = strstr(out, "ClientHello\n");
+    if (!p)
+        return;
+    p += strlen("ClientHello\n");
+    unsigned bytes[80];
+    size_t n = 0;
+    while (n < 80 && strncmp(p, "    ", 4) == 0) {
+        const char *eol = strchr(p, '\n');
+        for (const char *q = p; q && q < eol && n < 80;) {
+            unsigned b;
+            int used;
+            if (sscanf(q, " %2x%n", &b, &used) != 1)
+                break;
+            bytes[n++] = b;
+            q += used;
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    /* type(1) length(3) version(2) random(32) id_len(1) id */
+    if (n < 39 || bytes[38] == 0 || n < 39 + bytes[38])
+        return;
+    size_t o = 0;
+    for (unsigned i = 0; i < bytes[38] && o + 3 <= cap; i++)
+        o += (size_t)snprintf(hex + o, cap - o, "%02X", bytes[39 + i]);
+}
+
+/* The "Session-ID: HEX" line of a non-quiet s_client run. */
+static void session_id_line(const char *out, char *hex, size_t cap)
+{
+    hex[0] = '\0';
+    const char *p = strstr(out, "Session-ID: ");
+    if (p)
+        sscanf(p + strlen("Session-ID: "), "%64[0-9A-F]", hex);
+    (void)cap;
+}
+
+/* Issue 9 item 3: a session resumes only for the SNI name it was made
+ * under (RFC 6066 3), also across --sni-cert virtual hosts; names compare
+ * without case. s_client does offer the session for another name (checked
+ * in its ClientHello), so the refusal is the server's. */
+static void test_session_bound_to_sni_name(void **state)
+{
+    iotls_test_peer_t srv;
+    char vhost[1024];
+    snprintf(vhost, sizeof vhost, "b.example,%s,%s", pki->server_rsa.chain, pki->server_rsa.key);
+    const char *const extra[] = {"--sni-cert", vhost, NULL};
+    start_listen(&srv, extra);
+    char sess[512];
+    assert_non_null(iotls_test_tmp_path(sess, sizeof sess, "sni.sess"));
+
+    char *out = s_client(srv.port, "a.example", "-sess_out", sess, NULL);
+    char made[65];
+    session_id_line(out, made, sizeof made);
+    assert_int_equal(strlen(made), 64);
+    expect(out, "New, TLSv1.2");
+
+    static const char *const other_names[] = {"b.example", "c.example"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *const msg[] = {"-msg", NULL};
+        out = s_client(srv.port, other_names[i], "-sess_in", sess, msg);
+        char offered[65];
+        offered_session_id(out, offered, sizeof offered);
+        assert_string_equal(offered, made);
+        expect(out, "New, TLSv1.2");
+    }
+    const char *const no_sni[] = {"-noservername", NULL};
+    out = s_client(srv.port, NULL, "-sess_in", sess, no_sni);
+    expect(out, "New, TLSv1.2");
+    /* The name it was made under, in any case: resumed. */
+    out = s_client(srv.port, "A.Example", "-sess_in", sess, NULL);
+    expect(out, "Reused, TLSv1.2");
+    out = s_client(srv.port, "a.example", "-sess_in", sess, NULL);
+    expect(out, "Reused, TLSv1.2");
+    iotls_test_peer_stop(&srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_with_unknown_alpn_does_not_crash),
+        cmocka_unit_test(test_session_bound_to_sni_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -285,6 +285,56 @@ static void test_resume_with_client_certificate(void **state)
     iotls_session_cache_free(cache);
 }
 
+/* Sessions are bound to the client-auth setting they were made under
+ * (issue 9 item 3): one cache shared by a server that asks for no client
+ * certificate and one that requires it never lets a session made on the
+ * first skip the certificate on the second. */
+static void test_cache_shared_across_client_auth_settings(void **state)
+{
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_session_cache_t *cache = iotls_session_cache_new(4096, &err);
+    iotls_test_pair_t p;
+    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    p.scfg.session_cache = cache;
+    handshake(&p, "localhost");
+    uint8_t blob[IOTLS_SAVED_SESSION_MAX];
+    size_t n = iotls_session_save(p.client, blob, sizeof blob);
+    assert_true(n > 0);
+    /* Same setting: it resumes. */
+    p.ccfg.resume = blob;
+    p.ccfg.resume_len = n;
+    handshake(&p, "localhost");
+    assert_true(iotls_session_report(p.server)->resumed);
+    iotls_test_pair_free(&p);
+
+    /* REQUIRE on the same cache, a client without a certificate offering
+     * that session: no resumption, the certificate is demanded. */
+    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUIRE, NULL, NULL);
+    p.scfg.session_cache = cache;
+    p.ccfg.resume = blob;
+    p.ccfg.resume_len = n;
+    assert_true(iotls_test_pair_start(&p, "localhost"));
+    iotls_test_pair_finish(&p);
+    assert_false(iotls_session_report(p.server)->resumed);
+    assert_int_equal(iotls_session_error(p.server)->code, IOTLS_ERR_CERT_MISSING);
+    iotls_test_pair_free(&p);
+
+    /* REQUEST: a full handshake that verifies the offered certificate. */
+    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUEST, pki->client.chain,
+                                pki->client.key);
+    p.scfg.session_cache = cache;
+    p.ccfg.resume = blob;
+    p.ccfg.resume_len = n;
+    handshake(&p, "localhost");
+    assert_false(iotls_session_report(p.server)->resumed);
+    assert_true(iotls_session_report(p.server)->verified);
+    iotls_test_pair_free(&p);
+    iotls_session_cache_free(cache);
+}
+
 /* ---- cost figures (printed, never asserted) ------------------------------------ */
 
 static double cpu_now(void)
@@ -496,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_resume_not_offered_or_not_known),
         cmocka_unit_test(test_corrupt_saved_session),
         cmocka_unit_test(test_resume_with_client_certificate),
+        cmocka_unit_test(test_cache_shared_across_client_auth_settings),
         cmocka_unit_test(test_resumption_cost_figures),
         cmocka_unit_test(test_resume_against_s_server),
         cmocka_unit_test(test_s_client_resumes_with_iotls_server),
