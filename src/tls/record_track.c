@@ -74,6 +74,8 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
             t->not_tls = true;
         if (t->last_type == 20)
             t->ccs_seen = true;
+        else if (t->last_type == 22 && t->ccs_seen && t->hs_records_after_ccs < 255)
+            t->hs_records_after_ccs++;
     }
 }
 

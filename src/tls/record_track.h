@@ -25,7 +25,12 @@ typedef struct {
      * CertificateRequest). Lets errors say "the server asked for a client
      * certificate". */
     uint32_t hs_types_seen;
-    bool ccs_seen;       /* later handshake messages are encrypted */
+    bool ccs_seen; /* later handshake messages are encrypted */
+    /* Handshake records after the peer's ChangeCipherSpec (saturates at
+     * 255). TLS 1.2 has exactly one there, Finished; a second one starts a
+     * renegotiation (HelloRequest from a server, ClientHello from a
+     * client). */
+    uint8_t hs_records_after_ccs;
     uint8_t hs_hdr_have; /* bytes of the current handshake message header */
     uint8_t hs_type;
     uint32_t hs_body_left;
@@ -41,6 +46,13 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
 static inline bool iotls_record_track_saw_handshake(const iotls_record_track_t *t, unsigned type)
 {
     return type < 32 && (t->hs_types_seen >> type & 1u);
+}
+
+/* The peer sent a handshake message after its Finished: it asked for, or
+ * started, a renegotiation. */
+static inline bool iotls_record_track_saw_renegotiation(const iotls_record_track_t *t)
+{
+    return t->hs_records_after_ccs >= 2;
 }
 
 /* Printable rendering of the stream's first bytes ("HTTP/1.1 400 Ba"),

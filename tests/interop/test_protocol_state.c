@@ -203,11 +203,84 @@ static void test_session_bound_to_sni_name(void **state)
     iotls_test_peer_stop(&srv);
 }
 
+/* Issue 9 item 2: a client's renegotiation is refused with a warning
+ * no_renegotiation alert; OpenSSL then gives up the connection and the
+ * server's log says why, and the server serves the next client. */
+static void test_server_refuses_client_renegotiation(void **state)
+{
+    iotls_test_peer_t srv;
+    start_listen(&srv, NULL);
+    /* "R" on its own line makes s_client renegotiate (not with -quiet). */
+    static const char cmd[] = "R\n";
+    const char *const args[] = {"-tls1_2", NULL};
+    iotls_test_s_client_opts_t o = {
+        .port = srv.port,
+        .servername = "localhost",
+        .close_at_eof = 1,
+        .extra = args,
+        .input = cmd,
+        .input_len = sizeof cmd - 1,
+    };
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+    /* s_client prints its renegotiation on stderr, and the reason it
+     * stops there: OpenSSL's SSL_R_NO_RENEGOTIATION, "no renegotiation",
+     * raised when the no_renegotiation alert arrives. */
+    if (!strstr(r.err, "RENEGOTIATING") || !strstr(r.err, ":no renegotiation:"))
+        iotls_test_result_dump("s_client", &r);
+    assert_non_null(strstr(r.err, "RENEGOTIATING"));
+    assert_non_null(strstr(r.err, ":no renegotiation:"));
+    iotls_test_result_free(&r);
+
+    char *out = s_client(srv.port, "localhost", "-sess_out", "/dev/null", NULL);
+    expect(out, "New, TLSv1.2");
+    assert_true(iotls_test_peer_alive(&srv));
+    iotls_test_peer_stop(&srv);
+    char *log = iotls_test_peer_stderr(&srv, NULL);
+    assert_non_null(log);
+    if (!strstr(log, "the client tried to renegotiate; iotls does not renegotiate"))
+        fail_msg("iotls listen log:\n%s", log);
+    free(log);
+}
+
+/* A server asking to renegotiate (openssl s_server's "r" command sends
+ * HelloRequest) gets no_renegotiation; OpenSSL then ends the connection
+ * with handshake_failure, and iotls connect says what happened instead of
+ * a bare "handshake_failure". */
+static void test_client_refuses_server_renegotiation(void **state)
+{
+    iotls_test_peer_t srv;
+    const char *const extra[] = {"-tls1_2", "-msg", NULL};
+    iotls_test_s_server_opts_t so = {.mode = IOTLS_TEST_S_SERVER_STDIO, .extra = extra};
+    assert_int_equal(iotls_test_s_server_start(&so, &srv), 0);
+    char addr[32];
+    snprintf(addr, sizeof addr, "localhost:%u", srv.port);
+    const char *argv[] = {iotls_test_tool(), "connect", "--ca", pki->ca_pem,
+                          "--linger",        "-1",      addr,   NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 15000};
+    iotls_test_job_t job;
+    assert_int_equal(iotls_test_cmd_start(&cmd, &job), 0);
+    assert_true(iotls_test_peer_wait_stdout(&srv, "CIPHER is", 10000));
+    assert_int_equal(iotls_test_peer_write_stdin(&srv, "r\n", 2), 0);
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
+    assert_true(iotls_test_peer_wait_stdout(&srv, "warning no_renegotiation", 5000));
+    iotls_test_peer_stop(&srv);
+    if (r.exit_code != 1 || !strstr(r.err, "the server asked to renegotiate"))
+        iotls_test_result_dump("iotls connect", &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "peer sent fatal alert handshake_failure (40): the server asked "
+                                  "to renegotiate; iotls does not renegotiate"));
+    iotls_test_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_with_unknown_alpn_does_not_crash),
         cmocka_unit_test(test_session_bound_to_sni_name),
+        cmocka_unit_test(test_server_refuses_client_renegotiation),
+        cmocka_unit_test(test_client_refuses_server_renegotiation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

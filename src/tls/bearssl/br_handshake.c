@@ -14,6 +14,17 @@
  * told exactly that: servers answer it with handshake_failure in TLS 1.2. */
 static const char *alert_reason(const iotls_session_t *s, int alert)
 {
+    /* A peer whose renegotiation was refused often ends the connection
+     * (OpenSSL with handshake_failure): the alert is about that, not about
+     * the handshake that already succeeded. */
+    if (s->handshake_done && iotls_record_track_saw_renegotiation(&s->track))
+        return s->cfg.role == IOTLS_ROLE_CLIENT
+                   ? ": the server asked to renegotiate; iotls does not renegotiate (it "
+                     "answered with a warning no_renegotiation alert), so the server ended "
+                     "the connection"
+                   : ": the client tried to renegotiate; iotls does not renegotiate (it "
+                     "answered with a warning no_renegotiation alert), so the client ended "
+                     "the connection";
     bool asked = s->cfg.role == IOTLS_ROLE_CLIENT &&
                  iotls_record_track_saw_handshake(&s->track, IOTLS_HS_CERTIFICATE_REQUEST);
     bool have_cert = s->cfg.creds != NULL;
