@@ -106,6 +106,44 @@ bool iotls_key_is_encrypted(const void *key, size_t len);
 /* Number of certificates in the chain (0 when unset). */
 size_t iotls_creds_chain_length(const iotls_creds_t *creds);
 
+/* ---- heap-free: storage and data supplied by the caller ----------------- */
+
+/*
+ * For firmware without a heap. The objects live in caller-provided storage
+ * (a static array, any alignment) and POINT AT the caller's certificate,
+ * key and anchor bytes (typically `static const` arrays from
+ * `iotls cert header`, in flash): nothing is copied or allocated, so that
+ * data must outlive the object. The objects are fixed: adding anchors or
+ * setting credentials again fails with IOTLS_ERR_BAD_ARGUMENT; *_free()
+ * only wipes (the decoded key) and never frees. Bytes needed: the
+ * *_static_size() functions, or the compile-time bounds below (valid for
+ * 32- and 64-bit targets; a static assertion in the library checks them).
+ */
+#define IOTLS_TRUST_STATIC_BASE 64
+#define IOTLS_TRUST_STATIC_PER_ANCHOR 64
+#define IOTLS_TRUST_STATIC_BYTES(n) (IOTLS_TRUST_STATIC_BASE + IOTLS_TRUST_STATIC_PER_ANCHOR * (n))
+/* The decoded private key is kept (BearSSL's key decoder, about 2.2 KB). */
+#define IOTLS_CREDS_STATIC_BASE 2304
+#define IOTLS_CREDS_STATIC_PER_CERT 16
+#define IOTLS_CREDS_STATIC_BYTES(n) (IOTLS_CREDS_STATIC_BASE + IOTLS_CREDS_STATIC_PER_CERT * (n))
+
+size_t iotls_trust_static_size(size_t count);
+
+/* Trust `count` anchors in the compact form (iotls/anchor.h). Returns the
+ * store, or NULL: IOTLS_ERR_MEMORY_TOO_SMALL, IOTLS_ERR_BAD_ARGUMENT (an
+ * anchor without name or key). */
+iotls_trust_t *iotls_trust_init_static(void *mem, size_t mem_len, const iotls_anchor_t *anchors,
+                                       size_t count, iotls_error_t *err);
+
+size_t iotls_creds_static_size(size_t chain_count);
+
+/* A chain of DER certificates (leaf first) and a DER private key (PKCS#8
+ * as `iotls cert header --key` emits, or SEC1 / PKCS#1). The key is checked
+ * against the leaf (IOTLS_ERR_KEY_MISMATCH), as iotls_creds_set does. */
+iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t *const *certs,
+                                       const size_t *cert_lens, size_t count, const void *key_der,
+                                       size_t key_len, iotls_error_t *err);
+
 /* ---- helpers shared by loaders ----------------------------------------- */
 
 /*

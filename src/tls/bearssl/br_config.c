@@ -166,3 +166,11 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                -1;
     return 0;
 }
+
+void *iotls_br_align_storage(void *mem, size_t *len)
+{
+    uintptr_t p = (uintptr_t)mem;
+    uintptr_t aligned = (p + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1);
+    *len -= (size_t)(aligned - p);
+    return (void *)aligned;
+}

@@ -24,11 +24,13 @@ void iotls_creds_free(iotls_creds_t *creds)
 {
     if (!creds)
         return;
-    chain_clear(creds);
     /* The decoded private key lives inside the struct: wipe it. */
     volatile uint8_t *p = (volatile uint8_t *)&creds->key;
     for (size_t i = 0; i < sizeof creds->key; i++)
         p[i] = 0;
+    if (creds->borrowed)
+        return; /* the caller's storage; the chain is the caller's data */
+    chain_clear(creds);
     free(creds);
 }
 
@@ -119,10 +121,11 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
     } else {
         const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&c->key);
         br_rsa_compute_modulus modulus = br_rsa_compute_modulus_get_default();
+        /* BearSSL handles RSA keys up to 4096 bits: no allocation. */
+        uint8_t mod[4096 / 8];
         size_t n = modulus(NULL, sk);
-        uint8_t *mod = malloc(n ? n : 1);
-        if (!mod) {
-            iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory");
+        if (n == 0 || n > sizeof mod) {
+            iotls_error_set(err, IOTLS_ERR_BAD_KEY, "RSA private key of unsupported size");
             return -1;
         }
         modulus(mod, sk);
@@ -140,7 +143,6 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
             kl--;
         }
         match = n && kl == cl && memcmp(kn, cn, kl) == 0;
-        free(mod);
     }
     if (!match) {
         iotls_error_set(err, IOTLS_ERR_KEY_MISMATCH,
@@ -153,8 +155,10 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
 int iotls_creds_set(iotls_creds_t *c, const void *chain, size_t chain_len, const void *key,
                     size_t key_len, iotls_error_t *err)
 {
-    if (!c || !chain || !key) {
-        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_creds_set: NULL argument");
+    if (!c || !chain || !key || c->borrowed) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                        c && c->borrowed ? "credentials made by iotls_creds_init_static are fixed"
+                                         : "iotls_creds_set: NULL argument");
         return -1;
     }
     chain_clear(c);
@@ -242,4 +246,49 @@ int iotls_creds_load_files(iotls_creds_t *creds, const char *chain_path, const c
     free(chain);
     free(key);
     return rc;
+}
+
+/* ---- heap-free: the caller's storage, pointing at the caller's data ---- */
+
+_Static_assert(sizeof(iotls_creds_t) + 16 <= IOTLS_CREDS_STATIC_BASE &&
+                   sizeof(br_x509_certificate) <= IOTLS_CREDS_STATIC_PER_CERT,
+               "IOTLS_CREDS_STATIC_BYTES is too small for this target");
+
+size_t iotls_creds_static_size(size_t count)
+{
+    return IOTLS_CREDS_STATIC_BYTES(count);
+}
+
+iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t *const *certs,
+                                       const size_t *cert_lens, size_t count, const void *key_der,
+                                       size_t key_len, iotls_error_t *err)
+{
+    if (!mem || !certs || !cert_lens || count == 0 || !key_der)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                               "static credentials: no storage, chain or key"),
+               NULL;
+    if (mem_len < iotls_creds_static_size(count))
+        return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
+                               "static credentials: %lu bytes given, a chain of %lu needs %lu",
+                               (unsigned long)mem_len, (unsigned long)count,
+                               (unsigned long)iotls_creds_static_size(count)),
+               NULL;
+    iotls_creds_t *c = iotls_br_align_storage(mem, &mem_len);
+    memset(c, 0, sizeof *c);
+    c->borrowed = true;
+    c->chain = (br_x509_certificate *)(void *)(c + 1);
+    for (size_t i = 0; i < count; i++) {
+        if (!certs[i] || cert_lens[i] == 0)
+            return iotls_error_set(err, IOTLS_ERR_BAD_CERT, "empty certificate in the chain"), NULL;
+        /* Non-const in BearSSL's type, never written: the DER stays in flash. */
+        c->chain[i].data = (unsigned char *)(uintptr_t)certs[i];
+        c->chain[i].data_len = cert_lens[i];
+    }
+    c->chain_len = count;
+    if (key_pem_object(c, "PRIVATE KEY", key_der, key_len, err) < 0 ||
+        check_key_matches_leaf(c, err) < 0) {
+        iotls_creds_free(c);
+        return NULL;
+    }
+    return c;
 }

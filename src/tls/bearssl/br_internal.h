@@ -14,6 +14,7 @@
 struct iotls_trust {
     br_x509_trust_anchor *anchors; /* each owns its dn and key bytes */
     size_t count, cap;
+    bool borrowed; /* iotls_trust_init_static: caller's storage and data */
 };
 
 struct iotls_creds {
@@ -22,7 +23,11 @@ struct iotls_creds {
     br_skey_decoder_context key; /* holds the decoded private key */
     int key_type;                /* BR_KEYTYPE_RSA / BR_KEYTYPE_EC, 0 = unset */
     int leaf_signer_key_type;    /* key type of the CA that signed the leaf */
+    bool borrowed;               /* iotls_creds_init_static: caller's storage */
 };
+
+/* Caller storage handed to the *_init_static functions, aligned up. */
+void *iotls_br_align_storage(void *mem, size_t *len);
 
 struct iotls_session_cache {
     br_ssl_session_cache_lru lru;

@@ -23,7 +23,7 @@ static void anchor_free(br_x509_trust_anchor *ta)
 
 void iotls_trust_free(iotls_trust_t *trust)
 {
-    if (!trust)
+    if (!trust || trust->borrowed)
         return;
     for (size_t i = 0; i < trust->count; i++)
         anchor_free(&trust->anchors[i]);
@@ -82,6 +82,11 @@ static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t 
 
 static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta, iotls_error_t *err)
 {
+    if (trust->borrowed) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                        "a trust store made by iotls_trust_init_static cannot grow");
+        return -1;
+    }
     if (trust->count == trust->cap) {
         size_t cap = trust->cap ? trust->cap * 2 : 4;
         br_x509_trust_anchor *bigger = realloc(trust->anchors, cap * sizeof *bigger);
@@ -173,16 +178,28 @@ int iotls_trust_add_self_signed(iotls_trust_t *trust, const void *data, size_t l
                                       : add_pem(trust, data, len, true, err);
 }
 
+static bool compact_anchor_valid(const iotls_anchor_t *a, iotls_error_t *err)
+{
+    bool ok = a && a->dn && a->dn_len &&
+              ((a->key_type == IOTLS_ANCHOR_KEY_RSA && a->n && a->n_len && a->e && a->e_len) ||
+               (a->key_type == IOTLS_ANCHOR_KEY_EC && a->q && a->q_len));
+    if (!ok)
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
+                        "trust anchor: missing name or key, or unknown key type %d",
+                        a ? a->key_type : -1);
+    return ok;
+}
+
 int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_error_t *err)
 {
     br_x509_trust_anchor ta;
     memset(&ta, 0, sizeof ta);
-    if (!trust || !a || !a->dn ||
-        (a->key_type != IOTLS_ANCHOR_KEY_RSA && a->key_type != IOTLS_ANCHOR_KEY_EC)) {
-        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
-                        "trust anchor: missing name or unknown key type %d", a ? a->key_type : -1);
+    if (!trust) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "trust: NULL argument");
         return -1;
     }
+    if (!compact_anchor_valid(a, err))
+        return -1;
     ta.dn.data = dup_bytes(a->dn, a->dn_len);
     ta.dn.len = a->dn_len;
     ta.flags = a->flags & IOTLS_ANCHOR_CA ? BR_X509_TA_CA : 0;
@@ -221,4 +238,60 @@ int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t 
     if (rc < 0 && err && !strstr(err->text, path))
         iotls_error_append(err, " in '%s'", path);
     return rc;
+}
+
+/* ---- heap-free: the caller's storage, pointing at the caller's data ---- */
+
+_Static_assert(sizeof(iotls_trust_t) + 16 <= IOTLS_TRUST_STATIC_BASE &&
+                   sizeof(br_x509_trust_anchor) <= IOTLS_TRUST_STATIC_PER_ANCHOR,
+               "IOTLS_TRUST_STATIC_BYTES is too small for this target");
+
+size_t iotls_trust_static_size(size_t count)
+{
+    return IOTLS_TRUST_STATIC_BYTES(count);
+}
+
+iotls_trust_t *iotls_trust_init_static(void *mem, size_t mem_len, const iotls_anchor_t *anchors,
+                                       size_t count, iotls_error_t *err)
+{
+    if (!mem || !anchors || count == 0)
+        return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "static trust: no storage or anchors"),
+               NULL;
+    if (mem_len < iotls_trust_static_size(count))
+        return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
+                               "static trust: %lu bytes given, %lu anchors need %lu",
+                               (unsigned long)mem_len, (unsigned long)count,
+                               (unsigned long)iotls_trust_static_size(count)),
+               NULL;
+    for (size_t i = 0; i < count; i++)
+        if (!compact_anchor_valid(&anchors[i], err))
+            return NULL;
+    iotls_trust_t *t = iotls_br_align_storage(mem, &mem_len);
+    memset(t, 0, sizeof *t);
+    t->borrowed = true;
+    t->anchors = (br_x509_trust_anchor *)(void *)(t + 1);
+    /* BearSSL's anchor type has non-const pointers but never writes through
+     * them: the bytes stay in flash. */
+    for (size_t i = 0; i < count; i++) {
+        const iotls_anchor_t *a = &anchors[i];
+        br_x509_trust_anchor *ta = &t->anchors[i];
+        memset(ta, 0, sizeof *ta);
+        ta->dn.data = (unsigned char *)(uintptr_t)a->dn;
+        ta->dn.len = a->dn_len;
+        ta->flags = a->flags & IOTLS_ANCHOR_CA ? BR_X509_TA_CA : 0;
+        if (a->key_type == IOTLS_ANCHOR_KEY_RSA) {
+            ta->pkey.key_type = BR_KEYTYPE_RSA;
+            ta->pkey.key.rsa.n = (unsigned char *)(uintptr_t)a->n;
+            ta->pkey.key.rsa.nlen = a->n_len;
+            ta->pkey.key.rsa.e = (unsigned char *)(uintptr_t)a->e;
+            ta->pkey.key.rsa.elen = a->e_len;
+        } else {
+            ta->pkey.key_type = BR_KEYTYPE_EC;
+            ta->pkey.key.ec.curve = a->curve;
+            ta->pkey.key.ec.q = (unsigned char *)(uintptr_t)a->q;
+            ta->pkey.key.ec.qlen = a->q_len;
+        }
+    }
+    t->count = t->cap = count;
+    return t;
 }
