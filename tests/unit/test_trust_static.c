@@ -151,8 +151,8 @@ static void static_objects_serve_a_verified_handshake(void **state)
     assert_int_equal(iotls_trust_add_anchor(trust, &ca.anchor, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_BAD_ARGUMENT);
     iotls_error_clear(&err);
-    assert_int_equal(iotls_creds_set(creds, chain.der[0], chain.len[0], key.der[0], key.len[0], &err),
-                     -1);
+    assert_int_equal(
+        iotls_creds_set(creds, chain.der[0], chain.len[0], key.der[0], key.len[0], &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_BAD_ARGUMENT);
     iotls_trust_free(trust);
     iotls_creds_free(creds); /* wipes the decoded key only */
