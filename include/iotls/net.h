@@ -160,6 +160,10 @@ typedef enum {
 iotls_mfl_outcome_t iotls_conn_mfl_outcome(const iotls_conn_t *c);
 /* "203.0.113.5:443" / "[::1]:8443" of the peer, or "" before connect. */
 const char *iotls_conn_peer(const iotls_conn_t *c);
+/* The connection's socket (-1 while none is open), for socket options
+ * (keep-alive) and compatibility APIs that hand it out. Reading or writing
+ * it directly corrupts the TLS stream. */
+int iotls_conn_socket(const iotls_conn_t *c);
 void iotls_conn_set_user(iotls_conn_t *c, void *user);
 void *iotls_conn_user(const iotls_conn_t *c);
 

@@ -410,6 +410,11 @@ const char *iotls_conn_peer(const iotls_conn_t *c)
     return c != NULL ? c->peer : "";
 }
 
+int iotls_conn_socket(const iotls_conn_t *c)
+{
+    return c != NULL ? c->fd : -1;
+}
+
 void iotls_conn_set_user(iotls_conn_t *c, void *user)
 {
     if (c != NULL)
