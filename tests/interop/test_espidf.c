@@ -175,9 +175,8 @@ static void test_saved_session_and_global_store(void **state)
 {
     iotls_test_peer_t p;
     start_server("server-ec", 0, &p);
-    assert_int_equal(esp_tls_set_global_ca_store((const unsigned char *)ca_pem,
-                                                 (unsigned)ca_len + 1),
-                     ESP_OK);
+    assert_int_equal(
+        esp_tls_set_global_ca_store((const unsigned char *)ca_pem, (unsigned)ca_len + 1), ESP_OK);
     esp_tls_cfg_t cfg = {.use_global_ca_store = true, .timeout_ms = 5000};
     esp_tls_t *tls = esp_tls_init();
     assert_int_equal(esp_tls_conn_http_new_sync("https://localhost:0/", &cfg, tls), -1);
@@ -243,8 +242,10 @@ static void test_refused_configurations(void **state)
     esp_tls_cfg_t se = ca_cfg();
     se.use_secure_element = true;
     expect_refused(&se, ESP_ERR_ESP_TLS_SE_FAILED, "secure_element");
-    static const char garbage[] = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
-    esp_tls_cfg_t bad = {.cacert_buf = (const unsigned char *)garbage, .cacert_bytes = sizeof garbage};
+    static const char garbage[] =
+        "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
+    esp_tls_cfg_t bad = {.cacert_buf = (const unsigned char *)garbage,
+                         .cacert_bytes = sizeof garbage};
     expect_refused(&bad, ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED, "cacert_buf");
     esp_tls_cfg_t half = ca_cfg();
     half.clientcert_buf = (const unsigned char *)ca_pem;

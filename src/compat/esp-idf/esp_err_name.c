@@ -5,7 +5,10 @@
 #include "esp_err.h"
 #include "esp_tls_errors.h"
 
-#define ERR(name) {name, #name}
+#define ERR(name)                                                                                  \
+    {                                                                                              \
+        name, #name                                                                                \
+    }
 static const struct {
     esp_err_t code;
     const char *name;
@@ -67,7 +70,8 @@ void _esp_error_check_failed_without_abort(esp_err_t rc, const char *file, int l
                                            const char *function, const char *expression)
 {
     fflush(stdout);
-    fprintf(stderr, "ESP_ERROR_CHECK failed: esp_err_t 0x%x (%s) at %s:%d\nfunc: %s\nexpression: %s\n",
+    fprintf(stderr,
+            "ESP_ERROR_CHECK failed: esp_err_t 0x%x (%s) at %s:%d\nfunc: %s\nexpression: %s\n",
             (unsigned)rc, esp_err_to_name(rc), file, line, function, expression);
 }
 

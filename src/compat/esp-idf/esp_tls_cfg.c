@@ -34,8 +34,8 @@ static bool is_pem(const unsigned char *buf, unsigned len)
 
 static esp_err_t hardware_fields(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
-    const char *field = cfg->ds_data              ? "ds_data (digital signature peripheral)"
-                        : cfg->use_secure_element ? "use_secure_element (ATECC608A)"
+    const char *field = cfg->ds_data                ? "ds_data (digital signature peripheral)"
+                        : cfg->use_secure_element   ? "use_secure_element (ATECC608A)"
                         : cfg->use_ecdsa_peripheral ? "use_ecdsa_peripheral (eFuse ECDSA key)"
                                                     : NULL;
     if (field == NULL)

@@ -100,7 +100,8 @@ static int start(const char *hostname, int hostlen, int port, const esp_tls_cfg_
     host[hostlen] = '\0';
     tls->plain = cfg == NULL || cfg->is_plain_tcp;
     tls->non_block = cfg != NULL && cfg->non_block;
-    tls->timeout_ms = cfg != NULL && cfg->timeout_ms > 0 ? cfg->timeout_ms : ESPT_DEFAULT_TIMEOUT_MS;
+    tls->timeout_ms =
+        cfg != NULL && cfg->timeout_ms > 0 ? cfg->timeout_ms : ESPT_DEFAULT_TIMEOUT_MS;
 
     char addr[64];
     if (espt_resolve(tls, host, &port, cfg ? cfg->addr_family : ESP_TLS_AF_UNSPEC, addr,
@@ -108,7 +109,7 @@ static int start(const char *hostname, int hostlen, int port, const esp_tls_cfg_
         return -1;
     if (tls->plain) {
         tls->plain_fd = espt_tcp_connect(addr, port, tls->timeout_ms,
-                                          cfg ? cfg->keep_alive_cfg : NULL, &tls->error);
+                                         cfg ? cfg->keep_alive_cfg : NULL, &tls->error);
         if (tls->plain_fd < 0) {
             espt_fail_iotls(tls, &tls->error);
             return -1;
@@ -132,7 +133,8 @@ static int start(const char *hostname, int hostlen, int port, const esp_tls_cfg_
         return -1;
     }
     tls->state = ESP_TLS_CONNECTING;
-    tls->conn = iotls_conn_connect(tls->loop, addr, (uint16_t)port, &cc, &espt_callbacks, tls, &err);
+    tls->conn =
+        iotls_conn_connect(tls->loop, addr, (uint16_t)port, &cc, &espt_callbacks, tls, &err);
     if (tls->conn == NULL) {
         espt_fail_iotls(tls, &err);
         return -1;
@@ -250,7 +252,8 @@ static int http_new(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls, b
         return -1;
     const char *host = NULL;
     int hostlen = 0, port = 0;
-    if (tls->state == ESP_TLS_INIT && (url == NULL || url_split(url, &host, &hostlen, &port) != 0)) {
+    if (tls->state == ESP_TLS_INIT &&
+        (url == NULL || url_split(url, &host, &hostlen, &port) != 0)) {
         iotls_error_t e;
         iotls_error_clear(&e);
         iotls_error_set(&e, IOTLS_ERR_BAD_ARGUMENT, "'%s' is not a URL (scheme://host[:port]/...)",

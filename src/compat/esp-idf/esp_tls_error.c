@@ -34,19 +34,13 @@ esp_err_t espt_fail(esp_tls_t *tls, esp_err_t code, int low_code, int type, int 
 static int cert_flags(iotls_err_t code)
 {
     switch (code) {
-    case IOTLS_ERR_CERT_EXPIRED:
-        return IOTLS_ESP_X509_BADCERT_EXPIRED;
-    case IOTLS_ERR_CERT_NOT_YET_VALID:
-        return IOTLS_ESP_X509_BADCERT_FUTURE;
-    case IOTLS_ERR_CERT_NAME_MISMATCH:
-        return IOTLS_ESP_X509_BADCERT_CN_MISMATCH;
+    case IOTLS_ERR_CERT_EXPIRED: return IOTLS_ESP_X509_BADCERT_EXPIRED;
+    case IOTLS_ERR_CERT_NOT_YET_VALID: return IOTLS_ESP_X509_BADCERT_FUTURE;
+    case IOTLS_ERR_CERT_NAME_MISMATCH: return IOTLS_ESP_X509_BADCERT_CN_MISMATCH;
     case IOTLS_ERR_CERT_UNTRUSTED:
-    case IOTLS_ERR_CERT_PIN_MISMATCH:
-        return IOTLS_ESP_X509_BADCERT_NOT_TRUSTED;
-    case IOTLS_ERR_CERT_MISSING:
-        return IOTLS_ESP_X509_BADCERT_MISSING;
-    default:
-        return IOTLS_ESP_X509_BADCERT_OTHER;
+    case IOTLS_ERR_CERT_PIN_MISMATCH: return IOTLS_ESP_X509_BADCERT_NOT_TRUSTED;
+    case IOTLS_ERR_CERT_MISSING: return IOTLS_ESP_X509_BADCERT_MISSING;
+    default: return IOTLS_ESP_X509_BADCERT_OTHER;
     }
 }
 
@@ -54,26 +48,16 @@ static int cert_flags(iotls_err_t code)
 static esp_err_t io_code(iotls_err_t code, int *low)
 {
     switch (code) {
-    case IOTLS_ERR_RESOLVE:
-        *low = 0;
-        return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
+    case IOTLS_ERR_RESOLVE: *low = 0; return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
     case IOTLS_ERR_CONNECT_REFUSED:
         *low = ECONNREFUSED;
         return ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
-    case IOTLS_ERR_CONNECT:
-        *low = EHOSTUNREACH;
-        return ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
+    case IOTLS_ERR_CONNECT: *low = EHOSTUNREACH; return ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
     case IOTLS_ERR_CONNECT_TIMEOUT:
     case IOTLS_ERR_HANDSHAKE_TIMEOUT:
-    case IOTLS_ERR_IDLE_TIMEOUT:
-        *low = ETIMEDOUT;
-        return ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT;
-    case IOTLS_ERR_PEER_RESET:
-        *low = ECONNRESET;
-        return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
-    default:
-        *low = EIO;
-        return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
+    case IOTLS_ERR_IDLE_TIMEOUT: *low = ETIMEDOUT; return ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT;
+    case IOTLS_ERR_PEER_RESET: *low = ECONNRESET; return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
+    default: *low = EIO; return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
     }
 }
 
@@ -81,28 +65,25 @@ static esp_err_t config_code(iotls_err_t code)
 {
     switch (code) {
     case IOTLS_ERR_BAD_PEM:
-    case IOTLS_ERR_BAD_CERT:
-        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
-    case IOTLS_ERR_BAD_KEY:
-        return ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED;
-    case IOTLS_ERR_KEY_MISMATCH:
-        return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
-    default:
-        return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+    case IOTLS_ERR_BAD_CERT: return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    case IOTLS_ERR_BAD_KEY: return ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED;
+    case IOTLS_ERR_KEY_MISMATCH: return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+    default: return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
     }
 }
 
 esp_err_t espt_fail_iotls(esp_tls_t *tls, const iotls_error_t *err)
 {
     bool handshake = tls->state != ESP_TLS_DONE;
-    esp_err_t hs_or_io = handshake ? ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED : ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
+    esp_err_t hs_or_io =
+        handshake ? ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED : ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
     int low = 0;
     switch (iotls_error_class(err->code)) {
     case IOTLS_CLASS_IO: {
         esp_err_t code = io_code(err->code, &low);
         if (err->code == IOTLS_ERR_TRUNCATED || err->code == IOTLS_ERR_PEER_CLOSED_HANDSHAKE)
-            return espt_fail(tls, hs_or_io, ESPT_MBEDTLS_SSL_CONN_EOF, ESP_TLS_ERR_TYPE_MBEDTLS,
-                             0, err);
+            return espt_fail(tls, hs_or_io, ESPT_MBEDTLS_SSL_CONN_EOF, ESP_TLS_ERR_TYPE_MBEDTLS, 0,
+                             err);
         return espt_fail(tls, code, low, ESP_TLS_ERR_TYPE_SYSTEM, 0, err);
     }
     case IOTLS_CLASS_CERTIFICATE:
@@ -118,9 +99,9 @@ esp_err_t espt_fail_iotls(esp_tls_t *tls, const iotls_error_t *err)
                                                       : ESPT_MBEDTLS_SSL_INVALID_RECORD;
         return espt_fail(tls, hs_or_io, low, ESP_TLS_ERR_TYPE_MBEDTLS, 0, err);
     case IOTLS_CLASS_RESOURCE:
-        return espt_fail(tls, err->code == IOTLS_ERR_NO_ENTROPY
-                                  ? ESP_ERR_MBEDTLS_CTR_DRBG_SEED_FAILED
-                                  : ESP_ERR_MBEDTLS_SSL_SETUP_FAILED,
+        return espt_fail(tls,
+                         err->code == IOTLS_ERR_NO_ENTROPY ? ESP_ERR_MBEDTLS_CTR_DRBG_SEED_FAILED
+                                                           : ESP_ERR_MBEDTLS_SSL_SETUP_FAILED,
                          ESPT_MBEDTLS_SSL_ALLOC_FAILED, ESP_TLS_ERR_TYPE_MBEDTLS, 0, err);
     default:
         return espt_fail(tls, config_code(err->code), ESPT_MBEDTLS_SSL_BAD_INPUT_DATA,
@@ -178,8 +159,7 @@ esp_err_t esp_tls_get_and_clear_error_type(esp_tls_error_handle_t h, esp_tls_err
         value = h->esp_tls_error_code;
         h->esp_tls_error_code = 0;
         break;
-    default:
-        break;
+    default: break;
     }
     if (error_code != NULL)
         *error_code = value;

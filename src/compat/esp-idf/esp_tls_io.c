@@ -99,8 +99,8 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
     if (tls == NULL || (data == NULL && datalen > 0))
         return -1;
     if (tls->plain) {
-        ssize_t n = send(tls->plain_fd, data, datalen,
-                         MSG_NOSIGNAL | (tls->non_block ? MSG_DONTWAIT : 0));
+        ssize_t n =
+            send(tls->plain_fd, data, datalen, MSG_NOSIGNAL | (tls->non_block ? MSG_DONTWAIT : 0));
         if (n >= 0)
             return n;
         if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -121,8 +121,8 @@ int espt_tcp_connect(const char *addr, int port, int timeout_ms, const tls_keep_
         rc = poll(&p, 1, timeout_ms);
         if (rc == 0) {
             close(fd);
-            iotls_error_set(err, IOTLS_ERR_CONNECT_TIMEOUT, "no TCP connection to %s:%d within %d ms",
-                            addr, port, timeout_ms);
+            iotls_error_set(err, IOTLS_ERR_CONNECT_TIMEOUT,
+                            "no TCP connection to %s:%d within %d ms", addr, port, timeout_ms);
             return -1;
         }
         int soerr = 0;

@@ -133,7 +133,8 @@ esp_err_t esp_wifi_connect(void)
     memcpy(c.ssid, sta_config.sta.ssid, len);
     c.ssid_len = (uint8_t)len;
     ip_event_got_ip_t got = {.esp_netif = &station, .ip_info = loopback_info(), .ip_changed = true};
-    esp_err_t rc = esp_event_post(WIFI_EVENT, WIFI_EVENT_STA_CONNECTED, &c, sizeof c, portMAX_DELAY);
+    esp_err_t rc =
+        esp_event_post(WIFI_EVENT, WIFI_EVENT_STA_CONNECTED, &c, sizeof c, portMAX_DELAY);
     if (rc == ESP_OK)
         rc = esp_event_post(IP_EVENT, IP_EVENT_STA_GOT_IP, &got, sizeof got, portMAX_DELAY);
     return rc;
@@ -147,7 +148,8 @@ esp_err_t esp_wifi_disconnect(void)
 
 esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6])
 {
-    static const uint8_t host_mac[6] = {0x02, 0x10, 0x75, 0x00, 0x00, 0x01}; /* locally administered */
+    static const uint8_t host_mac[6] = {0x02, 0x10, 0x75,
+                                        0x00, 0x00, 0x01}; /* locally administered */
     memcpy(mac, host_mac, 6);
     return ESP_OK;
 }

@@ -221,12 +221,12 @@ static esp_err_t set_value(nvs_handle_t handle, const char *key, uint8_t type, c
 {
     if (!name_ok(key))
         return key != NULL && strlen(key) > NVS_NAME_MAX ? ESP_ERR_NVS_KEY_TOO_LONG
-                                                          : ESP_ERR_NVS_INVALID_NAME;
+                                                         : ESP_ERR_NVS_INVALID_NAME;
     if (len > NVS_VALUE_MAX)
         return ESP_ERR_NVS_INVALID_LENGTH;
     pthread_mutex_lock(&nvs_lock);
     handle_t *h = handle_get(handle);
-    esp_err_t rc = h == NULL        ? ESP_ERR_NVS_INVALID_HANDLE
+    esp_err_t rc = h == NULL      ? ESP_ERR_NVS_INVALID_HANDLE
                    : !h->writable ? ESP_ERR_NVS_READ_ONLY
                                   : put(h->ns, key, type, v, len);
     pthread_mutex_unlock(&nvs_lock);

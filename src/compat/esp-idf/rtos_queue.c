@@ -40,7 +40,8 @@ void vQueueDelete(QueueHandle_t q)
     free(q);
 }
 
-static BaseType_t put(QueueHandle_t q, const void *item, TickType_t ticks, bool front, bool overwrite)
+static BaseType_t put(QueueHandle_t q, const void *item, TickType_t ticks, bool front,
+                      bool overwrite)
 {
     if (q == NULL)
         return pdFAIL;

@@ -43,8 +43,9 @@ static void *task_thread(void *p)
 {
     current = p;
     current->fn(current->arg);
-    ESP_LOGW("freertos", "task '%s' returned from its function (FreeRTOS requires "
-                         "vTaskDelete(NULL)); ended",
+    ESP_LOGW("freertos",
+             "task '%s' returned from its function (FreeRTOS requires "
+             "vTaskDelete(NULL)); ended",
              current->name);
     task_end(current);
     return NULL;
@@ -114,8 +115,9 @@ void vTaskDelete(TaskHandle_t task)
 {
     struct iotls_rtos_task *self = xTaskGetCurrentTaskHandle();
     if (task != NULL && task != self) {
-        ESP_LOGW("freertos", "vTaskDelete of another task ('%s') is not supported on threads; "
-                             "ignored",
+        ESP_LOGW("freertos",
+                 "vTaskDelete of another task ('%s') is not supported on threads; "
+                 "ignored",
                  task->name);
         return;
     }

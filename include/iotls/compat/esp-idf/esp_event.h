@@ -30,8 +30,8 @@ typedef void *esp_event_handler_instance_t;
 
 esp_err_t esp_event_loop_create_default(void);
 esp_err_t esp_event_loop_delete_default(void);
-esp_err_t esp_event_handler_register(esp_event_base_t base, int32_t id,
-                                     esp_event_handler_t handler, void *arg);
+esp_err_t esp_event_handler_register(esp_event_base_t base, int32_t id, esp_event_handler_t handler,
+                                     void *arg);
 esp_err_t esp_event_handler_unregister(esp_event_base_t base, int32_t id,
                                        esp_event_handler_t handler);
 esp_err_t esp_event_handler_instance_register(esp_event_base_t base, int32_t id,

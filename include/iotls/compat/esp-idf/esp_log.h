@@ -62,7 +62,8 @@ void esp_log_buffer_hexdump_internal(const char *tag, const void *buffer, uint16
     esp_log_buffer_char_internal(tag, buffer, len, level)
 #define ESP_LOG_BUFFER_HEXDUMP(tag, buffer, len, level)                                            \
     esp_log_buffer_hexdump_internal(tag, buffer, len, level)
-#define ESP_LOG_BUFFER_HEX(tag, buffer, len) ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, ESP_LOG_INFO)
+#define ESP_LOG_BUFFER_HEX(tag, buffer, len)                                                       \
+    ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, ESP_LOG_INFO)
 #define ESP_LOG_BUFFER_CHAR(tag, buffer, len)                                                      \
     ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, len, ESP_LOG_INFO)
 

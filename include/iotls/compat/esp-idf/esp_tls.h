@@ -52,7 +52,7 @@ typedef struct psk_key_hint {
  * esp_tls_free_client_session). Holds the session's master secret. */
 typedef struct esp_tls_client_session {
     size_t len;
-    uint8_t data[400];      /* iotls_session_save() bytes */
+    uint8_t data[400];       /* iotls_session_save() bytes */
     uint8_t peer_sha256[32]; /* the server's leaf certificate it was made with */
 } esp_tls_client_session_t;
 

@@ -30,7 +30,13 @@ typedef enum {
     WIFI_EVENT_STA_AUTHMODE_CHANGE,
 } wifi_event_t;
 
-typedef enum { WIFI_MODE_NULL = 0, WIFI_MODE_STA, WIFI_MODE_AP, WIFI_MODE_APSTA, WIFI_MODE_MAX } wifi_mode_t;
+typedef enum {
+    WIFI_MODE_NULL = 0,
+    WIFI_MODE_STA,
+    WIFI_MODE_AP,
+    WIFI_MODE_APSTA,
+    WIFI_MODE_MAX
+} wifi_mode_t;
 typedef enum { WIFI_IF_STA = 0, WIFI_IF_AP } wifi_interface_t;
 #define ESP_IF_WIFI_STA WIFI_IF_STA
 #define ESP_IF_WIFI_AP WIFI_IF_AP
@@ -106,7 +112,10 @@ typedef struct {
 typedef struct {
     int magic;
 } wifi_init_config_t;
-#define WIFI_INIT_CONFIG_DEFAULT() {.magic = 0x1F2F3F4F}
+#define WIFI_INIT_CONFIG_DEFAULT()                                                                 \
+    {                                                                                              \
+        .magic = 0x1F2F3F4F                                                                        \
+    }
 
 esp_err_t esp_wifi_init(const wifi_init_config_t *config);
 esp_err_t esp_wifi_deinit(void);

@@ -35,8 +35,8 @@ typedef uint32_t StackType_t;
 #define portMAX_DELAY ((TickType_t)0xffffffffUL)
 #define portTICK_PERIOD_MS ((TickType_t)1000 / configTICK_RATE_HZ)
 #define portTICK_RATE_MS portTICK_PERIOD_MS
-#define pdMS_TO_TICKS(ms) ((TickType_t)(((uint64_t)(ms) * configTICK_RATE_HZ) / 1000U))
-#define pdTICKS_TO_MS(t) ((uint32_t)(((uint64_t)(t) * 1000U) / configTICK_RATE_HZ))
+#define pdMS_TO_TICKS(ms) ((TickType_t)(((uint64_t)(ms)*configTICK_RATE_HZ) / 1000U))
+#define pdTICKS_TO_MS(t) ((uint32_t)(((uint64_t)(t)*1000U) / configTICK_RATE_HZ))
 #define portNUM_PROCESSORS 2
 #define tskNO_AFFINITY 0x7FFFFFFF
 #define portYIELD() taskYIELD()
@@ -47,7 +47,10 @@ typedef uint32_t StackType_t;
 typedef struct {
     int unused;
 } portMUX_TYPE;
-#define portMUX_INITIALIZER_UNLOCKED {0}
+#define portMUX_INITIALIZER_UNLOCKED                                                               \
+    {                                                                                              \
+        0                                                                                          \
+    }
 void vPortEnterCritical(portMUX_TYPE *mux);
 void vPortExitCritical(portMUX_TYPE *mux);
 #define portENTER_CRITICAL(mux) vPortEnterCritical(mux)
