@@ -91,7 +91,8 @@ test: tests examples
 # The in-process unit tests once more under valgrind's memcheck (CI runs
 # it; the sanitizer build covers the rest).
 MEMCHECK := $(addprefix $(BUILD)/tests/unit/,test_session test_store test_store_session \
-              test_hello_sniff test_cert_walk test_errors test_trust_policies test_fail_alloc)
+              test_hello_sniff test_cert_walk test_errors test_trust_policies test_fail_alloc \
+              test_workspace)
 memcheck: $(MEMCHECK)
 	for t in $(MEMCHECK); do \
 	    IOTLS_BUILD=$(BUILD) valgrind -q --error-exitcode=9 --leak-check=full \

@@ -76,7 +76,8 @@ typedef enum {
     IOTLS_ERR_NO_MEMORY,
     IOTLS_ERR_MEMORY_TOO_SMALL, /* caller's block is below *_size() */
     IOTLS_ERR_QUEUE_FULL,       /* send queue full: wait for `sent` */
-    IOTLS_ERR_TOO_MANY_CONNECTIONS
+    IOTLS_ERR_TOO_MANY_CONNECTIONS,
+    IOTLS_ERR_SPILL_FULL /* shared workspace: no spill room for bytes in flight */
 } iotls_err_t;
 
 #define IOTLS_ERROR_TEXT_MAX 256

@@ -8,9 +8,15 @@
  * returns).
  *
  * Memory: a connection's TLS state is one block of iotls_session_size()
- * bytes plus a fixed struct and its send queue (cfg.send_queue bytes);
- * iotls_conn_memory() tells the total. The POSIX port allocates that block
- * once per connection with malloc; nothing is allocated during a handshake.
+ * bytes plus a fixed struct; iotls_conn_memory() tells what it holds now.
+ * The POSIX port allocates that block once per connection with malloc;
+ * nothing is allocated during a handshake. Connections with shared buffers
+ * (the default for listeners, cfg.buffers) keep their record buffers in the
+ * loop's record workspace (one pair of full-size buffers per loop, plus a
+ * bounded spill pool for bytes in flight: see iotls/tls.h), so an idle one
+ * holds only its session block. The send queue (up to cfg.send_queue
+ * bytes) is taken from the loop when send() has to queue and given back
+ * once drained.
  */
 #ifndef IOTLS_NET_H
 #define IOTLS_NET_H
@@ -44,6 +50,17 @@ int iotls_loop_run_once(iotls_loop_t *loop, int timeout_ms);
 void iotls_loop_stop(iotls_loop_t *loop);
 /* Monotonic milliseconds as the loop sees them. */
 uint64_t iotls_loop_now_ms(const iotls_loop_t *loop);
+
+/* Size the spill pool of the loop's record workspace (default 256 KiB):
+ * what shared-buffer connections may have in flight at once while another
+ * one is driven (unread data of a held connection, records waiting for a
+ * slow socket). A connection that finds no room fails alone with
+ * IOTLS_ERR_SPILL_FULL. Only before the first shared-buffer connection
+ * (IOTLS_ERR_BAD_STATE after). */
+int iotls_loop_set_spill_pool(iotls_loop_t *loop, size_t bytes, iotls_error_t *err);
+/* The loop's workspace (NULL until a shared-buffer connection made it),
+ * for iotls_workspace_stats(). */
+const iotls_workspace_t *iotls_loop_workspace(const iotls_loop_t *loop);
 
 typedef void (*iotls_timer_cb)(iotls_timer_t *timer, void *user);
 iotls_timer_t *iotls_timer_new(iotls_loop_t *loop, iotls_timer_cb cb, void *user);
@@ -96,6 +113,13 @@ typedef struct {
      * not be used again. */
 } iotls_conn_callbacks_t;
 
+/* Where a connection's record buffers live. */
+typedef enum {
+    IOTLS_BUFFERS_DEFAULT = 0, /* listeners: SHARED; clients: OWN */
+    IOTLS_BUFFERS_OWN,         /* in the connection's own block (as before 0.2) */
+    IOTLS_BUFFERS_SHARED       /* in the loop's record workspace */
+} iotls_buffers_t;
+
 typedef struct {
     iotls_config_t tls;            /* role is set by connect/listen */
     size_t send_queue;             /* plaintext bytes send() may queue (default 16384) */
@@ -104,6 +128,11 @@ typedef struct {
     uint32_t idle_timeout_ms;      /* default 0 = none */
     iotls_mfl_policy_t mfl_policy; /* client; default IOTLS_MFL_FAIL */
     const char *verify_name;       /* client: name to check instead of host (NULL = host) */
+    /* Record buffers: own, or the loop's shared workspace (added in 0.2;
+     * ignored when tls.workspace is set by the caller). A shared-buffer
+     * server acknowledges every max_fragment_length and sends records of
+     * at most tls.record_out (or tls.buffer_size below 16384) bytes. */
+    iotls_buffers_t buffers;
 } iotls_conn_config_t;
 
 void iotls_conn_config_init(iotls_conn_config_t *cfg);
@@ -144,7 +173,8 @@ const iotls_report_t *iotls_conn_report(const iotls_conn_t *c);
  * 0. The bytes hold the session's master secret. */
 size_t iotls_conn_session_save(const iotls_conn_t *c, uint8_t *out, size_t cap);
 const iotls_error_t *iotls_conn_error(const iotls_conn_t *c);
-/* Bytes this connection occupies (session block + struct + queue). */
+/* Bytes this connection occupies now (struct + session block + its send
+ * queue while it has one; the loop's shared workspace is not counted). */
 size_t iotls_conn_memory(const iotls_conn_t *c);
 /* true when the client retried with a full-size buffer (MFL policy). */
 bool iotls_conn_retried_full_buffer(const iotls_conn_t *c);

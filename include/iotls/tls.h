@@ -165,6 +165,29 @@ typedef struct {
     /* Where warnings go (NULL = stderr). */
     void (*log)(void *log_ctx, const char *line);
     void *log_ctx;
+
+    /* Shared record workspace (NULL = the session owns its record
+     * buffers). With one, the session block holds no record buffers: its
+     * engine works in the workspace's full-size buffers while it is driven,
+     * and its bytes in flight are set aside in the workspace's spill pool
+     * while another session uses them. See "shared record workspace"
+     * below. Full duplex only (half_duplex is ignored). A server with a
+     * workspace acknowledges every max_fragment_length a client asks for;
+     * a client still asks for buffer_size as without one. */
+    struct iotls_workspace *workspace;
+
+    /* Largest plaintext of one outgoing application-data record (0 = as
+     * negotiated; a server with a workspace and buffer_size below 16384
+     * uses buffer_size). Bounds what a slow peer can leave in flight. */
+    size_t record_out;
+
+    /* Workspace only: called (from inside another session's call) when
+     * this session lost its bytes in flight because the spill pool had no
+     * room for them. The session is then failed with IOTLS_ERR_SPILL_FULL;
+     * the callback should arrange for its driver to notice (not call into
+     * sessions of the same workspace from inside it). */
+    void (*spill_failed)(void *spill_ctx);
+    void *spill_ctx;
 } iotls_config_t;
 
 /* Defaults: role, 16384-byte full-duplex buffers, no trust (a client must
@@ -178,6 +201,51 @@ size_t iotls_buffer_effective(size_t requested);
 size_t iotls_session_size(const iotls_config_t *cfg);
 
 typedef struct iotls_session iotls_session_t;
+
+/* ---- shared record workspace --------------------------------------------
+ *
+ * The sessions of one thread can share one pair of full-size record
+ * buffers. A session's bytes live there only while it is driven: when
+ * another session needs the buffers, the bytes still in flight (unread
+ * plaintext, a partly received record, a record being sent, plaintext not
+ * yet sealed) move into a bounded spill pool and are put back before the
+ * owner's next call that touches them. An idle session (handshake done,
+ * nothing in flight) holds nothing in the pool.
+ *
+ * Memory contract: the workspace is one caller block of
+ * iotls_workspace_size(spill_bytes) bytes: both record buffers (about
+ * 33 KiB) plus the spill pool. A session with cfg.workspace needs
+ * iotls_session_size(&cfg) bytes, without record buffers. When the pool has
+ * no room for a session's bytes in flight, THAT session fails with
+ * IOTLS_ERR_SPILL_FULL (cfg.spill_failed tells its driver); the others are
+ * untouched. Single-threaded: every session of a workspace is used by the
+ * same thread. Sessions of a workspace MUST be released with
+ * iotls_session_release() before their block is freed or reused, and all
+ * of them before the workspace's block is.
+ */
+typedef struct iotls_workspace iotls_workspace_t;
+
+#define IOTLS_WORKSPACE_SPILL_DEFAULT (64u * 1024u)
+
+/* Bytes a workspace with a spill pool of `spill_bytes` needs (0 = default). */
+size_t iotls_workspace_size(size_t spill_bytes);
+
+/* Set up a workspace in `mem` (at least iotls_workspace_size(spill_bytes)
+ * bytes). Returns NULL with IOTLS_ERR_MEMORY_TOO_SMALL / BAD_ARGUMENT. */
+iotls_workspace_t *iotls_workspace_init(void *mem, size_t mem_len, size_t spill_bytes,
+                                        iotls_error_t *err);
+
+typedef struct {
+    size_t buffer_bytes;          /* the two shared record buffers */
+    size_t spill_capacity;        /* pool bytes */
+    size_t spill_used;            /* pool bytes holding sessions' bytes now */
+    size_t spill_peak;            /* most pool bytes used at once */
+    unsigned long switches;       /* times the buffers changed hands */
+    unsigned long spills;         /* switches that set bytes aside */
+    unsigned long spill_failures; /* sessions failed with IOTLS_ERR_SPILL_FULL */
+} iotls_workspace_stats_t;
+
+void iotls_workspace_stats(const iotls_workspace_t *ws, iotls_workspace_stats_t *out);
 
 /*
  * Start a session in `mem` (at least iotls_session_size(cfg) bytes, any
@@ -232,6 +300,14 @@ size_t iotls_session_read(iotls_session_t *s, void *out, size_t cap);
 /* Graceful close: queue close_notify. IOTLS_CLOSED follows once the peer's
  * close_notify arrives (or the driver gives up and drops the transport). */
 void iotls_session_close(iotls_session_t *s);
+
+/* Give back what the session holds in its workspace (spilled bytes, the
+ * buffers). Required before freeing a session that has cfg.workspace; a
+ * no-op for others. The session must not be used afterwards. */
+void iotls_session_release(iotls_session_t *s);
+
+/* Bytes this session holds in its workspace's spill pool right now. */
+size_t iotls_session_spilled(const iotls_session_t *s);
 
 /* Fail the session from outside (e.g. a timeout seen by the driver). */
 void iotls_session_fail(iotls_session_t *s, const iotls_error_t *err);

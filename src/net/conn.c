@@ -2,8 +2,11 @@
  * net/conn.c — connection lifecycle and the public iotls_conn_* calls.
  *
  * One malloc per connection holds, in order:
- *   [struct iotls_conn][session block][send queue][host][verify_name]
- * (an MFL retry adds one separate full-size session block).
+ *   [struct iotls_conn][session block][host][verify_name]
+ * (an MFL retry adds one separate session block). The session block holds
+ * the record buffers unless the connection shares the loop's workspace;
+ * the send queue is taken from the loop only while data waits in it
+ * (shared.c).
  *
  * Re-entrancy: API calls never invoke user callbacks themselves; they set
  * flags and post the connection's task, and the loop runs it. Callbacks only
@@ -59,6 +62,24 @@ static void conn_handle_close(iotls_loop_handle_t *h)
     iotls_conn_abort((iotls_conn_t *)(void *)((char *)h - offsetof(iotls_conn_t, handle)));
 }
 
+/* The workspace could not set this connection's bytes in flight aside:
+ * its session is failed; let the loop deliver the error. */
+static void conn_spill_failed(void *ctx)
+{
+    iotls_conn_t *c = ctx;
+    if (c->phase != IOTLS_CONN_DONE)
+        iotls_loop_task_post(c->loop, &c->task);
+}
+
+static bool conn_wants_shared(const iotls_conn_config_t *cfg, iotls_role_t role)
+{
+    if (cfg->tls.workspace != NULL)
+        return false; /* the caller's own workspace, used as given */
+    if (cfg->buffers == IOTLS_BUFFERS_SHARED)
+        return true;
+    return cfg->buffers == IOTLS_BUFFERS_DEFAULT && role == IOTLS_ROLE_SERVER;
+}
+
 static void conn_memory_release(iotls_loop_deferred_t *d)
 {
     iotls_conn_t *c = (iotls_conn_t *)(void *)((char *)d - offsetof(iotls_conn_t, deferred));
@@ -79,6 +100,11 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     if (cfg.send_queue == 0)
         cfg.send_queue = IOTLS_NET_DEFAULT_SEND_QUEUE;
 
+    if (conn_wants_shared(&cfg, role)) {
+        cfg.tls.workspace = iotls_net_workspace(loop, err);
+        if (cfg.tls.workspace == NULL)
+            return NULL;
+    }
     size_t session_len = iotls_session_size(&cfg.tls);
     if (session_len == 0) {
         iotls_error_set(err, IOTLS_ERR_CONFIG,
@@ -89,11 +115,10 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     size_t host_len = host != NULL ? strlen(host) + 1 : 0;
     size_t verify_len = cfg.verify_name != NULL ? strlen(cfg.verify_name) + 1 : 0;
     size_t off_session = ALIGN_UP(sizeof(iotls_conn_t));
-    size_t off_queue = off_session + session_len;
-    size_t off_host = off_queue + cfg.send_queue;
+    size_t off_host = off_session + session_len;
     size_t off_verify = off_host + host_len;
     size_t total = off_verify + verify_len;
-    if (cfg.send_queue > SIZE_MAX / 4 || total < off_queue) {
+    if (cfg.send_queue > SIZE_MAX / 4) {
         iotls_error_set(err, IOTLS_ERR_CONFIG, "send_queue of %zu bytes is too large",
                         cfg.send_queue);
         return NULL;
@@ -113,7 +138,7 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     if (cb != NULL)
         c->cb = *cb;
     c->user = user;
-    c->queue = block + off_queue;
+    c->queue = NULL; /* taken on demand */
     c->queue_cap = cfg.send_queue;
     if (host != NULL) {
         memcpy(block + off_host, host, host_len);
@@ -122,6 +147,10 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     if (cfg.verify_name != NULL) {
         memcpy(block + off_verify, cfg.verify_name, verify_len);
         cfg.verify_name = (const char *)(block + off_verify);
+    }
+    if (cfg.tls.workspace != NULL) {
+        cfg.tls.spill_failed = conn_spill_failed;
+        cfg.tls.spill_ctx = c;
     }
     c->cfg = cfg;
     iotls_error_clear(&c->attempt_err);
@@ -135,6 +164,7 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     }
     if (iotls_loop_timer_init(loop, &c->timer, iotls_net_conn_on_timer, c) != 0) {
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory arming connection timers");
+        iotls_session_release(c->session);
         free(block);
         return NULL;
     }
@@ -170,6 +200,12 @@ static void conn_release(iotls_conn_t *c)
     c->released = true;
     c->phase = IOTLS_CONN_DONE;
     iotls_net_conn_close_socket(c);
+    /* Nothing is sent any more: the queue and whatever the session holds
+     * in the shared workspace go back now, not when the memory does. */
+    iotls_net_queue_give(c->loop, c->queue, c->queue_cap);
+    c->queue = NULL;
+    c->queue_len = c->queue_head = 0;
+    iotls_session_release(c->session);
     iotls_loop_task_cancel(c->loop, &c->task);
     iotls_loop_timer_deinit(&c->timer);
     iotls_loop_handle_remove(c->loop, &c->handle);
@@ -293,6 +329,21 @@ iotls_conn_t *iotls_conn_connect(iotls_loop_t *loop, const char *host, uint16_t 
     return c;
 }
 
+/* Straight into the session's record when nothing waits before it: one
+ * copy instead of two (queue, then record). The record is sealed by the
+ * drive pass that follows, so that the send() calls of one callback still
+ * share records. Returns the bytes taken. */
+static size_t conn_send_direct(iotls_conn_t *c, const uint8_t *data, size_t len)
+{
+    if (c->phase != IOTLS_CONN_OPEN || c->queue_len > 0 ||
+        !(iotls_session_state(c->session) & IOTLS_APP_WRITABLE))
+        return 0;
+    size_t n = iotls_session_write(c->session, data, len);
+    if (n > 0)
+        c->unflushed = true;
+    return n;
+}
+
 int iotls_conn_send(iotls_conn_t *c, const void *data, size_t len, iotls_error_t *err)
 {
     if (c == NULL || (data == NULL && len > 0) || len > INT_MAX) {
@@ -317,11 +368,22 @@ int iotls_conn_send(iotls_conn_t *c, const void *data, size_t len, iotls_error_t
     }
     if (len == 0)
         return 0;
-    size_t tail = (c->queue_head + c->queue_len) % c->queue_cap;
-    size_t first = c->queue_cap - tail < len ? c->queue_cap - tail : len;
-    memcpy(c->queue + tail, data, first);
-    memcpy(c->queue, (const uint8_t *)data + first, len - first);
-    c->queue_len += len;
+    /* All or nothing: make sure the queue exists before anything moves. */
+    if (c->queue == NULL && (c->queue = iotls_net_queue_take(c->loop, c->queue_cap)) == NULL) {
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory: a send queue of %zu bytes for %s",
+                        c->queue_cap, c->peer[0] ? c->peer : "the connection");
+        return -1;
+    }
+    const uint8_t *p = data;
+    size_t direct = conn_send_direct(c, p, len);
+    size_t rest = len - direct;
+    if (rest > 0) {
+        size_t tail = (c->queue_head + c->queue_len) % c->queue_cap;
+        size_t first = c->queue_cap - tail < rest ? c->queue_cap - tail : rest;
+        memcpy(c->queue + tail, p + direct, first);
+        memcpy(c->queue, p + direct + first, rest - first);
+        c->queue_len += rest;
+    }
     c->sent_pending = true;
     if (c->phase == IOTLS_CONN_OPEN)
         iotls_loop_task_post(c->loop, &c->task);
@@ -388,7 +450,9 @@ const iotls_error_t *iotls_conn_error(const iotls_conn_t *c)
 
 size_t iotls_conn_memory(const iotls_conn_t *c)
 {
-    return c != NULL ? c->alloc_len + c->retry_len : 0;
+    if (c == NULL)
+        return 0;
+    return c->alloc_len + c->retry_len + (c->queue != NULL ? c->queue_cap : 0);
 }
 
 bool iotls_conn_retried_full_buffer(const iotls_conn_t *c)

@@ -188,6 +188,7 @@ bool iotls_net_conn_mfl_retry(iotls_conn_t *c, const char *why)
         (void)!send(c->fd, bye, pending, MSG_NOSIGNAL | MSG_DONTWAIT);
     iotls_net_conn_close_socket(c);
     iotls_net_conn_arm(c, IOTLS_CONN_TIMER_NONE, 0);
+    iotls_session_release(c->session);
     c->cfg.tls = tls;
     c->session = s; /* the first block stays inside our allocation, unused */
     c->retry_mem = mem;

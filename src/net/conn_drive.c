@@ -109,10 +109,17 @@ static bool drive_queue(iotls_conn_t *c)
         c->queue_len -= n;
         moved = true;
     }
-    if (c->queue_len == 0)
+    if (c->queue_len == 0) {
         c->queue_head = 0;
-    if (moved && c->queue_len == 0)
+        /* Drained: the queue goes back to the loop until send() needs one. */
+        iotls_net_queue_give(c->loop, c->queue, c->queue_cap);
+        c->queue = NULL;
+    }
+    if ((moved || c->unflushed) && c->queue_len == 0) {
         iotls_session_flush(c->session);
+        c->unflushed = false;
+        moved = true;
+    }
     return moved;
 }
 

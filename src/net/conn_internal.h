@@ -64,8 +64,10 @@ struct iotls_conn {
     size_t retry_len;
     size_t alloc_len;
 
-    uint8_t *queue; /* ring buffer of plaintext not yet in the session */
+    uint8_t *queue; /* ring buffer of plaintext not yet in the session;
+                       taken from the loop on demand, NULL when empty */
     size_t queue_cap, queue_head, queue_len;
+    bool unflushed; /* send() wrote into the session's record: seal it */
 
     bool readable; /* epoll said readable and we have not drained it */
     bool held;

@@ -29,6 +29,7 @@ struct iotls_loop {
     iotls_loop_deferred_t *deferred;
     iotls_timer_heap_t timers;
     iotls_mfl_memory_t mfl_memory;
+    iotls_net_shared_t shared;
 };
 
 static uint64_t loop_clock_ms(void)
@@ -80,6 +81,7 @@ void iotls_loop_free(iotls_loop_t *loop)
     }
     loop->dispatching--;
     loop_release_deferred(loop);
+    iotls_net_shared_destroy(loop);
     iotls_timer_heap_destroy(loop);
     close(loop->epfd);
     free(loop);
@@ -99,6 +101,11 @@ uint64_t iotls_loop_update_now(iotls_loop_t *loop)
 void iotls_loop_stop(iotls_loop_t *loop)
 {
     loop->stop = true;
+}
+
+iotls_net_shared_t *iotls_loop_shared(iotls_loop_t *loop)
+{
+    return &loop->shared;
 }
 
 iotls_mfl_memory_t *iotls_loop_mfl_memory(iotls_loop_t *loop)

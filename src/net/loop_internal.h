@@ -138,6 +138,44 @@ typedef struct {
 iotls_mfl_memory_t *iotls_loop_mfl_memory(iotls_loop_t *loop);
 void iotls_net_mfl_remember(iotls_loop_t *loop, const char *host, uint16_t port);
 bool iotls_net_mfl_known(iotls_loop_t *loop, const char *host, uint16_t port);
+/* ---- what the connections of one loop share (shared.c) -------------------- */
+
+#ifndef IOTLS_NET_SPILL_POOL_DEFAULT
+#define IOTLS_NET_SPILL_POOL_DEFAULT (256u * 1024u) /* bytes in flight set aside */
+#endif
+#ifndef IOTLS_NET_QUEUE_CACHE
+#define IOTLS_NET_QUEUE_CACHE 8 /* drained send queues kept for reuse */
+#endif
+#ifndef IOTLS_NET_STAGING
+#define IOTLS_NET_STAGING (16384 + 325) /* recv() batch: several small records */
+#endif
+
+typedef struct {
+    /* The record workspace of shared-buffer connections, made on first use. */
+    void *ws_mem;
+    iotls_workspace_t *ws;
+    size_t spill_bytes; /* 0 = IOTLS_NET_SPILL_POOL_DEFAULT */
+    /* Send queues of the default size, drained and kept for the next
+     * connection that needs one. */
+    uint8_t *queue_free[IOTLS_NET_QUEUE_CACHE];
+    unsigned queue_free_count;
+    size_t queue_free_cap;
+    /* One recv() batch of a connection being driven, made on first use. */
+    uint8_t *staging;
+} iotls_net_shared_t;
+
+iotls_net_shared_t *iotls_loop_shared(iotls_loop_t *loop);
+/* The loop's workspace, created on first call; NULL with `err` set when
+ * out of memory. */
+iotls_workspace_t *iotls_net_workspace(iotls_loop_t *loop, iotls_error_t *err);
+/* A send queue of `cap` bytes (NULL when out of memory), and back. */
+uint8_t *iotls_net_queue_take(iotls_loop_t *loop, size_t cap);
+void iotls_net_queue_give(iotls_loop_t *loop, uint8_t *queue, size_t cap);
+/* The staging area (IOTLS_NET_STAGING bytes), NULL when out of memory. */
+uint8_t *iotls_net_staging(iotls_loop_t *loop);
+/* Loop teardown, after every connection is released. */
+void iotls_net_shared_destroy(iotls_loop_t *loop);
+
 /* Milliseconds until the earliest deadline (0 if overdue), -1 if none. */
 int iotls_timer_heap_wait_ms(iotls_loop_t *loop);
 /* Fire every timer whose deadline has passed; returns how many fired. */

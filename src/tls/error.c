@@ -78,6 +78,7 @@ const char *iotls_error_code_name(iotls_err_t code)
         NAME(IOTLS_ERR_MEMORY_TOO_SMALL);
         NAME(IOTLS_ERR_QUEUE_FULL);
         NAME(IOTLS_ERR_TOO_MANY_CONNECTIONS);
+        NAME(IOTLS_ERR_SPILL_FULL);
 #undef NAME
     }
     return "IOTLS_ERR_UNKNOWN";

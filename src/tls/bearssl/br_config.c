@@ -46,7 +46,8 @@ size_t iotls_session_size(const iotls_config_t *cfg)
     size_t n = ALIGN_UP(sizeof(struct iotls_session));
     if (iotls_br_needs_x509(cfg))
         n += ALIGN_UP(sizeof(iotls_br_x509_t));
-    n += iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload);
+    if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
+        n += iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload);
     /* Slack to align a caller block that is not max_align_t aligned. */
     return n + alignof(max_align_t);
 }

@@ -44,7 +44,7 @@ static void settle_closed(iotls_session_t *s)
 
 /* BearSSL 0.6 has no public call to fail an engine from outside, so the
  * session keeps its own flag and stops moving bytes. */
-static void stop(iotls_session_t *s)
+void iotls_br_stop(iotls_session_t *s)
 {
     s->failed = true;
     settle_closed(s);
@@ -81,7 +81,23 @@ unsigned iotls_session_state(iotls_session_t *s)
 uint8_t *iotls_session_recv_buf(iotls_session_t *s, size_t *len)
 {
     *len = 0;
+    if (s->failed)
+        return NULL;
+    iotls_br_ws_acquire(s);
     return s->failed ? NULL : br_ssl_engine_recvrec_buf(s->eng, len);
+}
+
+/* Workspace: how far into the input buffer the current record's bytes
+ * reach (live bytes when the engine holds handshake data no getter shows). */
+static void note_input_reach(iotls_session_t *s, const uint8_t *buf, size_t n)
+{
+    if (!s->ws)
+        return;
+    size_t off = (size_t)(buf - s->ws->ibuf);
+    if (off == 0)
+        s->in_hiwater = 0; /* a new record starts: the old bytes are dead */
+    if (off + n > s->in_hiwater)
+        s->in_hiwater = off + n;
 }
 
 void iotls_session_recv_ack(iotls_session_t *s, size_t n)
@@ -98,9 +114,10 @@ void iotls_session_recv_ack(iotls_session_t *s, size_t n)
                         "peer does not speak TLS: it sent \"%s\" where a TLS record was "
                         "expected",
                         preview);
-        stop(s);
+        iotls_br_stop(s);
         return;
     }
+    note_input_reach(s, buf, n);
     if (!s->sniff.done) {
         iotls_hello_sniff_push(&s->sniff, buf, n);
         iotls_br_note_hello(s);
@@ -119,6 +136,9 @@ const uint8_t *iotls_session_send_buf(iotls_session_t *s, size_t *len)
         *len = s->final_alert_len;
         return s->final_alert + sizeof s->final_alert - s->final_alert_len;
     }
+    if (s->failed)
+        return NULL;
+    iotls_br_ws_acquire(s);
     return s->failed ? NULL : br_ssl_engine_sendrec_buf(s->eng, len);
 }
 
@@ -186,35 +206,57 @@ void iotls_session_feed_eof(iotls_session_t *s)
         iotls_error_set(&s->error, IOTLS_ERR_TRUNCATED,
                         "peer closed the connection without close_notify: received data "
                         "may be truncated");
-    stop(s);
+    iotls_br_stop(s);
 }
 
 /* ---- application data --------------------------------------------------- */
 
+/* Records of at most record_out plaintext bytes: once that much is in the
+ * record being filled, it is sealed. out_fill/out_end follow what is
+ * unsealed (the workspace needs to know which output bytes are live). */
 size_t iotls_session_write(iotls_session_t *s, const void *data, size_t len)
 {
     size_t done = 0;
+    iotls_br_ws_acquire(s);
     while (done < len && !s->failed) {
         size_t room;
+        iotls_br_out_pending(s); /* forgets a fill that was sealed meanwhile */
         uint8_t *buf = br_ssl_engine_sendapp_buf(s->eng, &room);
         if (!buf || room == 0)
             break;
         size_t n = len - done < room ? len - done : room;
+        if (s->record_out && n > s->record_out - s->out_fill)
+            n = s->record_out - s->out_fill;
         memcpy(buf, (const uint8_t *)data + done, n);
         br_ssl_engine_sendapp_ack(s->eng, n);
         done += n;
+        if (n == room) {
+            s->out_fill = 0; /* the engine sealed the full record */
+        } else {
+            s->out_fill += n;
+            s->out_end = buf + n;
+            if (s->record_out && s->out_fill >= s->record_out) {
+                br_ssl_engine_flush(s->eng, 0);
+                s->out_fill = 0;
+            }
+        }
     }
     return done;
 }
 
 void iotls_session_flush(iotls_session_t *s)
 {
+    iotls_br_ws_acquire(s);
+    if (s->failed)
+        return;
     br_ssl_engine_flush(s->eng, 0);
+    s->out_fill = 0;
 }
 
 size_t iotls_session_read(iotls_session_t *s, void *out, size_t cap)
 {
     size_t done = 0;
+    iotls_br_ws_acquire(s);
     while (done < cap && !s->failed) {
         size_t avail;
         uint8_t *buf = br_ssl_engine_recvapp_buf(s->eng, &avail);
@@ -230,13 +272,16 @@ size_t iotls_session_read(iotls_session_t *s, void *out, size_t cap)
 
 void iotls_session_close(iotls_session_t *s)
 {
+    iotls_br_ws_acquire(s);
+    if (s->failed)
+        return;
     br_ssl_engine_close(s->eng);
 }
 
 void iotls_session_fail(iotls_session_t *s, const iotls_error_t *err)
 {
     iotls_error_copy(&s->error, err);
-    stop(s);
+    iotls_br_stop(s);
 }
 
 const iotls_error_t *iotls_session_error(const iotls_session_t *s)

@@ -11,6 +11,12 @@
  *   br_resume_guard.c  server: which sessions may resume (BearSSL defect)
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
+ *   br_workspace.c the shared record workspace: buffers changing hands
+ *
+ * With a shared workspace the block holds no record buffers: the engine's
+ * buffers are the workspace's (the same addresses for every session of
+ * it), so handing them over is copying the bytes in flight out and back,
+ * never telling the engine anything.
  */
 #ifndef IOTLS_BR_SESSION_H
 #define IOTLS_BR_SESSION_H
@@ -23,12 +29,20 @@
 #include "tls/bearssl/br_x509.h"
 #include "tls/hello_sniff.h"
 #include "tls/record_track.h"
+#include "tls/spill_pool.h"
 
 /* Bytes BearSSL needs around one record payload (header, IV, MAC, padding)
  * in each direction: BR_SSL_BUFSIZE_INPUT/OUTPUT minus 16384. */
 #define INPUT_OVERHEAD (BR_SSL_BUFSIZE_INPUT - 16384)
 #define OUTPUT_OVERHEAD (BR_SSL_BUFSIZE_OUTPUT - 16384)
 #define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+/* A region of a record buffer, set aside in the spill pool. */
+typedef struct {
+    uint32_t head; /* IOTLS_SPILL_NONE = nothing */
+    uint32_t off;
+    uint32_t len;
+} iotls_br_spill_t;
 
 struct iotls_session {
     union {
@@ -55,6 +69,23 @@ struct iotls_session {
      * certificate), so the peer learns why: one cleartext alert record. */
     uint8_t final_alert[7];
     uint8_t final_alert_len;
+
+    /* Shared workspace (NULL: the buffers are in the block). */
+    iotls_workspace_t *ws;
+    iotls_br_spill_t spill_in, spill_out; /* bytes set aside while not the owner */
+    size_t in_hiwater;                    /* input bytes of the current record written so far */
+    /* Plaintext written into the record being filled, not yet sealed, and
+     * where it ends: together they say which output bytes are live. */
+    size_t out_fill;
+    const uint8_t *out_end;
+    size_t record_out; /* limit of outgoing app records (0 = none) */
+};
+
+struct iotls_workspace {
+    uint8_t *ibuf, *obuf; /* BR_SSL_BUFSIZE_INPUT / OUTPUT bytes */
+    iotls_session_t *owner;
+    iotls_spill_pool_t pool;
+    unsigned long switches, spills, failures;
 };
 
 /* br_config.c */
@@ -83,6 +114,15 @@ const char *iotls_br_resume_refusal(const iotls_session_t *s);
 
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);
+
+/* br_workspace.c: make `s` the owner of its workspace's buffers (a no-op
+ * without one, or for a failed session). Every call that lets the engine
+ * touch record bytes goes through it first. */
+void iotls_br_ws_acquire(iotls_session_t *s);
+/* br_session.c: stop moving bytes (the error is already recorded). */
+void iotls_br_stop(iotls_session_t *s);
+/* Plaintext in the record being filled (0 when none or already sealed). */
+size_t iotls_br_out_pending(iotls_session_t *s);
 
 /* br_handshake.c */
 void iotls_br_fill_report(iotls_session_t *s);

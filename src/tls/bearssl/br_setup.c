@@ -56,6 +56,12 @@ static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
         warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
 }
 
+static void region_clear(iotls_br_spill_t *r)
+{
+    r->head = IOTLS_SPILL_NONE;
+    r->off = r->len = 0;
+}
+
 /* ---- role set-up -------------------------------------------------------- */
 
 static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
@@ -156,6 +162,36 @@ static void init_server(iotls_session_t *s)
         br_ssl_engine_add_flags(s->eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
 }
 
+/* The engine's record buffers: in the block, or the workspace's (the
+ * session then starts as the workspace's owner: the reset below writes
+ * the first flight into them). A server in a workspace gets full-size
+ * buffers so that it acknowledges any max_fragment_length; its own
+ * records stay within record_out. */
+static void set_buffers(iotls_session_t *s, uint8_t *block_bufs)
+{
+    const iotls_config_t *cfg = &s->cfg;
+    s->record_out = cfg->record_out;
+    region_clear(&s->spill_in);
+    region_clear(&s->spill_out);
+    if (cfg->workspace) {
+        s->ws = cfg->workspace;
+        iotls_br_ws_acquire(s);
+        bool full = cfg->role == IOTLS_ROLE_SERVER;
+        if (full && !s->record_out && s->payload < IOTLS_BUFFER_MAX)
+            s->record_out = s->payload;
+        br_ssl_engine_set_buffers_bidi(
+            s->eng, s->ws->ibuf, full ? BR_SSL_BUFSIZE_INPUT : iotls_br_input_len(s->payload),
+            s->ws->obuf, full ? BR_SSL_BUFSIZE_OUTPUT : s->payload + OUTPUT_OVERHEAD);
+        return;
+    }
+    if (cfg->half_duplex)
+        br_ssl_engine_set_buffer(s->eng, block_bufs, iotls_br_input_len(s->payload), 0);
+    else
+        br_ssl_engine_set_buffers_bidi(s->eng, block_bufs, iotls_br_input_len(s->payload),
+                                       block_bufs + iotls_br_input_len(s->payload),
+                                       iotls_br_output_len(cfg, s->payload));
+}
+
 iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
                                     const char *server_name, iotls_error_t *err)
 {
@@ -203,19 +239,13 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
      * encrypted ClientHello escapes the hello sniffer (br_resume_guard.c).
      * BearSSL answers an attempt with a warning no_renegotiation alert. */
     br_ssl_engine_add_flags(s->eng, BR_OPT_NO_RENEGOTIATION);
-    uint8_t *ibuf = p;
-    if (cfg->half_duplex)
-        br_ssl_engine_set_buffer(s->eng, ibuf, iotls_br_input_len(s->payload), 0);
-    else
-        br_ssl_engine_set_buffers_bidi(s->eng, ibuf, iotls_br_input_len(s->payload),
-                                       ibuf + iotls_br_input_len(s->payload),
-                                       iotls_br_output_len(cfg, s->payload));
 
     uint8_t seed[32];
     if (iotls_port_entropy(seed, sizeof seed, err) < 0)
         return NULL;
     br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
     memset(seed, 0, sizeof seed);
+    set_buffers(s, p); /* from here on, a failure must release the workspace */
 
     int ok;
     if (cfg->role == IOTLS_ROLE_CLIENT) {
@@ -235,6 +265,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         int e = br_ssl_engine_last_error(s->eng);
         iotls_error_set(err, iotls_br_error_code(e), "TLS engine refused to start: %s",
                         iotls_br_error_text(e));
+        iotls_session_release(s);
         return NULL;
     }
     warn_weaker_policies(cfg, server_name);
