@@ -299,15 +299,16 @@ static void test_idle_shared_connection_memory(void **state)
     cb.conn.error = quiet_error;
     iotls_error_t err;
     iotls_error_clear(&err);
-    iotls_listener_t *l = iotls_listener_new(w.loop, "127.0.0.1", 0, 1, &cfg, &cb, &server_mem, &err);
+    iotls_listener_t *l =
+        iotls_listener_new(w.loop, "127.0.0.1", 0, 1, &cfg, &cb, &server_mem, &err);
     assert_non_null(l);
     iotls_conn_config_t ccfg;
     iotls_conn_config_init(&ccfg);
     ccfg.tls.trust = trust;
     ccfg.buffers = IOTLS_BUFFERS_SHARED;
     iotls_conn_callbacks_t ccb = {report_memory, NULL, NULL, quiet_end, quiet_error};
-    assert_non_null(
-        iotls_conn_connect(w.loop, "127.0.0.1", iotls_listener_port(l), &ccfg, &ccb, &client_mem, &err));
+    assert_non_null(iotls_conn_connect(w.loop, "127.0.0.1", iotls_listener_port(l), &ccfg, &ccb,
+                                       &client_mem, &err));
     while (client_mem == 0 || server_mem == 0)
         iotls_loop_run_once(w.loop, 1000);
     /* Record buffers (33 KiB) and the 16 KiB queue are not in there. A
@@ -368,7 +369,8 @@ static void b_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
     iotls_error_t err;
     iotls_error_clear(&err);
     wt->a->w = wt->w;
-    assert_non_null(iotls_conn_connect(wt->w->loop, "127.0.0.1", wt->port, &cfg, &a_cb, wt->a, &err));
+    assert_non_null(
+        iotls_conn_connect(wt->w->loop, "127.0.0.1", wt->port, &cfg, &a_cb, wt->a, &err));
 }
 
 static void b_received(iotls_conn_t *c, const uint8_t *d, size_t n, void *user)
