@@ -158,6 +158,13 @@ typedef struct {
     const uint16_t *suites;
     size_t suite_count;
 
+    /* Offer and accept SHA-1 in handshake signatures (signature_algorithms,
+     * CertificateRequest, ServerKeyExchange, CertificateVerify). Off by
+     * default (RFC 9155); only for old peers that can sign nothing else.
+     * Every session logs a warning. A configured *_CBC_SHA suite (HMAC-SHA1
+     * records) also keeps SHA-1 in the engine and so in these lists. */
+    bool allow_sha1_signatures;
+
     /* ALPN protocol names, in preference order ("http/1.1", "mqtt"). */
     const char *const *alpn;
     size_t alpn_count;

@@ -19,11 +19,34 @@
 
 #define DESCRIBE(c, buf) iotls_net_conn_describe((c), (buf), sizeof(buf))
 
+/* A peer that refuses a handshake often sends its alert and closes while
+ * our next flight is on the way: that flight meets a reset, so send()
+ * fails with EPIPE or ECONNRESET although the alert saying why is already
+ * in the receive queue. Hand what is queued to the session first; its
+ * error (e.g. "peer sent fatal alert bad_certificate") then wins over a
+ * bare "connection reset". */
+static bool drive_reset_explained(iotls_conn_t *c)
+{
+    for (int i = 0; i < 64 && !(iotls_session_state(c->session) & IOTLS_CLOSED); i++) {
+        size_t len;
+        uint8_t *buf = iotls_session_recv_buf(c->session, &len);
+        if (buf == NULL || len == 0)
+            break;
+        ssize_t n = recv(c->fd, buf, len, MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        iotls_session_recv_ack(c->session, (size_t)n);
+    }
+    return iotls_session_error(c->session)->code != IOTLS_OK;
+}
+
 static void drive_socket_error(iotls_conn_t *c, int e, const char *what)
 {
     char who[IOTLS_NET_ADDR_TEXT + 300];
     DESCRIBE(c, who);
-    if (e == ECONNRESET || e == EPIPE)
+    if ((e == ECONNRESET || e == EPIPE) && drive_reset_explained(c))
+        iotls_net_conn_finish(c);
+    else if (e == ECONNRESET || e == EPIPE)
         IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_PEER_RESET, "connection reset by %s", who);
     else
         IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_IO, "%s %s failed: %s", what, who, strerror(e));

@@ -35,13 +35,15 @@ enum {
     S_SNI_NAME,
     S_ALPN_LIST_LEN,
     S_ALPN_LEN,
-    S_ALPN_NAME
+    S_ALPN_NAME,
+    S_SV_LEN,
+    S_SV_LIST
 };
 
-enum { K_COLLECT, K_SKIP, K_SNI, K_ALPN, K_SID };
+enum { K_COLLECT, K_SKIP, K_SNI, K_ALPN, K_SID, K_SUITES, K_VERSIONS };
 
-enum { EXT_SERVER_NAME = 0, EXT_MFL = 1, EXT_ALPN = 16 };
-enum { SEEN_SNI = 1, SEEN_MFL = 2, SEEN_ALPN = 4 };
+enum { EXT_SERVER_NAME = 0, EXT_MFL = 1, EXT_ALPN = 16, EXT_SUPPORTED_VERSIONS = 43 };
+enum { SEEN_SNI = 1, SEEN_MFL = 2, SEEN_ALPN = 4, SEEN_VERSIONS = 8 };
 
 /* TLSPlaintext.length may not exceed 2^14; allow the ciphertext slack of
  * 2048 too so a lenient peer is not called malformed for it. */
@@ -114,6 +116,27 @@ void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *nam
         (uint8_t)(count < IOTLS_HELLO_ALPN_MATCH_MAX ? count : IOTLS_HELLO_ALPN_MATCH_MAX);
 }
 
+void iotls_hello_sniff_match_suites(iotls_hello_sniff_t *s, const uint16_t *suites, size_t count)
+{
+    s->match_suites = suites;
+    s->match_suite_count = (uint16_t)(count < 65535 ? count : 65535);
+}
+
+/* One complete 2-byte entry of the cipher suite or version list. */
+static void pair_done(iotls_hello_sniff_t *s, uint16_t v)
+{
+    if (s->kind == K_VERSIONS) {
+        if ((v >> 8) == 3 && (v & 0xFF) <= 4)
+            s->versions |= (uint8_t)(1u << (v & 0xFF));
+        return;
+    }
+    if (s->suites_offered < 0xFFFF)
+        s->suites_offered++;
+    for (uint16_t i = 0; i < s->match_suite_count && !s->suite_matched; i++)
+        if (s->match_suites[i] == v)
+            s->suite_matched = true;
+}
+
 /* A new offered name of len bytes: the candidates are the names of that
  * length; each byte read then drops those that differ (match_byte). */
 static void match_start(iotls_hello_sniff_t *s, uint32_t len)
@@ -174,10 +197,11 @@ static void next_alpn(iotls_hello_sniff_t *s)
 static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
 {
     bool client = s->msg_type == IOTLS_HELLO_CLIENT;
-    uint8_t bit = type == EXT_SERVER_NAME ? SEEN_SNI
-                  : type == EXT_MFL       ? SEEN_MFL
-                  : type == EXT_ALPN      ? SEEN_ALPN
-                                          : 0;
+    uint8_t bit = type == EXT_SERVER_NAME          ? SEEN_SNI
+                  : type == EXT_MFL                ? SEEN_MFL
+                  : type == EXT_ALPN               ? SEEN_ALPN
+                  : type == EXT_SUPPORTED_VERSIONS ? SEEN_VERSIONS
+                                                   : 0;
     if (elen > s->exts_end - s->hpos) {
         bad(s, "extension overruns the extensions block");
         return;
@@ -211,6 +235,13 @@ static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
         begin(s, S_MFL, 1, K_COLLECT);
         return;
     case EXT_ALPN: begin(s, S_ALPN_LIST_LEN, 2, K_COLLECT); return;
+    case EXT_SUPPORTED_VERSIONS:
+        /* A ServerHello's holds the one selected version: not needed. */
+        if (client)
+            begin(s, S_SV_LEN, 1, K_COLLECT);
+        else
+            begin(s, S_EXT_SKIP, elen, K_SKIP);
+        return;
     default: begin(s, S_EXT_SKIP, elen, K_SKIP); return;
     }
 }
@@ -253,7 +284,8 @@ static void field_done(iotls_hello_sniff_t *s)
             bad(s, "bad cipher_suites length");
             return;
         }
-        begin(s, S_CS_LIST, v, K_SKIP);
+        s->pair_half = false;
+        begin(s, S_CS_LIST, v, K_SUITES);
         return;
     case S_CS_LIST: begin(s, S_COMP_LEN, 1, K_COLLECT); return;
     case S_CS:
@@ -317,6 +349,16 @@ static void field_done(iotls_hello_sniff_t *s)
         }
         next_sni(s);
         return;
+    case S_SV_LEN:
+        if (v < 2 || (v & 1) || v != s->ext_end - s->hpos) {
+            bad(s, "bad supported_versions length");
+            return;
+        }
+        s->versions_present = true;
+        s->pair_half = false;
+        begin(s, S_SV_LIST, v, K_VERSIONS);
+        return;
+    case S_SV_LIST: end_ext(s); return;
     case S_ALPN_LIST_LEN:
         if (v < 2 || v != s->ext_end - s->hpos) {
             bad(s, "bad ALPN list length");
@@ -375,6 +417,16 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
                 if (q[i] < 0x21 || q[i] > 0x7e)
                     s->sni_bad = true;
                 s->sni[s->sni_len++] = (char)q[i];
+            }
+            break;
+        case K_SUITES:
+        case K_VERSIONS:
+            for (size_t i = 0; i < k; i++) {
+                if (s->pair_half)
+                    pair_done(s, (uint16_t)(s->pair_hi << 8 | q[i]));
+                else
+                    s->pair_hi = q[i];
+                s->pair_half = !s->pair_half;
             }
             break;
         case K_SID:

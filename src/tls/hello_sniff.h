@@ -59,6 +59,15 @@ typedef struct {
      * protocols is byte for byte one of the given names (only the first
      * IOTLS_HELLO_ALPN_MATCH_MAX names are compared). */
     bool alpn_matched;
+    /* ClientHello: the supported_versions extension (RFC 8446 4.2.1) was
+     * present, and which of SSL 3.0 .. TLS 1.3 it lists: bit n set =
+     * version 0x0300 + n (other values, e.g. GREASE, are ignored). */
+    bool versions_present;
+    uint8_t versions;
+    /* ClientHello with iotls_hello_sniff_match_suites: one of the offered
+     * cipher suites is in the given list. */
+    bool suite_matched;
+    uint16_t suites_offered; /* ClientHello: cipher suites in its list */
     /* The hello's session_id (a ClientHello offering resumption, or the
      * ServerHello's id; equal ids mean the server resumed). */
     uint8_t session_id[32];
@@ -87,6 +96,10 @@ typedef struct {
     uint8_t match_count;
     uint8_t match_pos;   /* byte offset inside the offered name being read */
     uint32_t match_cand; /* bit i: match_names[i] still equals it so far */
+    const uint16_t *match_suites;
+    uint16_t match_suite_count;
+    uint8_t pair_hi; /* first byte of a 2-byte list entry (suites, versions) */
+    bool pair_half;
 } iotls_hello_sniff_t;
 
 #define IOTLS_HELLO_ALPN_MATCH_MAX 32
@@ -98,6 +111,10 @@ void iotls_hello_sniff_init(iotls_hello_sniff_t *s);
  * alpn_matched when one is equal. A server uses it to know, before its
  * engine answers, whether the ALPN negotiation will find a protocol. */
 void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *names, size_t count);
+
+/* Before the first push: set suite_matched when the ClientHello offers one
+ * of these cipher suites (kept by reference, at most 65535 compared). */
+void iotls_hello_sniff_match_suites(iotls_hello_sniff_t *s, const uint16_t *suites, size_t count);
 
 /* Feeds the next len bytes of the stream (any split).  Ignored after done. */
 void iotls_hello_sniff_push(iotls_hello_sniff_t *s, const void *data, size_t len);

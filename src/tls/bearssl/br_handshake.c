@@ -11,7 +11,7 @@
 
 /* What a received alert most likely means here. A client that was asked
  * for a certificate (CertificateRequest seen in the clear) and has none is
- * told exactly that: servers answer it with handshake_failure in TLS 1.2. */
+ * told exactly that, whichever alert the server uses for it. */
 static const char *alert_reason(const iotls_session_t *s, int alert)
 {
     /* A peer whose renegotiation was refused often ends the connection
@@ -28,7 +28,11 @@ static const char *alert_reason(const iotls_session_t *s, int alert)
     bool asked = s->cfg.role == IOTLS_ROLE_CLIENT &&
                  iotls_record_track_saw_handshake(&s->track, IOTLS_HS_CERTIFICATE_REQUEST);
     bool have_cert = s->cfg.creds != NULL;
-    if (asked && !have_cert && (alert == 40 || alert == 116))
+    /* How servers say it: OpenSSL handshake_failure, Go bad_certificate,
+     * GnuTLS decode_error (for the empty Certificate message),
+     * others certificate_unknown or TLS 1.3's certificate_required. */
+    if (asked && !have_cert &&
+        (alert == 40 || alert == 42 || alert == 46 || alert == 50 || alert == 116))
         return ": the server requires a client certificate and none is configured "
                "(iotls_creds_load_files, or --cert/--key)";
     switch (alert) {

@@ -9,6 +9,7 @@
  *   br_setup.c     iotls_session_init: client / server set-up on the engine
  *   br_saved.c     saved sessions (export / import for resumption)
  *   br_resume_guard.c  server: which sessions may resume (BearSSL defect)
+ *   br_sigalgs.c   hash functions handshake signatures may use (no SHA-1)
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
  *   br_workspace.c the shared record workspace: buffers changing hands
@@ -111,6 +112,12 @@ int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
 void iotls_br_resume_guard_attach(iotls_session_t *s);
 /* NULL when the ClientHello may resume, else why not. */
 const char *iotls_br_resume_refusal(const iotls_session_t *s);
+
+/* br_sigalgs.c: whether SHA-1 stays usable for handshake signatures
+ * (allowed explicitly, or needed by a configured HMAC-SHA1 suite), and
+ * the engine set-up that takes it out otherwise. */
+bool iotls_br_sha1_signatures(const iotls_config_t *cfg);
+void iotls_br_limit_signature_hashes(iotls_session_t *s);
 
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);

@@ -54,6 +54,13 @@ static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
         warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
     if (cfg->time_policy == IOTLS_TIME_UNCHECKED && !cfg->insecure)
         warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
+    if (iotls_br_sha1_signatures(cfg))
+        warn(cfg,
+             cfg->allow_sha1_signatures
+                 ? "SHA-1 handshake signatures are allowed (RFC 9155 forbids them)"
+                 : "SHA-1 handshake signatures stay allowed because a configured cipher "
+                   "suite uses HMAC-SHA1",
+             host);
 }
 
 static void region_clear(iotls_br_spill_t *r)
@@ -231,6 +238,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         init_server(s);
     }
     set_suites_and_alpn(s);
+    iotls_br_limit_signature_hashes(s);
 
     /* TLS 1.2 only: 1.0/1.1 lack AEAD suites and are deprecated (RFC 8996). */
     br_ssl_engine_set_versions(s->eng, BR_TLS12, BR_TLS12);
