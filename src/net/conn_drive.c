@@ -78,16 +78,13 @@ static int drive_write(iotls_conn_t *c)
     }
 }
 
-/* Socket to the session. 1 = bytes came, 0 = nothing now, -1 = ended. */
-static int drive_read(iotls_conn_t *c)
+/* recv() with EINTR retried; errors and EOF handled like every read.
+ * Returns the count, or 0 for would-block / -1 ended / -2 EOF handled. */
+static ssize_t drive_recv(iotls_conn_t *c, uint8_t *buf, size_t len, int flags)
 {
-    size_t len;
-    uint8_t *buf = iotls_session_recv_buf(c->session, &len);
-    if (buf == NULL || len == 0)
-        return 0;
     ssize_t n;
     do
-        n = recv(c->fd, buf, len, 0);
+        n = recv(c->fd, buf, len, flags);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -108,13 +105,80 @@ static int drive_read(iotls_conn_t *c)
         /* The session knows whether this was clean (close_notify seen),
          * truncated, or the peer leaving mid-handshake. */
         iotls_session_feed_eof(c->session);
+        return -2;
+    }
+    return n;
+}
+
+/* Take the bytes the session consumed out of the socket (they were only
+ * peeked). Called when the staging area is used up and when a drive pass
+ * ends, so the area is free for the next connection. */
+static void drive_consume_staged(iotls_conn_t *c)
+{
+    if (c->staged_len == 0)
+        return;
+    if (c->staged_fed > 0 && c->fd >= 0) {
+        ssize_t n;
+        do /* TCP discards the bytes without copying them (tcp(7)) */
+            n = recv(c->fd, iotls_net_staging(c->loop), c->staged_fed, MSG_TRUNC | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+    }
+    c->staged_len = c->staged_fed = 0;
+}
+
+/*
+ * Socket to the session. 1 = bytes came, 0 = nothing now, -1 = ended.
+ * A record arrives as a 5-byte header, then its body: reading exactly what
+ * the session asks for costs two recv() per record. Instead, one recv()
+ * with MSG_PEEK copies up to IOTLS_NET_STAGING bytes (several small
+ * records) into the loop's staging area, the session takes them piece by
+ * piece (the drive loop hands out plaintext in between), and what it took is
+ * consumed from the socket afterwards: what it did not take simply stays
+ * in the kernel, so no connection keeps leftovers. Large record bodies
+ * still go straight into the session's buffer.
+ */
+static int drive_read(iotls_conn_t *c)
+{
+    size_t len;
+    uint8_t *buf = iotls_session_recv_buf(c->session, &len);
+    if (buf == NULL || len == 0)
+        return 0;
+    uint8_t *stage = c->staged_len == 0 && len >= IOTLS_NET_STAGING / 4
+                         ? NULL /* a large body: no gain in staging it */
+                         : iotls_net_staging(c->loop);
+    if (stage == NULL) {
+        ssize_t n = drive_recv(c, buf, len, 0);
+        if (n <= 0)
+            return n == -2 ? 1 : (int)(n < 0 ? -1 : 0);
+        iotls_session_recv_ack(c->session, (size_t)n);
+        c->last_activity = iotls_loop_now_ms(c->loop);
+        if ((size_t)n < len)
+            c->readable = false; /* drained; level-triggered epoll tells us of more */
         return 1;
     }
-    iotls_session_recv_ack(c->session, (size_t)n);
-    c->last_activity = iotls_loop_now_ms(c->loop);
-    if ((size_t)n < len)
-        c->readable = false; /* drained; level-triggered epoll tells us of more */
-    return 1;
+    if (c->staged_len == 0) {
+        ssize_t n = drive_recv(c, stage, IOTLS_NET_STAGING, MSG_PEEK);
+        if (n <= 0)
+            return n == -2 ? 1 : (int)(n < 0 ? -1 : 0);
+        c->staged_len = (size_t)n;
+        c->staged_fed = 0;
+        c->last_activity = iotls_loop_now_ms(c->loop);
+    }
+    /* What one recv() into the session's buffer would have brought (a
+     * header, or the rest of a record): the drive loop sees every state
+     * change between records, e.g. the handshake ending before a
+     * close_notify that came in the same batch. */
+    size_t fed = c->staged_len - c->staged_fed < len ? c->staged_len - c->staged_fed : len;
+    memcpy(buf, stage + c->staged_fed, fed);
+    iotls_session_recv_ack(c->session, fed);
+    c->staged_fed += fed;
+    if (c->staged_fed == c->staged_len) {
+        bool drained = c->staged_len < IOTLS_NET_STAGING;
+        drive_consume_staged(c);
+        if (drained)
+            c->readable = false; /* level-triggered epoll tells us of more */
+    }
+    return fed > 0 ? 1 : 0;
 }
 
 /* Send queue into the session, sealing a record once the queue is empty. */
@@ -189,7 +253,15 @@ static void drive_update_interest(iotls_conn_t *c)
         drive_socket_error(c, -rc, "epoll for");
 }
 
+static void drive_pass(iotls_conn_t *c);
+
 void iotls_net_conn_drive(iotls_conn_t *c)
+{
+    drive_pass(c);
+    drive_consume_staged(c);
+}
+
+static void drive_pass(iotls_conn_t *c)
 {
     uint8_t plain[IOTLS_NET_RECV_CHUNK];
 

@@ -68,6 +68,10 @@ struct iotls_conn {
                        taken from the loop on demand, NULL when empty */
     size_t queue_cap, queue_head, queue_len;
     bool unflushed; /* send() wrote into the session's record: seal it */
+    /* Bytes peeked into the loop's staging area during this drive pass, and
+     * how many of them the session took (consumed from the socket when the
+     * pass ends). */
+    size_t staged_len, staged_fed;
 
     bool readable; /* epoll said readable and we have not drained it */
     bool held;
