@@ -54,3 +54,37 @@ $(BUILD)/examples/esp-idf/%: $(BUILD)/obj/examples/esp-idf/%.o $(ESPIDF_EMBED) $
 $(BUILD)/tests/%/test_espidf: $(BUILD)/obj/tests/%/test_espidf.o $(TLIB_OBJ) $(ESPIDF_LIB) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TLIB_OBJ) $(ESPIDF_LDLIBS) $(TESTLIBS) $(TOOLLIBS)
+
+# Real ESP-IDF programs (tests/realapps/esp-idf/<app>/, see each SOURCE),
+# built unchanged as IDF builds them: GNU C, warnings on but not errors
+# (it is not our code), the Kconfig values of the app's own CI config.
+REALAPP_IDF := $(BUILD)/realapps/esp-idf
+REALAPP_IDF_CFLAGS := -std=gnu17 -O2 -g -D_GNU_SOURCE -Wall -I$(ESPIDF_INC) $(SANFLAGS)
+HTTPS_REQUEST_DIR := tests/realapps/esp-idf/https_request
+HTTPS_REQUEST_CFG := -DCONFIG_EXAMPLE_CLIENT_SESSION_TICKETS=1 \
+    -DCONFIG_EXAMPLE_LOCAL_SERVER_URL='"FROM_STDIN"' -DCONFIG_EXAMPLE_LOCAL_SERVER_URL_FROM_STDIN=1
+HTTPS_REQUEST_SRC := $(HTTPS_REQUEST_DIR)/main/https_request_example_main.c $(HTTPS_REQUEST_DIR)/main/time_sync.c
+
+$(REALAPP_IDF)/https_request/embed.o: $(ESPIDF_PKI)/done scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-files.sh $@ $(ESPIDF_PKI)/ca.pem:server_root_cert.pem \
+	    $(HTTPS_REQUEST_DIR)/main/local_server_cert.pem:local_server_cert.pem
+
+$(REALAPP_IDF)/https_request/https_request: $(HTTPS_REQUEST_SRC) $(REALAPP_IDF)/https_request/embed.o $(ESPIDF_LIB) $(STATIC)
+	$(CC) $(REALAPP_IDF_CFLAGS) $(HTTPS_REQUEST_CFG) -I$(HTTPS_REQUEST_DIR)/main/include \
+	    -o $@ $(HTTPS_REQUEST_SRC) $(REALAPP_IDF)/https_request/embed.o $(LDFLAGS) $(ESPIDF_LDLIBS)
+
+ESPIDF_REALAPPS := $(REALAPP_IDF)/https_request/https_request
+tests: $(ESPIDF_REALAPPS)
+
+install: install-espidf
+install-espidf: $(ESPIDF_LIB)
+	install -d $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/freertos \
+	    $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/lwip $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(ESPIDF_INC)/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/
+	install -m 644 $(ESPIDF_INC)/freertos/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/freertos/
+	install -m 644 $(ESPIDF_INC)/lwip/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/lwip/
+	install -m 644 $(ESPIDF_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 scripts/embed-files.sh $(DESTDIR)$(PREFIX)/bin/iotls-embed-files
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' iotls-espidf.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotls-espidf.pc

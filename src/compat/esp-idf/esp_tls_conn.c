@@ -13,6 +13,7 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     esp_tls_t *tls = user;
     memcpy(tls->peer_sha256, r->peer_sha256, sizeof tls->peer_sha256);
+    tls->saved_len = iotls_conn_session_save(c, tls->saved, sizeof tls->saved);
     tls->state = ESP_TLS_DONE;
 }
 
@@ -314,6 +315,7 @@ int esp_tls_conn_destroy(esp_tls_t *tls)
         close(tls->plain_fd);
     iotls_trust_free(tls->own_trust);
     iotls_creds_free(tls->creds);
+    memset(tls->saved, 0, sizeof tls->saved); /* a master secret */
     free(tls->rx);
     free(tls);
     return 0;

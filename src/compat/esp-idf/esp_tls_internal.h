@@ -57,6 +57,10 @@ struct esp_tls {
     int error_type; /* esp_tls_error_type_t of esp_tls_error_code */
     iotls_error_t error;
     uint8_t peer_sha256[32];
+    /* The session, saved when the handshake ends: programs ask for it
+     * after reading a response, when the server may have closed. */
+    uint8_t saved[IOTLS_SAVED_SESSION_MAX];
+    size_t saved_len;
 };
 
 /* Fill `cc` for a client connection from `cfg`; resources go to `tls`.

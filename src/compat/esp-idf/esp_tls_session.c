@@ -6,16 +6,14 @@
 
 esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
 {
-    if (tls == NULL || tls->state != ESP_TLS_DONE || tls->conn == NULL)
+    if (tls == NULL || tls->state != ESP_TLS_DONE || tls->saved_len == 0 ||
+        tls->saved_len > sizeof((esp_tls_client_session_t *)0)->data)
         return NULL;
     esp_tls_client_session_t *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
-    s->len = iotls_conn_session_save(tls->conn, s->data, sizeof s->data);
-    if (s->len == 0) {
-        free(s);
-        return NULL;
-    }
+    memcpy(s->data, tls->saved, tls->saved_len);
+    s->len = tls->saved_len;
     memcpy(s->peer_sha256, tls->peer_sha256, sizeof s->peer_sha256);
     return s;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "esp_err.h"
+#include "esp_random.h"
 #include "sdkconfig.h"
 
 #ifdef __cplusplus
@@ -35,8 +36,6 @@ esp_reset_reason_t esp_reset_reason(void);
 uint32_t esp_get_free_heap_size(void);
 uint32_t esp_get_free_internal_heap_size(void);
 uint32_t esp_get_minimum_free_heap_size(void);
-uint32_t esp_random(void);
-void esp_fill_random(void *buf, size_t len);
 const char *esp_get_idf_version(void);
 
 #ifdef __cplusplus

@@ -1,0 +1,96 @@
+/* Real ESP-IDF programs, unchanged (tests/realapps/esp-idf/, each with its
+ * SOURCE note and licence), built against libiotls-espidf and run against
+ * openssl s_server on 127.0.0.1. */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "peer.h"
+#include "pki.h"
+
+static const char *build_dir(void)
+{
+    const char *b = getenv("IOTLS_BUILD");
+    return b != NULL ? b : "build";
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Espressif's https_request (examples/protocols/https_request) with its
+ * session-ticket CI configuration: a local server given on stdin (its own
+ * self-signed certificate, host name check skipped as the program asks),
+ * once with a full handshake and once resuming the saved session, then
+ * "www.howsmyssl.com" (a local s_server with a certificate from the CA the
+ * build embedded as server_root_cert.pem) with the CA buffer and with the
+ * global CA store. Four verified connections, the second one resumed. */
+static void test_https_request(void **state)
+{
+    char pki[PATH_MAX], tmp[PATH_MAX], prog[PATH_MAX];
+    char app[PATH_MAX], lcert[PATH_MAX + 64], lkey[PATH_MAX + 64];
+    char cert[PATH_MAX + 16], key[PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s/espidf-pki", build_dir());
+    assert_non_null(realpath(tmp, pki));
+    assert_non_null(realpath("tests/realapps/esp-idf/https_request/main", app));
+    snprintf(lcert, sizeof lcert, "%s/local_server_cert.pem", app);
+    snprintf(lkey, sizeof lkey, "%s/local_server_key.pem", app);
+    snprintf(cert, sizeof cert, "%s/server.pem", pki);
+    snprintf(key, sizeof key, "%s/server.key", pki);
+    snprintf(prog, sizeof prog, "%s/realapps/esp-idf/https_request/https_request", build_dir());
+
+    iotls_test_cred_t local = {.name = "local", .cert = lcert, .chain = lcert, .key = lkey};
+    iotls_test_cred_t howsmyssl = {.name = "howsmyssl", .cert = cert, .chain = cert, .key = key};
+    iotls_test_s_server_opts_t lo = {.mode = IOTLS_TEST_S_SERVER_STATUS, .cred = &local};
+    iotls_test_s_server_opts_t ho = {.mode = IOTLS_TEST_S_SERVER_STATUS, .cred = &howsmyssl};
+    iotls_test_peer_t lp, hp;
+    assert_int_equal(iotls_test_s_server_start(&lo, &lp), 0);
+    assert_int_equal(iotls_test_s_server_start(&ho, &hp), 0);
+
+    char url[64], map[96];
+    snprintf(url, sizeof url, "https://127.0.0.1:%u\n", lp.port);
+    snprintf(map, sizeof map, "IOTLS_ESPIDF_HOSTS=www.howsmyssl.com=127.0.0.1:%u", hp.port);
+    const char *env[] = {map, NULL};
+    const char *argv[] = {prog, NULL};
+    /* Each request ends with the program's own 10-second countdown. */
+    iotls_test_cmd_t cmd = {
+        .argv = argv, .env = env, .input = url, .input_len = strlen(url), .timeout_ms = 120000};
+    iotls_test_result_t res;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &res), 0);
+    int ok = iotls_test_result_ok(&res) && count(res.out, "Connection established...") == 4 &&
+             count(res.out, "Connection failed") == 0 && count(res.out, "Reused, TLSv1.2") == 1 &&
+             count(res.out, "New, TLSv1.2") == 3 &&
+             strstr(res.out, "Finish https_request example") != NULL;
+    if (!ok)
+        iotls_test_result_dump("https_request", &res);
+    iotls_test_result_free(&res);
+    iotls_test_peer_stop(&lp);
+    iotls_test_peer_stop(&hp);
+    assert_true(ok);
+}
+
+static int teardown(void **state)
+{
+    iotls_test_pki_free();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_https_request),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
