@@ -134,7 +134,7 @@ $(ESP_LIB): $(ESP_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj/examples/espconn/%.o: CFLAGS += -I$(ESP_INC)
+$(BUILD)/obj/examples/espconn/%.o: CFLAGS += -I$(ESP_INC) -Iexamples/espconn
 $(BUILD)/examples/espconn/%: $(BUILD)/obj/examples/espconn/%.o $(ESP_LIB) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(ESP_LIB) $(STATIC) $(LIBS)

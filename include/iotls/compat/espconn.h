@@ -10,6 +10,13 @@
 #ifndef IOTLS_COMPAT_ESPCONN_H
 #define IOTLS_COMPAT_ESPCONN_H
 
+/* SDK sources get the application's user_config.h through osapi.h and
+ * user_interface.h, as with the SDK; host code that includes this header
+ * has no such file. */
+#ifndef IOTLS_ESP_NO_USER_CONFIG
+#define IOTLS_ESP_NO_USER_CONFIG
+#endif
+
 #include "esp8266/c_types.h"
 #include "esp8266/espconn.h"
 #include "esp8266/mem.h"

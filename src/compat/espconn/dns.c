@@ -52,23 +52,87 @@ const char *espc_dns_name_for(const uint8 ip[4])
     return NULL;
 }
 
-typedef struct {
+/* A lookup waiting for the loop. Every (callback, argument) pair that asks
+ * for the name before the answer is delivered waits on the same job; the
+ * name enters the cache only when the answer is delivered, so a repeated
+ * call keeps returning ESPCONN_INPROGRESS until then (as lwIP does). */
+#define DNS_WAITERS 8
+
+typedef struct dns_job {
     char name[256];
     bool found;
     ip_addr_t addr;
-    dns_found_callback cb;
-    void *arg;
+    unsigned nwait;
+    dns_found_callback cb[DNS_WAITERS];
+    void *arg[DNS_WAITERS];
+    struct dns_job *next;
 } dns_job_t;
+
+static dns_job_t *pending;
+
+void espc_dns_forget(void)
+{
+    while (pending) {
+        dns_job_t *j = pending;
+        pending = j->next;
+        free(j);
+    }
+}
 
 static void dns_report(iotls_timer_t *t, void *user)
 {
     dns_job_t *job = user;
     iotls_timer_free(t);
-    job->cb(job->name, job->found ? &job->addr : NULL, job->arg);
+    for (dns_job_t **p = &pending; *p; p = &(*p)->next)
+        if (*p == job) {
+            *p = job->next;
+            break;
+        }
+    if (job->found)
+        dns_remember(job->name, job->addr.addr);
+    for (unsigned i = 0; i < job->nwait; i++) {
+        ip_addr_t a = job->addr; /* each callback may change what it gets */
+        job->cb[i](job->name, job->found ? &a : NULL, job->arg[i]);
+    }
     free(job);
 }
 
-sint8 espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_addr_t *addr,
+static sint8 dns_wait(dns_job_t *job, dns_found_callback found, void *arg)
+{
+    for (unsigned i = 0; i < job->nwait; i++)
+        if (job->cb[i] == found && job->arg[i] == arg)
+            return ESPCONN_INPROGRESS;
+    if (job->nwait == DNS_WAITERS) {
+        espc_log("espconn_gethostbyname: more than %d callers wait for '%s'", DNS_WAITERS,
+                 job->name);
+        return ESPCONN_MEM;
+    }
+    job->cb[job->nwait] = found;
+    job->arg[job->nwait++] = arg;
+    return ESPCONN_INPROGRESS;
+}
+
+static void dns_resolve(dns_job_t *job)
+{
+    if (espc_hosts_lookup(job->name, &job->addr.addr)) {
+        job->found = true;
+        return;
+    }
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(job->name, NULL, &hints, &res);
+    if (rc == 0 && res != NULL) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)res->ai_addr;
+        memcpy(&job->addr.addr, &sin->sin_addr, 4);
+        job->found = true;
+    } else {
+        espc_log("espconn_gethostbyname: '%s' did not resolve: %s", job->name, gai_strerror(rc));
+    }
+    if (res)
+        freeaddrinfo(res);
+}
+
+err_t espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_addr_t *addr,
                             dns_found_callback found)
 {
     const char *fn = "espconn_gethostbyname";
@@ -90,6 +154,9 @@ sint8 espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_a
         espc_log("%s: '%s' is not cached and no callback was given", fn, hostname);
         return ESPCONN_ARG;
     }
+    for (dns_job_t *j = pending; j; j = j->next)
+        if (strcmp(j->name, hostname) == 0)
+            return dns_wait(j, found, pespconn);
     iotls_loop_t *loop = espc_loop();
     dns_job_t *job = calloc(1, sizeof *job);
     iotls_timer_t *t = loop && job ? iotls_timer_new(loop, dns_report, job) : NULL;
@@ -99,21 +166,17 @@ sint8 espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_a
         return ESPCONN_MEM;
     }
     memcpy(job->name, hostname, strlen(hostname) + 1);
-    job->cb = found;
-    job->arg = pespconn;
-    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
-    struct addrinfo *res = NULL;
-    int rc = getaddrinfo(hostname, NULL, &hints, &res);
-    if (rc == 0 && res != NULL) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)res->ai_addr;
-        memcpy(&job->addr.addr, &sin->sin_addr, 4);
-        job->found = true;
-        dns_remember(hostname, job->addr.addr);
-    } else {
-        espc_log("%s: '%s' did not resolve: %s", fn, hostname, gai_strerror(rc));
-    }
-    if (res)
-        freeaddrinfo(res);
+    dns_wait(job, found, pespconn);
+    /* getaddrinfo may block briefly; the answer still arrives from the loop. */
+    dns_resolve(job);
+    job->next = pending;
+    pending = job;
     iotls_timer_arm(t, 0, 0);
     return ESPCONN_INPROGRESS;
+}
+
+void espconn_dns_setserver(uint8 numdns, ip_addr_t *dnsserver)
+{
+    (void)dnsserver;
+    espc_log("espconn_dns_setserver(%u): the host's resolver is used", (unsigned)numdns);
 }

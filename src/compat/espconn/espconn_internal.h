@@ -4,6 +4,8 @@
 #ifndef IOTLS_COMPAT_ESPCONN_INTERNAL_H
 #define IOTLS_COMPAT_ESPCONN_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "iotls/compat/espconn.h"
 #include "iotls/net.h"
 #include "iotls/store.h"
@@ -18,6 +20,9 @@
 #define ESPC_SIZE_DEFAULT 2048u
 #define ESPC_SIZE_MAX 8192u
 #define ESPC_DNS_CACHE 8
+/* Most bytes one connection holds for sends not yet on the wire (a send
+ * before the sent callback is queued behind the previous one). */
+#define ESPC_SEND_QUEUE_MAX 32768u
 
 typedef enum { ESPC_CLIENT = 0, ESPC_SERVER = 1 } espc_role_t;
 
@@ -90,6 +95,33 @@ void espc_tls_log(void *ctx, const char *line);
 
 iotls_loop_t *espc_loop(void);
 
+/* vprintf to stdout, flushed (os_printf, ets_printf). */
+int espc_vprint(const char *fmt, va_list ap);
+
+/* Host-only redirections for tests (docs/espconn.md): the address
+ * IOTLS_ESPCONN_HOSTS gives a name (false when it names none), and the
+ * port IOTLS_ESPCONN_PORTS maps `port` to (`port` itself when unmapped).
+ * Each use is logged, naming `fn`. */
+bool espc_hosts_lookup(const char *name, uint32_t *addr);
+int espc_port_map(const char *fn, int port);
+/* Where servers listen: 127.0.0.1, or IOTLS_ESPCONN_BIND (NULL for "*",
+ * every address). */
+const char *espc_bind_addr(void);
+
+/* Plain TCP/UDP (plain_tcp.c, udp.c): release everything without
+ * callbacks (shutdown), and whether `esp` is one of theirs. */
+void espc_plain_forget(void);
+void espc_udp_forget(void);
+sint8 espc_plain_send(struct espconn *espconn, uint8 *psent, uint16 length);
+sint8 espc_plain_disconnect(struct espconn *espconn);
+sint8 espc_plain_abort(struct espconn *espconn);
+bool espc_plain_delete(struct espconn *espconn);
+sint8 espc_udp_send(struct espconn *espconn, uint8 *psent, uint16 length);
+bool espc_udp_delete(struct espconn *espconn);
+/* Tasks and Wi-Fi events (system_task.c, wifi.c). */
+void espc_tasks_forget(void);
+void espc_wifi_forget(void);
+
 /* The checks connect and accept share: the loop exists and `espconn` is a
  * TCP espconn with proto.tcp set. ESPCONN_OK, or the error to return
  * (after a log line naming `fn`). */
@@ -120,5 +152,6 @@ const char *espc_code_name(sint8 code);
 void espc_set_remote(esp_tcp *tcp, const char *peer);
 const char *espc_dns_name_for(const uint8 ip[4]);
 void espc_timers_forget(void);
+void espc_dns_forget(void);
 
 #endif

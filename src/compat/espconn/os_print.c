@@ -1,22 +1,37 @@
-/* os_printf and the bounded stand-ins for the SDK's os_strcpy/os_sprintf. */
+/* os_printf and the bounded stand-ins for the SDK's os_strcpy/os_sprintf.
+ * Output is written at once: the chip's UART keeps nothing back, so text
+ * without a newline must not be lost when a test stops the program. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "compat/espconn/espconn_internal.h"
 
+int espc_vprint(const char *fmt, va_list ap)
+{
+    int n = vprintf(fmt, ap);
+    fflush(stdout);
+    return n;
+}
+
 #undef os_printf_plus
 int os_printf_plus(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vprintf(fmt, ap);
+    int n = espc_vprint(fmt, ap);
     va_end(ap);
-    /* Like the SDK's UART: a line appears when it is printed (tests and
-     * pipes see it at once). */
-    if (strchr(fmt, '\n') != NULL)
-        fflush(stdout);
     return n;
+}
+
+void iotls_esp_install_putc1(void (*putc1)(char c))
+{
+    static bool told;
+    if (putc1 != NULL && !told) {
+        told = true;
+        espc_log("os_install_putc1: on a PC os_printf writes to stdout; the character "
+                 "function (a UART driver) is not called");
+    }
 }
 
 size_t espconn_host_strcpy(char *dst, size_t cap, const char *src)
@@ -45,5 +60,14 @@ int espconn_host_sprintf(char *dst, size_t cap, const char *fmt, ...)
     va_end(ap);
     if (n >= 0 && (size_t)n >= bound && bound > 0)
         espc_log("os_sprintf: %d characters truncated to %zu to fit the destination", n, bound - 1);
+    return n;
+}
+
+int iotls_esp_snprintf(char *dst, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, size, fmt, ap);
+    va_end(ap);
     return n;
 }

@@ -25,7 +25,7 @@ void espc_timers_forget(void)
     espc.generation++;
 }
 
-void ets_timer_setfn(ETSTimer *t, ETSTimerFunc *fn, void *arg)
+void iotls_esp_timer_setfn(ETSTimer *t, ETSTimerFunc *fn, void *arg)
 {
     if (t == NULL)
         return;
@@ -33,7 +33,7 @@ void ets_timer_setfn(ETSTimer *t, ETSTimerFunc *fn, void *arg)
     t->timer_arg = arg;
 }
 
-void ets_timer_arm_new(ETSTimer *t, uint32_t time, bool repeat, bool is_ms)
+void iotls_esp_timer_arm(ETSTimer *t, uint32_t time, bool repeat, bool is_ms)
 {
     if (t == NULL)
         return;
@@ -60,7 +60,7 @@ void ets_timer_arm_new(ETSTimer *t, uint32_t time, bool repeat, bool is_ms)
     iotls_timer_arm(it, ms, period);
 }
 
-void ets_timer_disarm(ETSTimer *t)
+void iotls_esp_timer_disarm(ETSTimer *t)
 {
     if (t == NULL)
         return;

@@ -41,6 +41,7 @@ sint8 espconn_secure_connect(struct espconn *espconn)
                  (unsigned)IOTLS_ESPCONN_MAX_CLIENTS);
         return ESPCONN_MAXNUM;
     }
+    int port = espc_port_map(fn, tcp->remote_port);
     char host[16];
     snprintf(host, sizeof host, "%u.%u.%u.%u", tcp->remote_ip[0], tcp->remote_ip[1],
              tcp->remote_ip[2], tcp->remote_ip[3]);
@@ -54,14 +55,16 @@ sint8 espconn_secure_connect(struct espconn *espconn)
     cfg.send_queue = cfg.tls.buffer_size;
     cfg.tls.log = espc_tls_log;
     cfg.tls.creds = lv->cert_enabled ? lv->creds : NULL;
+    /* The SDK connects by address only. A name from espconn_gethostbyname
+     * (or the environment) is sent as SNI whenever one is known — many
+     * servers need it even when nothing is verified — and is the name the
+     * certificate is checked against once verification is on. */
+    const char *name = getenv(ESPCONN_HOST_ENV_VERIFY_NAME);
+    if (name == NULL || name[0] == '\0')
+        name = espc_dns_name_for(tcp->remote_ip);
+    cfg.verify_name = name;
     if (lv->ca_enabled) {
         cfg.tls.trust = lv->trust;
-        /* The SDK connects by address only; a name from
-         * espconn_gethostbyname (or the environment) is checked instead. */
-        const char *name = getenv(ESPCONN_HOST_ENV_VERIFY_NAME);
-        if (name == NULL || name[0] == '\0')
-            name = espc_dns_name_for(tcp->remote_ip);
-        cfg.verify_name = name;
     } else {
         cfg.tls.insecure = true; /* the SDK default; iotls logs a warning per connection */
     }
@@ -75,12 +78,11 @@ sint8 espconn_secure_connect(struct espconn *espconn)
     l->role = ESPC_CLIENT;
     iotls_error_t err;
     iotls_error_clear(&err);
-    l->conn = iotls_conn_connect(loop, host, (uint16_t)tcp->remote_port, &cfg, &espc_conn_callbacks,
-                                 l, &err);
+    l->conn = iotls_conn_connect(loop, host, (uint16_t)port, &cfg, &espc_conn_callbacks, l, &err);
     if (l->conn == NULL) {
         free(l);
         sint8 code = err.code == IOTLS_ERR_NO_MEMORY ? ESPCONN_MEM : ESPCONN_ARG;
-        espc_log("%s: %s:%d: %s -> %s", fn, host, tcp->remote_port, err.text, espc_code_name(code));
+        espc_log("%s: %s:%d: %s -> %s", fn, host, port, err.text, espc_code_name(code));
         return code;
     }
     espc_link_add(l);

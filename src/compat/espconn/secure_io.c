@@ -176,23 +176,32 @@ sint8 espconn_secure_send(struct espconn *espconn, uint8 *psent, uint16 length)
                  (unsigned)length);
         return ESPCONN_ARG;
     }
-    if (l->send_busy) {
-        espc_log("%s: %s: the previous send has not completed: call again after the sent "
-                 "callback (manual 4.11)",
-                 fn, iotls_conn_peer(l->conn));
-        return ESPCONN_INPROGRESS;
-    }
     if (l->close_after_send) {
         espc_log("%s: %s: espconn_secure_disconnect was called", fn, iotls_conn_peer(l->conn));
         return ESPCONN_ARG;
     }
-    l->pending = malloc(length);
-    if (l->pending == NULL) {
+    /* A send before the sent callback is queued behind the previous one:
+     * real applications send line after line (the SDK took them while its
+     * buffers had room). The bound keeps a runaway sender in check. */
+    size_t queued = l->pending ? l->pending_len - l->pending_off : 0;
+    if (queued + length > ESPC_SEND_QUEUE_MAX) {
+        espc_log("%s: %s: %zu bytes still queued; %u more would pass the %u-byte bound: "
+                 "refused (send again after the sent callback)",
+                 fn, iotls_conn_peer(l->conn), queued, (unsigned)length,
+                 (unsigned)ESPC_SEND_QUEUE_MAX);
+        return ESPCONN_MAXNUM;
+    }
+    uint8_t *copy = malloc(queued + length);
+    if (copy == NULL) {
         espc_log("%s: out of memory for %u bytes", fn, (unsigned)length);
         return ESPCONN_MEM;
     }
-    memcpy(l->pending, psent, length);
-    l->pending_len = length;
+    if (queued > 0)
+        memcpy(copy, l->pending + l->pending_off, queued);
+    memcpy(copy + queued, psent, length);
+    free(l->pending);
+    l->pending = copy;
+    l->pending_len = queued + length;
     l->pending_off = 0;
     l->send_busy = true;
     push_pending(l);

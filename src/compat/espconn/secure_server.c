@@ -96,28 +96,24 @@ sint8 espconn_secure_accept(struct espconn *espconn)
         cfg.tls.trust = lv->trust;
         cfg.tls.client_auth = IOTLS_CLIENT_AUTH_REQUIRE;
     }
-    const char *bind = getenv(ESPCONN_HOST_ENV_BIND);
-    if (bind == NULL || bind[0] == '\0')
-        bind = "127.0.0.1";
-    else if (strcmp(bind, "*") == 0)
-        bind = NULL; /* every address, like the SDK on the chip */
+    const char *bind = espc_bind_addr();
+    int port = espc_port_map(fn, tcp->local_port);
     iotls_listener_callbacks_t cb = {.accepted = on_accepted, .conn = espc_conn_callbacks};
     iotls_error_t err;
     iotls_error_clear(&err);
-    s->listener =
-        iotls_listener_new(loop, bind, (uint16_t)tcp->local_port, s->max_conns, &cfg, &cb, s, &err);
+    s->listener = iotls_listener_new(loop, bind, (uint16_t)port, s->max_conns, &cfg, &cb, s, &err);
     if (s->listener == NULL) {
         sint8 code = err.code == IOTLS_ERR_NO_MEMORY ? ESPCONN_MEM : ESPCONN_ARG;
-        espc_log("%s: cannot listen on %s:%d: %s", fn, bind ? bind : "*", tcp->local_port,
-                 err.text);
+        espc_log("%s: cannot listen on %s:%d: %s", fn, bind ? bind : "*", port, err.text);
         server_forget(s);
         return code;
     }
-    tcp->local_port = iotls_listener_port(s->listener);
+    if (tcp->local_port == 0)
+        tcp->local_port = iotls_listener_port(s->listener);
     espconn->state = ESPCONN_LISTEN;
     espc_log("SSL server listening on %s:%d (%zu-byte records, client certificates %s, "
              "at most %u clients)",
-             bind ? bind : "*", tcp->local_port, iotls_buffer_effective(lv->size),
+             bind ? bind : "*", iotls_listener_port(s->listener), iotls_buffer_effective(lv->size),
              lv->ca_enabled ? "required" : "not requested", s->max_conns);
     return ESPCONN_OK;
 }

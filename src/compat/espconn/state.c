@@ -206,6 +206,11 @@ void espconn_host_shutdown(void)
         iotls_loop_free(espc.loop);
     espc.loop = NULL;
     espc_timers_forget();
+    espc_dns_forget();
+    espc_plain_forget();
+    espc_udp_forget();
+    espc_tasks_forget();
+    espc_wifi_forget();
     while (espc.links) {
         espc_link_t *l = espc.links;
         espc.links = l->next;

@@ -79,7 +79,7 @@ void system_init_done_cb(init_done_cb_t cb)
     iotls_timer_arm(t, 0, 0);
 }
 
-void os_delay_us(uint32_t us)
+void iotls_esp_delay_us(uint32_t us)
 {
     usleep(us);
 }
@@ -95,52 +95,11 @@ unsigned long os_random(void)
     return x & 0xFFFFFFFFul;
 }
 
-static uint8 opmode = STATION_MODE;
-
-uint8 wifi_get_opmode(void)
+int os_get_random(unsigned char *buf, size_t len)
 {
-    return opmode;
-}
-
-bool wifi_set_opmode(uint8 mode)
-{
-    if (mode > STATIONAP_MODE)
-        return false;
-    opmode = mode;
-    return true;
-}
-
-bool wifi_station_set_config(struct station_config *config)
-{
-    return config != NULL;
-}
-
-bool wifi_station_set_config_current(struct station_config *config)
-{
-    return config != NULL;
-}
-
-bool wifi_station_connect(void)
-{
-    return true;
-}
-
-bool wifi_station_disconnect(void)
-{
-    return true;
-}
-
-uint8 wifi_station_get_connect_status(void)
-{
-    return STATION_GOT_IP;
-}
-
-bool wifi_get_ip_info(uint8 if_index, struct ip_info *info)
-{
-    if (info == NULL || if_index > SOFTAP_IF)
-        return false;
-    IP4_ADDR(&info->ip, 127, 0, 0, 1);
-    IP4_ADDR(&info->netmask, 255, 0, 0, 0);
-    IP4_ADDR(&info->gw, 127, 0, 0, 1);
-    return true;
+    if (buf == NULL)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (unsigned char)(os_random() >> 8);
+    return 0;
 }

@@ -32,14 +32,21 @@ typedef uint32_t u32;
 typedef int32_t s32;
 typedef uint64_t u64;
 typedef int64_t s64;
-typedef uint8_t u8_t;
-typedef int8_t s8_t;
-typedef uint16_t u16_t;
-typedef int16_t s16_t;
-typedef uint32_t u32_t;
-typedef int32_t s32_t;
+typedef unsigned int u_int;
+typedef int8_t sint8_t;
+typedef int16_t sint16_t;
+typedef int32_t sint32_t;
+typedef int64_t sint64_t;
+typedef uint64_t u_int64_t;
+typedef float real32_t;
+typedef double real64_t;
 typedef float real32;
 typedef double real64;
+
+/* The SDK's c_types.h defines no lwIP-style u8_t/u32_t: applications that
+ * use them bring their own typedefs, which must not clash with ours. */
+
+typedef enum { OK = 0, FAIL, PENDING, BUSY, CANCEL } STATUS;
 
 #ifndef BOOL
 #define BOOL bool
@@ -69,5 +76,9 @@ typedef double real64;
 #endif
 
 #define BIT(nr) (1UL << (nr))
+/* Register access goes to an inert register file on a PC (eagle_soc.h). */
+volatile uint32_t *iotls_esp_reg(uintptr_t addr);
+#define REG_SET_BIT(_r, _b) (*iotls_esp_reg((uintptr_t)(_r)) |= (_b))
+#define REG_CLR_BIT(_r, _b) (*iotls_esp_reg((uintptr_t)(_r)) &= ~(_b))
 
 #endif

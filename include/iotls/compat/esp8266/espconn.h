@@ -30,6 +30,7 @@
 extern "C" {
 #endif
 
+typedef sint8 err_t;
 typedef void *espconn_handle;
 typedef void (*espconn_connect_callback)(void *arg);
 typedef void (*espconn_reconnect_callback)(void *arg, sint8 err);
@@ -53,10 +54,11 @@ typedef void (*espconn_sent_callback)(void *arg);
 #define ESPCONN_HANDSHAKE -28        /* SSL handshake failed */
 #define ESPCONN_SSL_INVALID_DATA -61 /* SSL record invalid or larger than the buffer */
 
-/* espconn_secure_* levels. */
-#define ESPCONN_CLIENT_LEVEL 0x01 /* host names for the manual's 0x01/0x02/0x03 */
-#define ESPCONN_SERVER_LEVEL 0x02
-#define ESPCONN_BOTH_LEVEL 0x03
+/* espconn_secure_* levels: the SDK's names for the manual's 0x01/0x02/0x03. */
+enum { ESPCONN_IDLE = 0, ESPCONN_CLIENT, ESPCONN_SERVER, ESPCONN_BOTH, ESPCONN_MAX };
+#define ESPCONN_CLIENT_LEVEL ESPCONN_CLIENT /* iotls's earlier names, kept */
+#define ESPCONN_SERVER_LEVEL ESPCONN_SERVER
+#define ESPCONN_BOTH_LEVEL ESPCONN_BOTH
 
 enum espconn_type { ESPCONN_INVALID = 0, ESPCONN_TCP = 0x10, ESPCONN_UDP = 0x20 };
 
@@ -87,6 +89,33 @@ typedef struct _esp_udp {
     uint8 local_ip[4];
     uint8 remote_ip[4];
 } esp_udp;
+
+typedef struct _remot_info {
+    enum espconn_state state;
+    int remote_port;
+    uint8 remote_ip[4];
+} remot_info;
+
+enum espconn_option {
+    ESPCONN_START = 0x00,
+    ESPCONN_REUSEADDR = 0x01,
+    ESPCONN_NODELAY = 0x02,
+    ESPCONN_COPY = 0x04,
+    ESPCONN_KEEPALIVE = 0x08,
+    ESPCONN_END
+};
+
+enum espconn_level { ESPCONN_KEEPIDLE, ESPCONN_KEEPINTVL, ESPCONN_KEEPCNT };
+
+struct espconn_packet {
+    uint16 sent_length;
+    uint16 snd_buf_size;
+    uint16 snd_queuelen;
+    uint16 total_queuelen;
+    uint32 packseqno;
+    uint32 packseqid;
+    uint32 packnum;
+};
 
 struct espconn {
     enum espconn_type type;
@@ -121,16 +150,67 @@ uint32 espconn_port(void);
 sint8 espconn_tcp_set_max_con_allow(struct espconn *espconn, uint8 num);
 sint8 espconn_tcp_get_max_con_allow(struct espconn *espconn);
 
+/* ---- plain TCP and UDP (SDK programming guide), on the same loop ------- */
+
+/*
+ * TCP client: connect to proto.tcp->remote_ip:remote_port; the connect
+ * callback follows from the loop, the reconnect callback with
+ * ESPCONN_RST (refused/reset) or ESPCONN_TIMEOUT if it fails.
+ * 0, ESPCONN_ARG, ESPCONN_ISCONN, ESPCONN_MEM, ESPCONN_MAXNUM.
+ */
+sint8 espconn_connect(struct espconn *espconn);
+/* TCP server on proto.tcp->local_port (0 picks one and writes it back);
+ * accepted clients get a struct espconn of their own with the listening
+ * one's callbacks and `reverse`, as on the SDK. Binds like
+ * espconn_secure_accept (127.0.0.1 unless IOTLS_ESPCONN_BIND). */
+sint8 espconn_accept(struct espconn *espconn);
+/* Send on a TCP connection (copied; the sent callback follows once it is
+ * written) or, for UDP, a datagram to proto.udp->remote_ip:remote_port.
+ * ESPCONN_INPROGRESS while a TCP send awaits its sent callback. */
+sint8 espconn_send(struct espconn *espconn, uint8 *psent, uint16 length);
+sint8 espconn_sent(struct espconn *espconn, uint8 *psent, uint16 length);
+sint16 espconn_sendto(struct espconn *espconn, uint8 *psent, uint16 length);
+/* Close after queued data; the disconnect callback follows. */
+sint8 espconn_disconnect(struct espconn *espconn);
+/* Close at once, no callback (SDK: RST). TCP and SSL connections. */
+sint8 espconn_abort(struct espconn *espconn);
+/* Stop a TCP or SSL server, release a UDP socket, or forget a TCP/SSL
+ * connection without callbacks. ESPCONN_ARG when espconn is unknown. */
+sint8 espconn_delete(struct espconn *espconn);
+/* UDP: bind proto.udp->local_port (0 picks one); datagrams reach the
+ * receive callback with remote_ip/remote_port set to the sender. */
+sint8 espconn_create(struct espconn *espconn);
+/* Server idle timeout in seconds (0..7200; type_flag 0: every server
+ * connection of this espconn, 1: this connection only). Idle accepted
+ * connections are closed with a disconnect callback. */
+sint8 espconn_regist_time(struct espconn *espconn, uint32 interval, uint8 type_flag);
+/* The server's current clients (remote address and port each). */
+sint8 espconn_get_connection_info(struct espconn *pespconn, remot_info **pcon_info,
+                                  uint8 typeflags);
+uint8 espconn_tcp_get_max_con(void);
+sint8 espconn_tcp_set_max_con(uint8 num);
+/* Options are accepted and logged; TCP_NODELAY is set on the socket. */
+sint8 espconn_set_opt(struct espconn *espconn, uint8 opt);
+sint8 espconn_clear_opt(struct espconn *espconn, uint8 opt);
+sint8 espconn_set_keepalive(struct espconn *espconn, uint8 level, void *optarg);
+sint8 espconn_get_keepalive(struct espconn *espconn, uint8 level, void *optarg);
+sint8 espconn_recv_hold(struct espconn *pespconn);
+sint8 espconn_recv_unhold(struct espconn *pespconn);
+void espconn_dns_setserver(uint8 numdns, ip_addr_t *dnsserver);
+
 typedef void (*dns_found_callback)(const char *name, ip_addr_t *ipaddr, void *callback_arg);
 /*
  * Resolve hostname (IPv4). ESPCONN_OK with *addr set when hostname is a
  * dotted IP or was resolved before; ESPCONN_INPROGRESS when `found` will be
  * called from the loop with the address (NULL if the name did not resolve)
- * and pespconn as callback_arg; ESPCONN_ARG for bad arguments.
+ * and pespconn as callback_arg — also when asked again while that lookup
+ * is still pending (as lwIP says); ESPCONN_ARG for bad arguments.
+ * Host-only: IOTLS_ESPCONN_HOSTS="name=a.b.c.d,..." answers those names
+ * without DNS (tests point an application's fixed host name at 127.0.0.1).
  * iotls remembers the name: a later espconn_secure_connect to that address
  * sends it as SNI and checks the certificate against it.
  */
-sint8 espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_addr_t *addr,
+err_t espconn_gethostbyname(struct espconn *pespconn, const char *hostname, ip_addr_t *addr,
                             dns_found_callback found);
 
 /* ---- SSL (manual chapter 4) ------------------------------------------- */

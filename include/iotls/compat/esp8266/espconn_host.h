@@ -20,6 +20,11 @@ struct iotls_loop;
 #define ESPCONN_HOST_ENV_FLASH "IOTLS_FLASH"       /* flash image path */
 #define ESPCONN_HOST_ENV_BIND "IOTLS_ESPCONN_BIND" /* server address, default 127.0.0.1 */
 #define ESPCONN_HOST_ENV_VERIFY_NAME "IOTLS_ESPCONN_VERIFY_NAME" /* client: name to check */
+/* Test redirections (docs/espconn.md), unset by default:
+ * "name=a.b.c.d,..." answers espconn_gethostbyname for those names;
+ * "port=port,..." replaces a remote port (connect) or local port (accept). */
+#define ESPCONN_HOST_ENV_HOSTS "IOTLS_ESPCONN_HOSTS"
+#define ESPCONN_HOST_ENV_PORTS "IOTLS_ESPCONN_PORTS"
 
 /* Attach the image file that stands for the flash (read-only; size a
  * multiple of 4096). Replaces an attached one. false + log line when it
@@ -36,6 +41,11 @@ struct iotls_loop *espconn_host_loop(void);
  * the runtime does after user_init). 0, or -1 on a loop failure. */
 int espconn_host_run(void);
 
+/* The network comes up: EVENT_STAMODE_CONNECTED and EVENT_STAMODE_GOT_IP
+ * reach the wifi_set_event_handler_cb handler from the loop shortly after.
+ * The runtime calls it once user_init has returned. */
+void espconn_host_network_up(void);
+
 /* Abort every connection and listener (no callbacks), free timers, loop,
  * flash and certificates, and restore every setting to the SDK defaults.
  * The runtime calls it at exit; tests call it between cases. Not from a
@@ -49,6 +59,10 @@ void espconn_host_set_log(void (*fn)(void *ctx, const char *line), void *ctx);
 /* Live SSL connections (client and accepted) and listeners, for tests. */
 unsigned espconn_host_connections(void);
 unsigned espconn_host_listeners(void);
+/* Live plain TCP connections and listeners, and UDP sockets. */
+unsigned espconn_host_plain_connections(void);
+unsigned espconn_host_plain_listeners(void);
+unsigned espconn_host_udp_sockets(void);
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,21 @@ typedef enum {
     SPI_FLASH_RESULT_TIMEOUT
 } SpiFlashOpResult;
 
+#ifndef SPI_FLASH_SEC_SIZE
 #define SPI_FLASH_SEC_SIZE 4096
+#endif
+
+typedef struct {
+    uint32 deviceId;
+    uint32 chip_size; /* bytes */
+    uint32 block_size;
+    uint32 sector_size;
+    uint32 page_size;
+    uint32 status_mask;
+} SpiFlashChip;
+
+/* A fixed JEDEC id of a 4 MB part (the map system_get_flash_size_map says). */
+uint32 spi_flash_get_id(void);
 
 SpiFlashOpResult spi_flash_read(uint32 src_addr, uint32 *des_addr, uint32 size);
 SpiFlashOpResult spi_flash_write(uint32 des_addr, uint32 *src_addr, uint32 size);
