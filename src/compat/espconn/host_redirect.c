@@ -39,8 +39,7 @@ bool espc_hosts_lookup(const char *name, uint32_t *addr)
         return false;
     uint32 a = ipaddr_addr(val);
     if (a == IPADDR_NONE) {
-        espc_log("%s: '%s=%s' is not an IPv4 address: ignored", ESPCONN_HOST_ENV_HOSTS, name,
-                 val);
+        espc_log("%s: '%s=%s' is not an IPv4 address: ignored", ESPCONN_HOST_ENV_HOSTS, name, val);
         return false;
     }
     espc_log("espconn_gethostbyname: '%s' is %s (from %s, host-only)", name, val,

@@ -190,8 +190,7 @@ WEAK uint8 gpio16_input_get(void)
 static struct pwm_param pwm;
 static uint32 pwm_channels;
 
-WEAK void pwm_init(uint32 period, uint32 *duty, uint32 pwm_channel_num,
-                   uint32 (*pin_info_list)[3])
+WEAK void pwm_init(uint32 period, uint32 *duty, uint32 pwm_channel_num, uint32 (*pin_info_list)[3])
 {
     (void)pin_info_list;
     pwm_channels = pwm_channel_num < PWM_CHANNEL_NUM_MAX ? pwm_channel_num : PWM_CHANNEL_NUM_MAX;

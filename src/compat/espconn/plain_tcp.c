@@ -65,19 +65,30 @@ static uint64_t now_ms(void)
     return espc.loop ? iotls_loop_now_ms(espc.loop) : 0;
 }
 
-static plain_link_t *link_of(const struct espconn *esp)
-{
-    for (plain_link_t *l = links; l; l = l->next)
-        if (!l->dead && l->esp == esp)
-            return l;
-    return NULL;
-}
-
 static plain_srv_t *srv_of(const struct espconn *esp)
 {
     for (plain_srv_t *s = srvs; s; s = s->next)
         if (!s->dead && s->esp == esp)
             return s;
+    return NULL;
+}
+
+/* The connection an espconn names. As in the SDK, the listening espconn
+ * names one of its clients by the remote_ip/remote_port set in it (older
+ * applications send and disconnect through it that way). */
+static plain_link_t *link_of(const struct espconn *esp)
+{
+    for (plain_link_t *l = links; l; l = l->next)
+        if (!l->dead && l->esp == esp)
+            return l;
+    const plain_srv_t *s = esp ? srv_of(esp) : NULL;
+    if (s == NULL)
+        return NULL;
+    const esp_tcp *want = esp->proto.tcp;
+    for (plain_link_t *l = links; l; l = l->next)
+        if (!l->dead && l->srv == s && l->own_tcp.remote_port == want->remote_port &&
+            memcmp(l->own_tcp.remote_ip, want->remote_ip, 4) == 0)
+            return l;
     return NULL;
 }
 
@@ -155,15 +166,11 @@ static sint8 errno_code(int e)
     switch (e) {
     case ECONNREFUSED:
     case ECONNRESET:
-    case EPIPE:
-        return ESPCONN_RST;
-    case ETIMEDOUT:
-        return ESPCONN_TIMEOUT;
+    case EPIPE: return ESPCONN_RST;
+    case ETIMEDOUT: return ESPCONN_TIMEOUT;
     case ENETUNREACH:
-    case EHOSTUNREACH:
-        return ESPCONN_RTE;
-    default:
-        return ESPCONN_CONN;
+    case EHOSTUNREACH: return ESPCONN_RTE;
+    default: return ESPCONN_CONN;
     }
 }
 
@@ -223,8 +230,8 @@ static void connect_step(plain_link_t *l)
     getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &e, &len);
     esp_tcp *tcp = l->esp->proto.tcp;
     if (e != 0) {
-        espc_log("TCP " IPSTR ":%d: connect failed: %s", IP2STR(tcp->remote_ip),
-                 tcp->remote_port, strerror(e));
+        espc_log("TCP " IPSTR ":%d: connect failed: %s", IP2STR(tcp->remote_ip), tcp->remote_port,
+                 strerror(e));
         link_end(l, errno_code(e));
         return;
     }
@@ -265,8 +272,7 @@ static void idle_step(plain_link_t *l)
     if (idle == 0 || now_ms() - l->active_ms < (uint64_t)idle * 1000u)
         return;
     espc_log("TCP " IPSTR ":%d: idle for %u s (espconn_regist_time): closing",
-             IP2STR(l->esp->proto.tcp->remote_ip), l->esp->proto.tcp->remote_port,
-             (unsigned)idle);
+             IP2STR(l->esp->proto.tcp->remote_ip), l->esp->proto.tcp->remote_port, (unsigned)idle);
     link_end(l, ESPCONN_OK);
 }
 
@@ -383,8 +389,7 @@ sint8 espconn_connect(struct espconn *espconn)
         return ESPCONN_ARG;
     }
     if (live_links(NULL) >= max_con) {
-        espc_log("%s: %u TCP connections already (espconn_tcp_set_max_con)", fn,
-                 (unsigned)max_con);
+        espc_log("%s: %u TCP connections already (espconn_tcp_set_max_con)", fn, (unsigned)max_con);
         return ESPCONN_MAXNUM;
     }
     struct sockaddr_in a = {.sin_family = AF_INET,
@@ -423,8 +428,8 @@ static void on_acceptable(iotls_fd_watch_t *w, int fd, void *user)
     sint8 allow = espconn_tcp_get_max_con_allow(s->esp);
     unsigned cap = allow > 0 ? (unsigned)allow : IOTLS_ESPCONN_SERVER_CONNS;
     if (live_links(s) >= cap || live_links(NULL) >= max_con) {
-        espc_log("TCP server port %d: %u clients already: connection refused", s->esp->proto.tcp->local_port,
-                 live_links(s));
+        espc_log("TCP server port %d: %u clients already: connection refused",
+                 s->esp->proto.tcp->local_port, live_links(s));
         close(cfd);
         return;
     }
@@ -505,7 +510,8 @@ sint8 espconn_accept(struct espconn *espconn)
         tcp->local_port = ntohs(a.sin_port);
     }
     espconn->state = ESPCONN_LISTEN;
-    espc_log("TCP server listening on %s:%d", bind_to ? bind_to : "*", port ? port : tcp->local_port);
+    espc_log("TCP server listening on %s:%d", bind_to ? bind_to : "*",
+             port ? port : tcp->local_port);
     pump_arm();
     return ESPCONN_OK;
 }
@@ -517,8 +523,7 @@ sint8 espc_plain_send(struct espconn *espconn, uint8 *psent, uint16 length)
     plain_link_t *l = link_of(espconn);
     if (l == NULL) {
         espc_log("%s: this espconn has no TCP connection%s", fn,
-                 espc_link_find(espconn) ? " (it is an SSL connection: espconn_secure_send)"
-                                         : "");
+                 espc_link_find(espconn) ? " (it is an SSL connection: espconn_secure_send)" : "");
         return ESPCONN_ARG;
     }
     if (l->connecting || l->closing || l->aborting) {
@@ -614,8 +619,7 @@ sint8 espconn_regist_time(struct espconn *espconn, uint32 interval, uint8 type_f
     return ESPCONN_OK;
 }
 
-sint8 espconn_get_connection_info(struct espconn *pespconn, remot_info **pcon_info,
-                                  uint8 typeflags)
+sint8 espconn_get_connection_info(struct espconn *pespconn, remot_info **pcon_info, uint8 typeflags)
 {
     (void)typeflags;
     static remot_info info[16];

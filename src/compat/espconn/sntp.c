@@ -39,7 +39,8 @@ char *sntp_get_real_time(long t)
     static char text[32];
     time_t tt = (time_t)t;
     struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y\n", &tm) == 0)
+    if (gmtime_r(&tt, &tm) == NULL ||
+        strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y\n", &tm) == 0)
         text[0] = '\0';
     return text;
 }
@@ -68,11 +69,11 @@ char *sntp_getservername(unsigned char idx)
     return idx < SNTP_MAX_SERVERS ? sntp.name[idx] : NULL;
 }
 
-bool sntp_set_timezone(sint8 timezone)
+bool sntp_set_timezone(sint8 hours)
 {
-    if (timezone < -11 || timezone > 13)
+    if (hours < -11 || hours > 13)
         return false;
-    sntp.timezone = timezone;
+    sntp.timezone = hours;
     return true;
 }
 

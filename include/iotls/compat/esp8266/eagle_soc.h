@@ -61,8 +61,7 @@
 #define GET_PERI_REG_BITS(reg, hipos, lowpos)                                                      \
     ((READ_PERI_REG(reg) >> (lowpos)) & ((1u << ((hipos) - (lowpos) + 1)) - 1))
 #define SET_PERI_REG_BITS(reg, bit_map, value, shift)                                              \
-    (WRITE_PERI_REG((reg),                                                                         \
-                    (READ_PERI_REG(reg) & (~((bit_map) << (shift)))) | ((value) << (shift))))
+    (WRITE_PERI_REG((reg), (READ_PERI_REG(reg) & (~((bit_map) << (shift)))) | ((value) << (shift))))
 
 /* Peripheral bases (the chip's addresses, used only as keys here). */
 #define PERIPHS_DPORT_BASEADDR 0x3ff00000
@@ -91,7 +90,7 @@
 #define GPIO_LAST_REGISTER_ID GPIO_ID_PIN(15)
 #define GPIO_ID_NONE 0xffffffff
 #define GPIO_PIN_COUNT 16
-#define GPIO_PIN_ADDR(i) (GPIO_PIN0_ADDRESS + (i) * 4)
+#define GPIO_PIN_ADDR(i) (GPIO_PIN0_ADDRESS + (i)*4)
 
 #define PERIPHS_IO_MUX_FUNC 0x13
 #define PERIPHS_IO_MUX_FUNC_S 4
@@ -163,10 +162,10 @@
 #define PIN_PULLUP_EN(PIN_NAME) SET_PERI_REG_MASK(PIN_NAME, PERIPHS_IO_MUX_PULLUP)
 #define PIN_FUNC_SELECT(PIN_NAME, FUNC)                                                            \
     do {                                                                                           \
-        WRITE_PERI_REG(PIN_NAME, (READ_PERI_REG(PIN_NAME) &                                        \
-                                  ~(PERIPHS_IO_MUX_FUNC << PERIPHS_IO_MUX_FUNC_S)) |               \
-                                     ((((FUNC & BIT2) << 2) | (FUNC & 0x3))                        \
-                                      << PERIPHS_IO_MUX_FUNC_S));                                  \
+        WRITE_PERI_REG(                                                                            \
+            PIN_NAME,                                                                              \
+            (READ_PERI_REG(PIN_NAME) & ~(PERIPHS_IO_MUX_FUNC << PERIPHS_IO_MUX_FUNC_S)) |          \
+                ((((FUNC & BIT2) << 2) | (FUNC & 0x3)) << PERIPHS_IO_MUX_FUNC_S));                 \
     } while (0)
 
 #endif

@@ -12,7 +12,10 @@
     struct name {                                                                                  \
         struct type *slh_first;                                                                    \
     }
-#define SLIST_HEAD_INITIALIZER(head) {NULL}
+#define SLIST_HEAD_INITIALIZER(head)                                                               \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 #define SLIST_ENTRY(type)                                                                          \
     struct {                                                                                       \
         struct type *sle_next;                                                                     \
@@ -51,7 +54,10 @@
         struct type *stqh_first;                                                                   \
         struct type **stqh_last;                                                                   \
     }
-#define STAILQ_HEAD_INITIALIZER(head) {NULL, &(head).stqh_first}
+#define STAILQ_HEAD_INITIALIZER(head)                                                              \
+    {                                                                                              \
+        NULL, &(head).stqh_first                                                                   \
+    }
 #define STAILQ_ENTRY(type)                                                                         \
     struct {                                                                                       \
         struct type *stqe_next;                                                                    \
