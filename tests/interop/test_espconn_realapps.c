@@ -104,8 +104,9 @@ static void test_esp_mqtt_against_mosquitto_tls(void **state)
 
     char port_text[8];
     snprintf(port_text, sizeof port_text, "%u", (unsigned)port);
-    const char *sargv[] = {"mosquitto_sub", "-h", "127.0.0.1", "-p", port_text, "--cafile",
-                           pki->ca_pem, "-t", "/mqtt/topic/#", "-v", "-C", "3", NULL};
+    const char *sargv[] = {
+        "mosquitto_sub", "-h", "127.0.0.1", "-p", port_text, "--cafile", pki->ca_pem, "-t",
+        "/mqtt/topic/#", "-v", "-C",        "3",  NULL};
     iotls_test_cmd_t sub_cmd = {.argv = sargv, .timeout_ms = 30000};
     iotls_test_job_t sub;
     assert_int_equal(iotls_test_cmd_start(&sub_cmd, &sub), 0);
@@ -151,8 +152,8 @@ static void test_espbot_against_s_server(void **state)
     (void)state;
     const iotls_test_pki_t *pki = iotls_test_pki();
     assert_non_null(pki);
-    const char *extra[] = {"-servername", "irc.jkent.net",          "-cert2",
-                           pki->server_ec.chain, "-key2", pki->server_ec.key, NULL};
+    const char *extra[] = {"-servername", "irc.jkent.net",    "-cert2", pki->server_ec.chain,
+                           "-key2",       pki->server_ec.key, NULL};
     iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_STDIO, .extra = extra};
     iotls_test_peer_t srv;
     assert_int_equal(iotls_test_s_server_start(&o, &srv), 0);
@@ -181,8 +182,8 @@ static void test_espbot_against_s_server(void **state)
     assert_true(registered);
     assert_true(ponged);
     assert_non_null(strstr(srv_out, "USER espbot 8 * :ESP8266 IRC bot"));
-    assert_non_null(strstr(srv_out, "Switching server context.")); /* SNI was sent */
-    assert_non_null(strstr(out, "<< NICK espbot"));                /* its printf, unbuffered */
+    assert_non_null(strstr(srv_out, "Switching server context."));   /* SNI was sent */
+    assert_non_null(strstr(out, "<< NICK espbot"));                  /* its printf, unbuffered */
     assert_non_null(strstr(err, "certificate verification is OFF")); /* loud, as always */
     free(srv_out), free(out), free(err);
 }
@@ -219,7 +220,8 @@ static void test_espircd_plain_tcp(void **state)
     const char *env[] = {ports, NULL};
     iotls_test_job_t job;
     app_start("espircd", env, &job);
-    int ready = iotls_test_cmd_wait_stdout(&job, "Ready", 10000) && iotls_test_port_open(port, 5000);
+    int ready =
+        iotls_test_cmd_wait_stdout(&job, "Ready", 10000) && iotls_test_port_open(port, 5000);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
