@@ -122,6 +122,11 @@ typedef struct {
     iotls_time_policy_t time_policy;
     int64_t now;
 
+    /* RSA keys in the peer's chain and in the trust anchors must have 2048
+     * bits or more. true admits 1024..2047-bit keys (old devices); every
+     * session then logs a warning. */
+    bool allow_weak_rsa;
+
     /* Client: pinned server keys / certificates. With `trust` as well, the
      * chain must verify AND the leaf must match a pin; without `trust`, a
      * matching pin alone authenticates the server (no chain or name

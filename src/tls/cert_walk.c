@@ -31,7 +31,14 @@ enum {
     R_SAN_OCT,
     R_GNAMES,
     R_BC_OCT,
-    R_BC
+    R_BC,
+    R_VERSION,
+    R_EKU_OCT,
+    R_EKU,
+    R_NC_OCT,
+    R_NC,
+    R_SUBTREES,
+    R_SUBTREE
 };
 
 /* Roles of values read as a whole (captured or skipped). */
@@ -46,8 +53,16 @@ enum {
     V_IP,
     V_BC_CA,
     V_EMAIL,
-    V_URI
+    V_URI,
+    V_VERSION,
+    V_EXT_CRIT,
+    V_EKU_OID,
+    V_NC_NAME,
+    V_SIGALG
 };
+
+/* Regions hashed byte for byte (region_hash). */
+enum { RG_NONE, RG_ISSUER, RG_SUBJECT, RG_TBS_SIGALG, RG_SIGALG };
 
 /* tbsCertificate fields in order; the frame's aux holds the next allowed one. */
 enum {
@@ -67,14 +82,48 @@ static const uint8_t tbs_tag[F_END] = {0xA0, 0x02, 0x30, 0x30, 0x30, 0x30, 0x30,
 static const bool tbs_optional[F_END] = {true,  false, false, false, false,
                                          false, false, true,  true,  true};
 
-enum { EXT_OTHER, EXT_SAN, EXT_BC };
-enum { SEEN_SAN = 1, SEEN_BC = 2 };
+enum { EXT_OTHER, EXT_SAN, EXT_BC, EXT_KU, EXT_EKU, EXT_NC };
+enum { ATTR_OTHER, ATTR_CN, ATTR_EMAIL };
+
+#define FNV64_OFFSET 0xcbf29ce484222325ULL
+#define FNV64_PRIME 0x100000001b3ULL
 
 /* Values are kept only for the roles that need to look at them. */
 static bool role_captures(uint8_t r)
 {
-    return r == V_ATV_OID || r == V_ATV_VAL || r == V_TIME || r == V_EXT_OID || r == V_IP ||
-           r == V_BC_CA || r == V_DNS || r == V_EMAIL || r == V_URI;
+    return r != V_SKIP && r != V_SIGALG;
+}
+
+void iotls_cert_walk_set_name_visitor(iotls_cert_walk_t *w, iotls_cert_walk_name_fn fn, void *ctx)
+{
+    w->name_fn = fn;
+    w->name_ctx = ctx;
+}
+
+static void visit(iotls_cert_walk_t *w, iotls_cw_name_kind_t kind)
+{
+    if (w->name_fn != NULL)
+        w->name_fn(w->name_ctx, kind, w->nc_excluded, w->cap, w->cap_len, w->cap_trunc);
+}
+
+static void region_start(iotls_cert_walk_t *w, uint8_t region)
+{
+    if (w->region != RG_NONE)
+        return;
+    w->region = region;
+    w->region_hash = FNV64_OFFSET;
+    for (uint8_t i = 0; i < w->hdr_len; i++)
+        w->region_hash = (w->region_hash ^ w->hdr[i]) * FNV64_PRIME;
+}
+
+static void region_bytes(iotls_cert_walk_t *w, const uint8_t *p, size_t n)
+{
+    if (w->region == RG_NONE)
+        return;
+    uint64_t h = w->region_hash;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * FNV64_PRIME;
+    w->region_hash = h;
 }
 
 static void fail(iotls_cert_walk_t *w, const char *why)
@@ -141,8 +190,28 @@ static void frame_done(iotls_cert_walk_t *w, const iotls_cert_walk_frame_t *f)
     case R_EXTWRAP:
     case R_SAN_OCT:
     case R_BC_OCT:
+    case R_EKU_OCT:
+    case R_NC_OCT:
+    case R_VERSION:
         if (f->idx != 1)
             fail(w, "extension wrapper must hold exactly one element");
+        break;
+    case R_GNAMES:
+        if (f->idx == 0)
+            fail(w, "empty subjectAltName (RFC 5280: at least one name)");
+        break;
+    case R_EKU:
+        if (f->idx == 0)
+            fail(w, "empty extendedKeyUsage");
+        break;
+    case R_NC:
+    case R_SUBTREES:
+        if (f->idx == 0)
+            fail(w, "empty nameConstraints");
+        break;
+    case R_SUBTREE:
+        if (f->idx == 0)
+            fail(w, "empty GeneralSubtree in nameConstraints");
         break;
     default: break;
     }
@@ -154,17 +223,199 @@ static void close_frames(iotls_cert_walk_t *w)
 {
     while (w->state != ST_ERR && w->depth > 1 && top(w)->end == w->pos) {
         frame_done(w, top(w));
+        if (top(w)->role == R_NAME && w->region != RG_NONE) {
+            if (w->region == RG_SUBJECT)
+                w->subject_hash = w->region_hash;
+            else
+                w->issuer_hash = w->region_hash;
+            w->region = RG_NONE;
+        }
+        if (top(w)->role == R_NC)
+            w->nc_excluded = false;
         w->depth--;
     }
     if (w->state != ST_ERR && w->depth == 1)
         w->state = ST_DONE;
 }
 
+/* Reads one DER header at c[*i] (n bytes available) with the given tag;
+ * false when absent or not fully captured. */
+static bool der_header(const uint8_t *c, size_t n, size_t *i, uint8_t tag, size_t *len)
+{
+    if (*i + 2 > n || c[*i] != tag)
+        return false;
+    size_t l = c[*i + 1], k = 2;
+    if (l & 0x80) {
+        size_t m = l & 0x7f;
+        if (m == 0 || m > 2 || *i + 2 + m > n)
+            return false;
+        l = 0;
+        for (size_t j = 0; j < m; j++)
+            l = l << 8 | c[*i + 2 + j];
+        k += m;
+    }
+    *i += k;
+    *len = l;
+    return true;
+}
+
+/* The RSA modulus size, from the first bytes of the SubjectPublicKeyInfo
+ * value: AlgorithmIdentifier rsaEncryption, then BIT STRING { 0 unused
+ * bits, SEQUENCE { INTEGER n, ... } }. Other keys leave 0. */
+static void read_rsa_bits(iotls_cert_walk_t *w, const uint8_t *c, size_t n)
+{
+    static const uint8_t rsa_oid[] = {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
+                                      0xF7, 0x0D, 0x01, 0x01, 0x01};
+    size_t i = 0, len;
+    if (!der_header(c, n, &i, 0x30, &len) || len < sizeof rsa_oid || i + len > n ||
+        memcmp(c + i, rsa_oid, sizeof rsa_oid) != 0)
+        return;
+    i += len;
+    if (!der_header(c, n, &i, 0x03, &len) || i >= n || c[i] != 0)
+        return;
+    i++;
+    if (!der_header(c, n, &i, 0x30, &len) || !der_header(c, n, &i, 0x02, &len))
+        return;
+    while (len > 0 && i < n && c[i] == 0) {
+        i++;
+        len--;
+    }
+    if (len == 0 || i >= n)
+        return;
+    unsigned bits = (unsigned)(len - 1) * 8;
+    for (uint8_t top = c[i]; top != 0; top >>= 1)
+        bits++;
+    w->rsa_bits = (uint16_t)(bits > 65535 ? 65535 : bits);
+}
+
+/* What a 2.5.29.x extension is, for texts and for the checks. */
+static uint8_t ext_kind_of(uint8_t id)
+{
+    switch (id) {
+    case 0x11: return EXT_SAN;
+    case 0x13: return EXT_BC;
+    case 0x0F: return EXT_KU;
+    case 0x25: return EXT_EKU;
+    case 0x1E: return EXT_NC;
+    default: return EXT_OTHER;
+    }
+}
+
+static const char *ext_name(uint8_t id)
+{
+    switch (id) {
+    case 0x25: return "extendedKeyUsage";
+    case 0x1E: return "nameConstraints";
+    case 0x20: return "certificatePolicies";
+    case 0x21: return "policyMappings";
+    case 0x24: return "policyConstraints";
+    case 0x36: return "inhibitAnyPolicy";
+    case 0x0E: return "subjectKeyIdentifier";
+    case 0x23: return "authorityKeyIdentifier";
+    case 0x12: return "issuerAltName";
+    case 0x1F: return "cRLDistributionPoints";
+    default: return "unknown";
+    }
+}
+
+/* extnID seen: remember it, refuse it the second time (RFC 5280: a
+ * certificate MUST NOT include more than one instance of an extension;
+ * accepting two SANs would let iotls and the engine read different ones). */
+static void ext_oid_done(iotls_cert_walk_t *w, const uint8_t *c)
+{
+    w->ext_kind = EXT_OTHER;
+    w->ext_id = 0;
+    w->ext_critical = false;
+    if (!w->cap_trunc && w->cap_len == 3 && c[0] == 0x55 && c[1] == 0x1D) {
+        w->ext_id = c[2];
+        w->ext_kind = ext_kind_of(c[2]);
+    }
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < w->cap_len; i++)
+        h = (h ^ c[i]) * 16777619u;
+    h = (h ^ w->cap_len) * 16777619u;
+    for (uint8_t i = 0; i < w->ext_count; i++) {
+        if (w->ext_seen[i] == h) {
+            fail(w, w->ext_kind == EXT_SAN  ? "duplicate subjectAltName extension"
+                    : w->ext_kind == EXT_BC ? "duplicate basicConstraints extension"
+                                            : "the same extension appears twice");
+            return;
+        }
+    }
+    if (w->ext_count >= IOTLS_CERT_WALK_EXT_MAX) {
+        fail(w, "more than 24 extensions in one certificate");
+        return;
+    }
+    w->ext_seen[w->ext_count++] = h;
+}
+
+/* A critical extension reached its extnValue: note what would refuse it. */
+static void ext_critical_note(iotls_cert_walk_t *w)
+{
+    if (!w->ext_critical)
+        return;
+    uint8_t k = w->ext_kind;
+    if (w->critical_other == NULL && k != EXT_SAN && k != EXT_BC && k != EXT_KU)
+        w->critical_other = ext_name(w->ext_id);
+    if (w->critical_unknown == NULL && k == EXT_OTHER)
+        w->critical_unknown = ext_name(w->ext_id);
+}
+
+static void eku_oid_done(iotls_cert_walk_t *w, const uint8_t *c)
+{
+    static const uint8_t kp[] = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03};
+    static const uint8_t any[] = {0x55, 0x1D, 0x25, 0x00};
+    if (w->cap_trunc)
+        return;
+    if (w->cap_len == sizeof kp + 1 && memcmp(c, kp, sizeof kp) == 0) {
+        if (c[7] == 1)
+            w->eku |= IOTLS_CW_EKU_SERVER;
+        else if (c[7] == 2)
+            w->eku |= IOTLS_CW_EKU_CLIENT;
+    } else if (w->cap_len == sizeof any && memcmp(c, any, sizeof any) == 0) {
+        w->eku |= IOTLS_CW_EKU_ANY;
+    }
+}
+
 static void value_done(iotls_cert_walk_t *w)
 {
     const uint8_t *c = w->cap;
     switch (w->val_role) {
-    case V_SPKI: w->hashing = false; break;
+    case V_SPKI:
+        w->hashing = false;
+        read_rsa_bits(w, c, w->cap_len);
+        break;
+    case V_SIGALG:
+        if (w->region == RG_TBS_SIGALG) {
+            w->sigalg_hash = w->region_hash;
+        } else if (w->region == RG_SIGALG && w->region_hash != w->sigalg_hash) {
+            w->region = RG_NONE;
+            fail(w, "signatureAlgorithm differs from tbsCertificate.signature");
+            return;
+        }
+        w->region = RG_NONE;
+        break;
+    case V_VERSION:
+        if (w->cap_len != 1 || w->cap_trunc || c[0] > 2) {
+            fail(w, "malformed certificate version");
+            return;
+        }
+        w->version = c[0];
+        break;
+    case V_EXT_CRIT:
+        if (w->cap_len != 1 || w->cap_trunc) {
+            fail(w, "malformed extension critical flag");
+            return;
+        }
+        w->ext_critical = c[0] != 0;
+        break;
+    case V_EKU_OID: eku_oid_done(w, c); break;
+    case V_NC_NAME:
+        visit(w, w->val_tag == 0x82   ? IOTLS_CW_NC_DNS
+                 : w->val_tag == 0x87 ? IOTLS_CW_NC_IP
+                 : w->val_tag == 0x81 ? IOTLS_CW_NC_EMAIL
+                                      : IOTLS_CW_NC_OTHER);
+        break;
     case V_TIME: {
         int64_t t;
         if (w->cap_trunc || !iotls_cw_parse_time(c, w->cap_len, w->val_tag == 0x17, &t)) {
@@ -186,31 +437,41 @@ static void value_done(iotls_cert_walk_t *w)
         w->oid_trunc = w->cap_trunc || w->cap_len > IOTLS_CERT_WALK_OID_MAX;
         w->oid_len = w->cap_len > IOTLS_CERT_WALK_OID_MAX ? IOTLS_CERT_WALK_OID_MAX : w->cap_len;
         memcpy(w->oid, c, w->oid_len);
+        w->attr_kind = ATTR_OTHER;
+        if (w->name_sel && !w->oid_trunc) {
+            static const uint8_t cn[] = {0x55, 0x04, 0x03};
+            static const uint8_t email[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01};
+            if (w->oid_len == sizeof cn && memcmp(w->oid, cn, sizeof cn) == 0)
+                w->attr_kind = ATTR_CN;
+            else if (w->oid_len == sizeof email && memcmp(w->oid, email, sizeof email) == 0)
+                w->attr_kind = ATTR_EMAIL;
+        }
         break;
     case V_ATV_VAL:
         if (!iotls_cw_render_attribute(w)) {
             fail(w, "malformed attribute OID in name");
             return;
         }
+        if (w->attr_kind == ATTR_CN)
+            visit(w, IOTLS_CW_SUBJECT_CN);
+        else if (w->attr_kind == ATTR_EMAIL)
+            visit(w, IOTLS_CW_SUBJECT_EMAIL);
         break;
-    case V_EXT_OID:
-        w->ext_kind = EXT_OTHER;
-        if (!w->cap_trunc && w->cap_len == 3 && c[0] == 0x55 && c[1] == 0x1D) {
-            if (c[2] == 0x11)
-                w->ext_kind = EXT_SAN;
-            else if (c[2] == 0x13)
-                w->ext_kind = EXT_BC;
-        }
-        break;
+    case V_EXT_OID: ext_oid_done(w, c); break;
     case V_DNS:
         w->dns_san_count++;
         iotls_cw_sans_append(w, "DNS", c);
+        visit(w, IOTLS_CW_SAN_DNS);
         break;
-    case V_EMAIL: iotls_cw_sans_append(w, "email", c); break;
+    case V_EMAIL:
+        iotls_cw_sans_append(w, "email", c);
+        visit(w, IOTLS_CW_SAN_EMAIL);
+        break;
     case V_URI: iotls_cw_sans_append(w, "URI", c); break;
     case V_IP:
         w->ip_san_count++;
         iotls_cw_sans_append(w, "IP", c);
+        visit(w, IOTLS_CW_SAN_IP);
         if (w->want_ip_len != 0 && !w->cap_trunc && w->cap_len == w->want_ip_len &&
             memcmp(c, w->want_ip, w->want_ip_len) == 0)
             w->ip_match = true;
@@ -247,7 +508,12 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
     case R_CERT:
         if (idx == 0 && tag == 0x30)
             return R_TBS;
-        if ((idx == 1 && tag == 0x30) || (idx == 2 && tag == 0x03))
+        if (idx == 1 && tag == 0x30) {
+            *vrole = V_SIGALG;
+            region_start(w, RG_SIGALG);
+            return -1;
+        }
+        if (idx == 2 && tag == 0x03)
             return -1;
         break;
     case R_TBS: {
@@ -258,14 +524,33 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
             break;
         p->aux = (uint8_t)(f + 1);
         switch (f) {
+        case F_VERSION: return R_VERSION;
+        case F_SIGALG:
+            *vrole = V_SIGALG;
+            region_start(w, RG_TBS_SIGALG);
+            return -1;
         case F_ISSUER:
-        case F_SUBJECT: w->name_sel = f == F_SUBJECT; return R_NAME;
+        case F_SUBJECT:
+            w->name_sel = f == F_SUBJECT;
+            region_start(w, f == F_SUBJECT ? RG_SUBJECT : RG_ISSUER);
+            return R_NAME;
         case F_VALIDITY: return R_VALIDITY;
         case F_SPKI: *vrole = V_SPKI; return -1;
-        case F_EXTS: return R_EXTWRAP;
+        case F_EXTS:
+            if (w->version != 2) {
+                fail(w, "extensions in a certificate that is not version 3");
+                return -2;
+            }
+            return R_EXTWRAP;
         default: return -1;
         }
     }
+    case R_VERSION:
+        if (idx == 0 && tag == 0x02) {
+            *vrole = V_VERSION;
+            return -1;
+        }
+        break;
     case R_NAME:
         if (tag != 0x31)
             break;
@@ -310,31 +595,54 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
         }
         if (p->aux == 1 && tag == 0x01) {
             p->aux = 2;
+            *vrole = V_EXT_CRIT;
             return -1;
         }
         if ((p->aux == 1 || p->aux == 2) && tag == 0x04) {
             p->aux = 3;
-            /* Duplicates are forbidden by RFC 5280; accepting them would let
-             * our view of the SAN differ from the engine's. */
-            if (w->ext_kind == EXT_SAN) {
-                if (w->seen & SEEN_SAN) {
-                    fail(w, "duplicate subjectAltName extension");
-                    return -2;
-                }
-                w->seen |= SEEN_SAN;
-                w->has_san = true;
-                return R_SAN_OCT;
+            ext_critical_note(w);
+            switch (w->ext_kind) {
+            case EXT_SAN: w->has_san = true; return R_SAN_OCT;
+            case EXT_BC: return R_BC_OCT;
+            case EXT_EKU: w->eku |= IOTLS_CW_EKU_PRESENT; return R_EKU_OCT;
+            case EXT_NC: w->has_nc = true; return R_NC_OCT;
+            default: return -1;
             }
-            if (w->ext_kind == EXT_BC) {
-                if (w->seen & SEEN_BC) {
-                    fail(w, "duplicate basicConstraints extension");
-                    return -2;
-                }
-                w->seen |= SEEN_BC;
-                return R_BC_OCT;
-            }
+        }
+        break;
+    case R_EKU_OCT:
+        if (idx == 0 && tag == 0x30)
+            return R_EKU;
+        break;
+    case R_EKU:
+        if (tag == 0x06) {
+            *vrole = V_EKU_OID;
             return -1;
         }
+        break;
+    case R_NC_OCT:
+        if (idx == 0 && tag == 0x30)
+            return R_NC;
+        break;
+    case R_NC:
+        /* permittedSubtrees [0], then excludedSubtrees [1] */
+        if ((tag == 0xA0 && idx == 0) || (tag == 0xA1 && idx <= 1 && !w->nc_excluded)) {
+            w->nc_excluded = tag == 0xA1;
+            return R_SUBTREES;
+        }
+        break;
+    case R_SUBTREES:
+        if (tag == 0x30)
+            return R_SUBTREE;
+        break;
+    case R_SUBTREE:
+        /* base GeneralName, then optional minimum [0] / maximum [1] */
+        if (idx == 0) {
+            *vrole = V_NC_NAME;
+            return -1;
+        }
+        if ((tag == 0x80 || tag == 0xA0 || tag == 0x81 || tag == 0xA1) && idx <= 2)
+            return -1;
         break;
     case R_SAN_OCT:
         if (idx == 0 && tag == 0x30)
@@ -417,6 +725,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             b = *p++;
             len--;
             w->pos++;
+            region_bytes(w, &b, 1);
             w->tag = b;
             w->hdr[0] = b;
             w->hdr_len = 1;
@@ -433,6 +742,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             b = *p++;
             len--;
             w->pos++;
+            region_bytes(w, &b, 1);
             w->hdr[w->hdr_len++] = b;
             if (b < 0x80) {
                 w->vlen = b;
@@ -453,6 +763,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             b = *p++;
             len--;
             w->pos++;
+            region_bytes(w, &b, 1);
             w->hdr[w->hdr_len++] = b;
             w->vlen = (w->vlen << 8) | b;
             if (--w->len_left == 0)
@@ -465,6 +776,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             size_t n = len < left ? len : (size_t)left;
             if (w->hashing)
                 w->spki_hash(w->spki_ctx, p, n);
+            region_bytes(w, p, n);
             if (role_captures(w->val_role)) {
                 size_t room = IOTLS_CERT_WALK_CAPTURE - w->cap_len;
                 size_t k = n < room ? n : room;

@@ -17,8 +17,14 @@
  *    and lengths over 4 bytes are refused.  On the first problem `err` is set
  *    and all later bytes are ignored; the result fields then hold whatever was
  *    extracted before the error and must not be trusted.
- *  - The walker never validates signatures, chains or key usage: that is
- *    BearSSL's job.  Its results are informational plus the IP SAN match.
+ *  - The walker never validates signatures or chains: that is BearSSL's
+ *    job.  Beyond the text for reports it extracts what iotls checks itself
+ *    (IP SAN match, extendedKeyUsage, RSA modulus size, name constraints,
+ *    critical extensions, DN fingerprints for anchor lookup and chain order)
+ *    and refuses what RFC 5280 forbids and is cheap to see: the same
+ *    extension twice, an empty subjectAltName, extensions in a v1/v2
+ *    certificate, tbsCertificate.signature differing from
+ *    signatureAlgorithm.
  */
 #ifndef IOTLS_TLS_CERT_WALK_H
 #define IOTLS_TLS_CERT_WALK_H
@@ -31,9 +37,10 @@
 extern "C" {
 #endif
 
-/* Deepest element the walker descends into is a GeneralName inside SAN at
- * depth 8; 10 leaves room without letting hostile input nest forever. */
-#define IOTLS_CERT_WALK_DEPTH 10
+/* Deepest element the walker descends into is a GeneralSubtree inside
+ * nameConstraints (10 frames with the virtual root); 12 leaves room without
+ * letting hostile input nest forever. */
+#define IOTLS_CERT_WALK_DEPTH 12
 /* Largest value kept for inspection (names, times, OIDs, IP addresses).
  * X.509 upper bounds for the common name attributes are 64 characters. */
 #define IOTLS_CERT_WALK_CAPTURE 64
@@ -43,6 +50,36 @@ extern "C" {
 #define IOTLS_CERT_WALK_SANS_MAX 192
 
 typedef void (*iotls_cert_walk_spki_fn)(void *ctx, const void *data, size_t len);
+
+/* Names a certificate asserts or constrains, for name-constraint checks
+ * (see iotls_cert_walk_set_name_visitor). */
+typedef enum {
+    IOTLS_CW_SAN_DNS,       /* subjectAltName dNSName */
+    IOTLS_CW_SAN_IP,        /* subjectAltName iPAddress (4 or 16 bytes) */
+    IOTLS_CW_SAN_EMAIL,     /* subjectAltName rfc822Name */
+    IOTLS_CW_SUBJECT_CN,    /* a commonName attribute of the subject */
+    IOTLS_CW_SUBJECT_EMAIL, /* an emailAddress attribute of the subject */
+    IOTLS_CW_NC_DNS,        /* nameConstraints subtree, dNSName form */
+    IOTLS_CW_NC_IP,         /* ... iPAddress form: address + mask (8 or 32 bytes) */
+    IOTLS_CW_NC_EMAIL,      /* ... rfc822Name form */
+    IOTLS_CW_NC_OTHER       /* ... any other form (directoryName, URI, ...) */
+} iotls_cw_name_kind_t;
+
+/* excluded: the subtree is in excludedSubtrees (only for IOTLS_CW_NC_*).
+ * truncated: the value was longer than IOTLS_CERT_WALK_CAPTURE; `v` holds
+ * its first bytes only. */
+typedef void (*iotls_cert_walk_name_fn)(void *ctx, iotls_cw_name_kind_t kind, bool excluded,
+                                        const uint8_t *v, size_t len, bool truncated);
+
+/* extendedKeyUsage bits (results.eku) */
+#define IOTLS_CW_EKU_PRESENT 0x01u
+#define IOTLS_CW_EKU_SERVER 0x02u /* id-kp-serverAuth */
+#define IOTLS_CW_EKU_CLIENT 0x04u /* id-kp-clientAuth */
+#define IOTLS_CW_EKU_ANY 0x08u    /* anyExtendedKeyUsage */
+
+/* Extensions one certificate may carry (each checked against the others
+ * for duplicates); real certificates carry about ten. */
+#define IOTLS_CERT_WALK_EXT_MAX 24
 
 typedef struct {
     uint64_t end; /* absolute offset just past this element */
@@ -60,6 +97,21 @@ typedef struct {
     unsigned ip_san_count;  /* number of iPAddress entries in SAN */
     bool ip_match;          /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
     bool is_ca;             /* basicConstraints present with cA TRUE */
+    uint8_t eku;            /* IOTLS_CW_EKU_* bits; 0 = no extendedKeyUsage */
+    bool has_nc;            /* a nameConstraints extension is present */
+    uint16_t rsa_bits;      /* modulus size of an RSA key; 0 for other keys */
+    /* The first critical extension BearSSL's minimal engine does not
+     * process itself (anything but basicConstraints, keyUsage and
+     * subjectAltName): "extendedKeyUsage", "nameConstraints", ... or
+     * "unknown"; NULL when none. */
+    const char *critical_other;
+    /* The first critical extension iotls understands neither (nor enforces
+     * through its own checks); NULL when none. */
+    const char *critical_unknown;
+    /* FNV-1a 64 of the issuer and subject Name elements (header
+     * included), byte for byte as encoded: equal DNs as BearSSL compares
+     * them (bytewise) give equal values. */
+    uint64_t issuer_hash, subject_hash;
     /* The SAN entries iotls reports, readable: "DNS:a.example, IP:10.0.0.5,
      * email:x@y, URI:urn:..."; IPv6 in RFC 5952 form ("::1"); ends in "..."
      * when it does not fit. Always NUL-terminated. */
@@ -80,9 +132,20 @@ typedef struct {
     /* ---- private state ---- */
     iotls_cert_walk_spki_fn spki_hash;
     void *spki_ctx;
-    uint64_t pos;     /* bytes consumed so far */
-    uint64_t val_end; /* end of the primitive / skipped value being read */
-    uint32_t vlen;    /* length being decoded from the header */
+    iotls_cert_walk_name_fn name_fn;
+    void *name_ctx;
+    uint64_t region_hash;                       /* FNV-1a of the region being hashed */
+    uint64_t sigalg_hash;                       /* tbsCertificate.signature, hashed */
+    uint32_t ext_seen[IOTLS_CERT_WALK_EXT_MAX]; /* hashes of extnIDs so far */
+    uint8_t ext_count;
+    uint8_t region;    /* which element region_hash covers (0 = none) */
+    bool ext_critical; /* the current Extension is marked critical */
+    uint8_t version;   /* tbsCertificate.version (0 = v1) */
+    bool nc_excluded;  /* inside excludedSubtrees */
+    uint8_t attr_kind; /* the name attribute being read: 0, CN or email */
+    uint64_t pos;      /* bytes consumed so far */
+    uint64_t val_end;  /* end of the primitive / skipped value being read */
+    uint32_t vlen;     /* length being decoded from the header */
     uint8_t state;
     uint8_t depth; /* frames in use (frame 0 is the virtual root) */
     uint8_t tag;   /* tag of the element whose header is being read */
@@ -92,7 +155,7 @@ typedef struct {
     uint8_t val_tag;
     uint8_t ext_kind; /* which extension the current Extension is */
     uint8_t name_sel; /* 0: rendering issuer, 1: subject */
-    uint8_t seen;     /* bit set of things seen once (validity, SAN, BC) */
+    uint8_t ext_id;   /* last arc of a 2.5.29.x extnID, 0 for others */
     bool hashing;     /* value bytes go to spki_hash */
     bool cap_trunc;   /* value was longer than the capture buffer */
     bool oid_trunc;
@@ -116,6 +179,10 @@ typedef struct {
  * or more calls, so the caller can hash it for public-key pinning. */
 void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t want_ip_len,
                           iotls_cert_walk_spki_fn spki_hash, void *spki_ctx);
+
+/* Calls fn for every SAN entry, subject CN / emailAddress attribute and
+ * nameConstraints subtree, as they are read (after init, before pushing). */
+void iotls_cert_walk_set_name_visitor(iotls_cert_walk_t *w, iotls_cert_walk_name_fn fn, void *ctx);
 
 /* True once both validity times have been parsed (possibly in the middle
  * of the certificate): lets a caller act on the dates before the rest of

@@ -70,11 +70,17 @@ static const iotls_test_cred_t *cred_named(const char *name)
     return NULL;
 }
 
-/* "root", "other-ca", "rsa4096-root", "p384-root", or "<cred>.<cert|chain|key>". */
+/* "root", "other-ca", "rsa4096-root", "p384-root", "<cred>.<cert|chain|key>",
+ * or "x:<file>" from the issue-9 cases (pki_cases.h). */
 static const char *file_named(const char *ref)
 {
     if (!ref)
         return NULL;
+    if (strncmp(ref, "x:", 2) == 0) {
+        const char *f = iotls_test_pki_cases_file(ref + 2);
+        assert_non_null(f);
+        return f;
+    }
     if (strcmp(ref, "root") == 0)
         return pki->ca_pem;
     if (strcmp(ref, "other-ca") == 0)
@@ -123,6 +129,18 @@ typedef struct {
      * (NULL = nothing checked). */
     const char *client_text, *server_text;
 } cert_case_t;
+
+/* Rows named "... with allow_weak_rsa" run with cfg.allow_weak_rsa on both
+ * ends. */
+static bool row_allows_weak_rsa(const cert_case_t *c)
+{
+    return strstr(c->name, "with allow_weak_rsa") != NULL;
+}
+
+#define INVALID IOTLS_ERR_CERT_INVALID
+#define UNTRUSTED IOTLS_ERR_CERT_UNTRUSTED
+#define BAD_CERT_ALERT "peer sent fatal alert bad_certificate (42): it rejected our certificate"
+#define UNKNOWN_CA_ALERT "peer sent fatal alert unknown_ca (48): it rejected our certificate"
 
 static const cert_case_t table[] = {
     {"good chain (EC leaf + intermediate)", "server-ec.chain", "server-ec.key", "root", "localhost",
@@ -213,6 +231,90 @@ static const cert_case_t table[] = {
      "root", "localhost", "client", REQUIRE, "rsa4096-root", ALERT, IOTLS_ERR_CERT_UNTRUSTED,
      "peer sent fatal alert unknown_ca (48): it rejected our certificate",
      "'O=iotls test, CN=iotls test client' is not trusted"},
+
+    /* ---- issue 9: trust anchors keep their constraints ---- */
+    {"name-constrained root, leaf inside (DNS + IP)", "x:nc-in-chain", "x:nc-in.key", "x:nc-root",
+     "a.example.test", NULL, NONE, NULL, OK, OK, "CN=a.example.test|DNS:a.example.test", NULL},
+    {"name-constrained root, leaf outside the permitted subtree", "x:nc-out-chain", "x:nc-out.key",
+     "x:nc-root", "localhost", NULL, NONE, NULL, UNTRUSTED, ALERT,
+     "certificate at depth 0 names DNS:localhost, outside the name constraints of trust anchor "
+     "'O=iotls test, CN=iotls cases name-constrained root'",
+     UNKNOWN_CA_ALERT},
+    {"name-constrained root, leaf in the excluded subtree", "x:nc-excl-chain", "x:nc-excl.key",
+     "x:nc-root", "bad.example.test", NULL, NONE, NULL, UNTRUSTED, ALERT,
+     "names DNS:bad.example.test, outside the name constraints", UNKNOWN_CA_ALERT},
+    {"name-constrained root, leaf outside, two levels down", "x:nc-deep-chain", "x:nc-deep.key",
+     "x:nc-root", "localhost", NULL, NONE, NULL, UNTRUSTED, ALERT,
+     "certificate at depth 0 names DNS:localhost, outside", UNKNOWN_CA_ALERT},
+    {"critical nameConstraints in an intermediate (BearSSL refuses it)", "x:nc-inter-chain",
+     "x:nc-inter-leaf.key", "root", "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "'O=iotls test, CN=iotls cases name-constrained intermediate' (depth 1) has a critical "
+     "nameConstraints extension, which BearSSL 0.6 cannot process",
+     BAD_CERT_ALERT},
+    {"expired trust anchor", "x:old-root-leaf-chain", "x:old-root-leaf.key", "x:old-root",
+     "localhost", NULL, NONE, NULL, IOTLS_ERR_CERT_EXPIRED, ALERT,
+     "trust anchor 'O=iotls test, CN=iotls cases expired root' expired on 2021-01-01 00:00:00 UTC",
+     "peer sent fatal alert certificate_expired (45)"},
+    /* ---- extended key usage ---- */
+    {"server certificate with clientAuth-only EKU", "x:eku-client-srv-chain",
+     "x:eku-client-srv.key", "root", "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "certificate 'CN=localhost' (depth 0) is not for TLS servers: its extendedKeyUsage lacks "
+     "serverAuth",
+     BAD_CERT_ALERT},
+    {"server certificate without EKU (any use)", "x:eku-none-chain", "x:eku-none.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"server certificate with anyExtendedKeyUsage", "x:eku-any-chain", "x:eku-any.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"intermediate whose EKU lacks serverAuth", "x:eku-inter-chain", "x:eku-inter-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "'O=iotls test, CN=iotls cases clientAuth-only intermediate' (depth 1) is not for TLS "
+     "servers",
+     BAD_CERT_ALERT},
+    {"client certificate with serverAuth-only EKU", "server-ec.chain", "server-ec.key", "root",
+     "localhost", "x:client-serveronly", REQUIRE, "root", ALERT, INVALID, BAD_CERT_ALERT,
+     "'O=iotls test, CN=iotls server-only client' (depth 0) is not for TLS clients: its "
+     "extendedKeyUsage lacks clientAuth"},
+    /* ---- weak keys ---- */
+    {"RSA-1024 leaf refused", "x:rsa1024-chain", "x:rsa1024.key", "root", "localhost", NULL, NONE,
+     NULL, INVALID, ALERT,
+     "certificate 'CN=localhost' (depth 0) has a 1024-bit RSA key; iotls refuses RSA keys under "
+     "2048 bits",
+     BAD_CERT_ALERT},
+    {"RSA-1024 intermediate refused", "x:rsa1024-ca-chain", "x:rsa1024-ca-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "'O=iotls test, CN=iotls cases RSA-1024 intermediate' (depth 1) has a 1024-bit RSA key",
+     BAD_CERT_ALERT},
+    {"RSA-1024 leaf with allow_weak_rsa", "x:rsa1024-chain", "x:rsa1024.key", "root", "localhost",
+     NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"RSA-1024 intermediate with allow_weak_rsa", "x:rsa1024-ca-chain", "x:rsa1024-ca-leaf.key",
+     "root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    /* ---- chain order ---- */
+    {"two intermediates in order", "x:ord-in", "x:ord-leaf.key", "root", "localhost", NULL, NONE,
+     NULL, OK, OK, "CN=localhost", NULL},
+    {"two intermediates in order, root included", "x:ord-in-root", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"intermediates reversed", "x:ord-rev", "x:ord-leaf.key", "root", "localhost", NULL, NONE, NULL,
+     INVALID, ALERT,
+     "certificate 'O=iotls test, CN=iotls cases order CA 1' (depth 1) of the server's chain is "
+     "not the issuer ('O=iotls test, CN=iotls cases order CA 2') of the certificate before it: "
+     "the server sent its chain out of order",
+     BAD_CERT_ALERT},
+    {"leaf, root, intermediates", "x:ord-root-first", "x:ord-leaf.key", "root", "localhost", NULL,
+     NONE, NULL, INVALID, ALERT, "(depth 1) of the server's chain|sent its chain out of order",
+     BAD_CERT_ALERT},
+    {"leaf, intermediate, root, intermediate", "x:ord-root-mid", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "(depth 2) of the server's chain|sent its chain out of order", BAD_CERT_ALERT},
+    {"leaf, root, intermediates reversed", "x:ord-rev-root", "x:ord-leaf.key", "root", "localhost",
+     NULL, NONE, NULL, INVALID, ALERT, "sent its chain out of order", BAD_CERT_ALERT},
+    {"intermediate missing in the middle", "x:ord-missing", "x:ord-leaf.key", "root", "localhost",
+     NULL, NONE, NULL, INVALID, ALERT,
+     "not the issuer ('O=iotls test, CN=iotls cases order CA 2')|sent an incomplete or "
+     "unrelated chain",
+     BAD_CERT_ALERT},
+    {"base chain as leaf, root, intermediate", "x:base-leaf-root-inter", "server-ec.key", "root",
+     "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "'O=iotls test, CN=iotls test root CA' (depth 1)|sent its chain out of order", BAD_CERT_ALERT},
 };
 
 /* Every '|'-separated fragment of `want` must be in `have`. */
@@ -259,10 +361,23 @@ static void run_row_in_memory(const cert_case_t *c)
     iotls_test_pair_setup(&p, file_named(c->client_trust), file_named(c->server_chain),
                           file_named(c->server_key), 2048);
     if (c->client_auth != NONE || c->client_cert) {
-        const iotls_test_cred_t *cc = c->client_cert ? cred_named(c->client_cert) : NULL;
+        bool x = c->client_cert && strncmp(c->client_cert, "x:", 2) == 0;
+        const iotls_test_cred_t *cc = c->client_cert && !x ? cred_named(c->client_cert) : NULL;
+        char chain[128] = "", key[128] = "";
+        if (x) {
+            snprintf(chain, sizeof chain, "%s-chain", c->client_cert);
+            snprintf(key, sizeof key, "%s.key", c->client_cert);
+        }
         iotls_test_pair_client_auth(&p, file_named(c->client_ca), c->client_auth,
-                                    cc ? cc->chain : NULL, cc ? cc->key : NULL);
+                                    x    ? file_named(chain)
+                                    : cc ? cc->chain
+                                         : NULL,
+                                    x    ? file_named(key)
+                                    : cc ? cc->key
+                                         : NULL);
     }
+    p.ccfg.allow_weak_rsa = row_allows_weak_rsa(c);
+    p.scfg.allow_weak_rsa = row_allows_weak_rsa(c);
     if (!iotls_test_pair_start(&p, c->host))
         fail_msg("[%s] start: client %s / server %s", c->name, p.cerr.text, p.serr.text);
     iotls_test_pair_finish(&p);
@@ -445,6 +560,92 @@ static void test_client_against_s_server(void **state)
                        "'CN=localhost' (depth 0) is not valid before 2099-01-01", NULL);
 }
 
+/* An issue-9 credential: leaf `name`, key `name`.key, sent with `inter`. */
+static iotls_test_cred_t x_cred(const char *name, const char *inter)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s.key", name);
+    iotls_test_cred_t c = {name, NULL, NULL, NULL, inter};
+    c.cert = strdup(iotls_test_pki_cases_file(name));
+    c.key = strdup(iotls_test_pki_cases_file(key));
+    return c;
+}
+
+static void x_cred_free(iotls_test_cred_t *c)
+{
+    free((char *)c->cert);
+    free((char *)c->key);
+}
+
+/* Issue 9 against a real server: constraints, EKU and order as OpenSSL
+ * sends them. */
+static void test_client_checks_against_s_server(void **state)
+{
+    char nc_root[256], ord_rev[256], base_ri[256];
+    snprintf(nc_root, sizeof nc_root, "%s", iotls_test_pki_cases_file("nc-root"));
+    snprintf(ord_rev, sizeof ord_rev, "%s", iotls_test_pki_cases_file("ord-rev-inters"));
+    snprintf(base_ri, sizeof base_ri, "%s", iotls_test_pki_cases_file("base-root-inter"));
+    iotls_test_cred_t c = x_cred("nc-out", NULL);
+    client_vs_s_server("leaf outside the root's name constraints", &c, false, nc_root, "localhost",
+                       NULL, NULL, false, IOTLS_ERR_CERT_UNTRUSTED,
+                       "names DNS:localhost, outside the name constraints of trust anchor", NULL);
+    x_cred_free(&c);
+    c = x_cred("nc-in", NULL);
+    client_vs_s_server("leaf inside the root's name constraints", &c, false, nc_root, "127.0.0.1",
+                       "a.example.test", NULL, false, OK, NULL, NULL);
+    x_cred_free(&c);
+    c = x_cred("eku-client-srv", pki->inter_pem);
+    client_vs_s_server("server certificate for clients only", &c, false, pki->ca_pem, "localhost",
+                       NULL, NULL, false, IOTLS_ERR_CERT_INVALID,
+                       "is not for TLS servers: its extendedKeyUsage lacks serverAuth", NULL);
+    x_cred_free(&c);
+    c = x_cred("ord-leaf", ord_rev);
+    client_vs_s_server("intermediates reversed", &c, false, pki->ca_pem, "localhost", NULL, NULL,
+                       false, IOTLS_ERR_CERT_INVALID, "the server sent its chain out of order",
+                       NULL);
+    x_cred_free(&c);
+    iotls_test_cred_t base = pki->server_ec;
+    base.inter = base_ri;
+    client_vs_s_server(
+        "leaf, root, intermediate", &base, false, pki->ca_pem, "localhost", NULL, NULL, false,
+        IOTLS_ERR_CERT_INVALID,
+        "'O=iotls test, CN=iotls test root CA' (depth 1)|sent its chain out of order", NULL);
+}
+
+/* Anchors whose constraints iotls cannot enforce are refused when loaded,
+ * with the reason; nothing is added. */
+static void test_unenforceable_anchors_refused(void **state)
+{
+    struct {
+        const char *file, *text;
+    } rows[] = {
+        {"crit-root", "trust anchor 'O=iotls test, CN=iotls cases critical-extension root' "
+                      "refused: it has a critical unknown extension"},
+        {"uri-nc-root", "trust anchor 'O=iotls test, CN=iotls cases URI-constrained root' "
+                        "refused: it has a name constraint of a form iotls cannot check"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        iotls_trust_t *t = iotls_trust_new();
+        iotls_error_t err;
+        iotls_error_clear(&err);
+        const char *path = iotls_test_pki_cases_file(rows[i].file);
+        assert_int_equal(iotls_trust_load_file(t, path, &err), -1);
+        assert_int_equal(err.code, IOTLS_ERR_BAD_CERT);
+        if (!strstr(err.text, rows[i].text))
+            fail_msg("%s: '%s'", rows[i].file, err.text);
+        assert_int_equal(iotls_trust_count(t), 0);
+        iotls_trust_free(t);
+    }
+    /* The Debian CA bundle (about 140 public roots) loads whole. */
+    iotls_trust_t *t = iotls_trust_new();
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    int n = iotls_trust_load_file(t, "/etc/ssl/certs/ca-certificates.crt", &err);
+    if (n < 100)
+        fail_msg("system bundle: %d anchors: %s", n, err.text);
+    iotls_trust_free(t);
+}
+
 static void test_client_certificate_against_s_server(void **state)
 {
     iotls_test_peer_t srv;
@@ -567,6 +768,11 @@ static void test_s_client_with_client_certificates(void **state)
     s_client_vs_server("certificate from an untrusted CA", REQUIRE, &cases->client_otherca, false,
                        IOTLS_ERR_CERT_UNTRUSTED,
                        "'O=iotls test, CN=iotls other client' is not trusted");
+    iotls_test_cred_t c = x_cred("client-serveronly", pki->inter_pem);
+    s_client_vs_server("certificate for servers only", REQUIRE, &c, false, IOTLS_ERR_CERT_INVALID,
+                       "'O=iotls test, CN=iotls server-only client' (depth 0) is not for TLS "
+                       "clients: its extendedKeyUsage lacks clientAuth");
+    x_cred_free(&c);
 }
 
 static void curl_vs_server(const char *row, const iotls_test_cred_t *client_cert, bool expect_ok,
@@ -621,6 +827,8 @@ int main(void)
         cmocka_unit_test(test_der_chain_creds_same_outcome),
         cmocka_unit_test(test_client_against_s_server),
         cmocka_unit_test(test_client_certificate_against_s_server),
+        cmocka_unit_test(test_client_checks_against_s_server),
+        cmocka_unit_test(test_unenforceable_anchors_refused),
         cmocka_unit_test(test_s_client_with_client_certificates),
         cmocka_unit_test(test_curl_with_client_certificates),
     };

@@ -71,6 +71,13 @@ typedef struct {
  * failing openssl command when generation fails. */
 const iotls_test_pki_cases_t *iotls_test_pki_cases(void);
 
+/* A file of the cases directory by name: "nc-root" (-> nc-root.pem),
+ * "nc-in.key", "ord-rev" (a chain): issue 9's name-constrained, expired and
+ * critical-extension roots, EKU variants, RSA-1024 keys and every chain
+ * order (see extra_items / extra_chains in pki_cases.c). The pointer stays
+ * valid for the next 15 calls. NULL before iotls_test_pki_cases(). */
+const char *iotls_test_pki_cases_file(const char *name);
+
 /* SHA-256 of the SubjectPublicKeyInfo of the certificate in cert_path,
  * computed with the openssl CLI (x509 -pubkey | pkey -pubin -outform der |
  * dgst -sha256) — independent of iotls's own hashing. 0 or -1. */

@@ -10,11 +10,29 @@
 
 #include "iotls/tls.h"
 #include "iotls/trust.h"
+#include "tls/name_constraints.h"
+
+/* What BearSSL's compact anchor drops and iotls enforces itself (see
+ * br_x509.c): validity, name constraints, key size. Parallel to anchors. */
+typedef struct {
+    uint64_t dn_hash; /* FNV-1a 64 of the subject DN (cert_walk.h) */
+    bool has_dates;   /* false for compact anchors (no certificate) */
+    int64_t not_before, not_after;
+    int nc_slot;            /* bit in a session's violation mask, -1 = no constraints */
+    iotls_nc_subtree_t *nc; /* owned; nc_count entries */
+    size_t nc_count;
+    char *subject; /* owned; for error texts */
+} iotls_anchor_meta_t;
+
+/* Name-constrained anchors one store may hold (one bit each in a session). */
+#define IOTLS_NC_ANCHORS_MAX 32
 
 struct iotls_trust {
     br_x509_trust_anchor *anchors; /* each owns its dn and key bytes */
+    iotls_anchor_meta_t *meta;     /* same index as anchors; NULL in a static store */
     size_t count, cap;
-    bool borrowed; /* iotls_trust_init_static: caller's storage and data */
+    bool borrowed;       /* iotls_trust_init_static: caller's storage and data */
+    unsigned nc_anchors; /* anchors with nc_slot >= 0 */
 };
 
 struct iotls_creds {
@@ -33,6 +51,13 @@ struct iotls_session_cache {
     br_ssl_session_cache_lru lru;
     unsigned char *store; /* the bytes BearSSL's LRU cache works in */
 };
+
+/* Anchor i's subject DN hash (as cert_walk.h computes DN hashes), RSA
+ * modulus bits (0 for EC) and subject text; for any store, static ones
+ * (no meta) included. */
+uint64_t iotls_br_anchor_dn_hash(const iotls_trust_t *t, size_t i);
+unsigned iotls_br_anchor_rsa_bits(const iotls_trust_t *t, size_t i);
+const char *iotls_br_anchor_subject(const iotls_trust_t *t, size_t i);
 
 /* One decoded DER object from a PEM buffer. */
 typedef int (*iotls_pem_fn)(void *ctx, const char *label, const uint8_t *der, size_t len,

@@ -61,6 +61,11 @@ static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
                  : "SHA-1 handshake signatures stay allowed because a configured cipher "
                    "suite uses HMAC-SHA1",
              host);
+    bool verifies = cfg->role == IOTLS_ROLE_CLIENT ? !cfg->insecure
+                                                   : cfg->client_auth != IOTLS_CLIENT_AUTH_NONE;
+    if (cfg->allow_weak_rsa && verifies)
+        warn(cfg, "RSA keys of 1024-2047 bits are accepted in certificate chains (allow_weak_rsa)",
+             host);
 }
 
 static void region_clear(iotls_br_spill_t *r)

@@ -1,9 +1,14 @@
 /* Trust anchors in compact form: subject DN + public key (BearSSL
- * br_x509_trust_anchor), decoded once from PEM or DER certificates. */
+ * br_x509_trust_anchor), decoded once from PEM or DER certificates, plus
+ * what BearSSL's form drops and iotls enforces itself (iotls_anchor_meta_t:
+ * validity, name constraints, key size). An anchor whose constraints iotls
+ * cannot enforce is refused here, never loaded without them. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tls/bearssl/br_internal.h"
+#include "tls/cert_walk.h"
+#include "tls/format.h"
 
 iotls_trust_t *iotls_trust_new(void)
 {
@@ -21,13 +26,29 @@ static void anchor_free(br_x509_trust_anchor *ta)
     }
 }
 
+static void meta_free(iotls_anchor_meta_t *m)
+{
+    free(m->nc);
+    free(m->subject);
+    memset(m, 0, sizeof *m);
+}
+
+static void entry_free(iotls_trust_t *trust, size_t i)
+{
+    anchor_free(&trust->anchors[i]);
+    if (trust->meta[i].nc_slot >= 0)
+        trust->nc_anchors--;
+    meta_free(&trust->meta[i]);
+}
+
 void iotls_trust_free(iotls_trust_t *trust)
 {
     if (!trust || trust->borrowed)
         return;
     for (size_t i = 0; i < trust->count; i++)
-        anchor_free(&trust->anchors[i]);
+        entry_free(trust, i);
     free(trust->anchors);
+    free(trust->meta);
     free(trust);
 }
 
@@ -44,16 +65,157 @@ static uint8_t *dup_bytes(const void *src, size_t len)
     return p;
 }
 
+static uint64_t dn_hash(const uint8_t *dn, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ dn[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+uint64_t iotls_br_anchor_dn_hash(const iotls_trust_t *t, size_t i)
+{
+    return t->meta ? t->meta[i].dn_hash : dn_hash(t->anchors[i].dn.data, t->anchors[i].dn.len);
+}
+
+unsigned iotls_br_anchor_rsa_bits(const iotls_trust_t *t, size_t i)
+{
+    const br_x509_pkey *k = &t->anchors[i].pkey;
+    if (k->key_type != BR_KEYTYPE_RSA)
+        return 0;
+    const unsigned char *n = k->key.rsa.n;
+    size_t len = k->key.rsa.nlen;
+    while (len > 0 && *n == 0) {
+        n++;
+        len--;
+    }
+    unsigned bits = len ? (unsigned)(len - 1) * 8 : 0;
+    for (unsigned char top = len ? n[0] : 0; top; top >>= 1)
+        bits++;
+    return bits;
+}
+
+const char *iotls_br_anchor_subject(const iotls_trust_t *t, size_t i)
+{
+    return t->meta && t->meta[i].subject ? t->meta[i].subject : "(compact trust anchor)";
+}
+
+/* Subtrees gathered while walking an anchor certificate. */
+#define NC_SUBTREES_MAX 32
+struct nc_collect {
+    iotls_nc_subtree_t trees[NC_SUBTREES_MAX];
+    size_t count;
+    const char *problem; /* first subtree iotls cannot enforce */
+};
+
+static void collect_subtree(void *ctx, iotls_cw_name_kind_t kind, bool excluded, const uint8_t *v,
+                            size_t len, bool truncated)
+{
+    struct nc_collect *c = ctx;
+    iotls_nc_form_t form;
+    if (kind < IOTLS_CW_NC_DNS || c->problem)
+        return;
+    if (kind == IOTLS_CW_NC_OTHER)
+        c->problem = "a name constraint of a form iotls cannot check (only DNS, IP and email "
+                     "subtrees are enforced)";
+    else if (truncated)
+        c->problem = "a name constraint longer than 64 bytes";
+    else if (c->count == NC_SUBTREES_MAX)
+        c->problem = "more than 32 name-constraint subtrees";
+    else if (kind == IOTLS_CW_NC_IP && len != 8 && len != 32)
+        c->problem = "a malformed iPAddress name constraint";
+    if (c->problem)
+        return;
+    form = kind == IOTLS_CW_NC_DNS  ? IOTLS_NC_DNS
+           : kind == IOTLS_CW_NC_IP ? IOTLS_NC_IP
+                                    : IOTLS_NC_EMAIL;
+    iotls_nc_subtree_t *t = &c->trees[c->count++];
+    t->form = (uint8_t)form;
+    t->excluded = excluded;
+    t->len = (uint8_t)len;
+    memcpy(t->value, v, len);
+}
+
+/* Walk the anchor certificate for what BearSSL's anchor form drops; -1
+ * (IOTLS_ERR_BAD_CERT) for an anchor whose constraints iotls cannot
+ * enforce. */
+static int meta_from_der(iotls_anchor_meta_t *m, const uint8_t *der, size_t len, iotls_error_t *err)
+{
+    iotls_cert_walk_t *w = malloc(sizeof *w);
+    struct nc_collect *nc = malloc(sizeof *nc);
+    int rc = -1;
+    if (!w || !nc) {
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
+        goto out;
+    }
+    nc->count = 0;
+    nc->problem = NULL;
+    iotls_cert_walk_init(w, NULL, 0, NULL, NULL);
+    iotls_cert_walk_set_name_visitor(w, collect_subtree, nc);
+    iotls_cert_walk_push(w, der, len);
+    if (iotls_cert_walk_finish(w) < 0) {
+        iotls_error_set(err, IOTLS_ERR_BAD_CERT, "trust anchor certificate is malformed: %s",
+                        w->err);
+        goto out;
+    }
+    const char *subject = w->subject;
+    if (nc->problem) {
+        iotls_error_set(err, IOTLS_ERR_BAD_CERT,
+                        "trust anchor '%s' refused: it has %s, which iotls cannot enforce (a "
+                        "constraint is never dropped silently)",
+                        subject, nc->problem);
+        goto out;
+    }
+    if (w->critical_unknown) {
+        iotls_error_set(err, IOTLS_ERR_BAD_CERT,
+                        "trust anchor '%s' refused: it has a critical %s extension, which iotls "
+                        "cannot enforce (RFC 5280: a critical extension not understood must not "
+                        "be ignored)",
+                        subject, w->critical_unknown);
+        goto out;
+    }
+    m->has_dates = true;
+    m->not_before = w->not_before;
+    m->not_after = w->not_after;
+    m->dn_hash = w->subject_hash;
+    m->nc_slot = -1;
+    m->subject = malloc(strlen(subject) + 1);
+    if (m->subject)
+        memcpy(m->subject, subject, strlen(subject) + 1);
+    if (w->has_nc && nc->count) {
+        m->nc = malloc(nc->count * sizeof *m->nc);
+        if (m->nc)
+            memcpy(m->nc, nc->trees, nc->count * sizeof *m->nc);
+        m->nc_count = nc->count;
+        m->nc_slot = 0; /* placeholder: store_push numbers it */
+    }
+    if (!m->subject || (w->has_nc && nc->count && !m->nc)) {
+        meta_free(m);
+        iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(w);
+    free(nc);
+    return rc;
+}
+
 /* Build an anchor from one DER certificate (not yet added to the store).
  * `direct` makes it a non-CA anchor: its own key is what is trusted. */
-static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t len, bool direct,
-                           iotls_error_t *err)
+static int anchor_from_der(br_x509_trust_anchor *ta, iotls_anchor_meta_t *m, const uint8_t *der,
+                           size_t len, bool direct, iotls_error_t *err)
 {
     br_x509_decoder_context dc;
     memset(ta, 0, sizeof *ta);
+    memset(m, 0, sizeof *m);
     int type = iotls_br_cert_decode(&dc, der, len, &ta->dn.data, &ta->dn.len, err);
     if (!type)
         return -1;
+    if (meta_from_der(m, der, len, err) < 0) {
+        anchor_free(ta);
+        return -1;
+    }
     const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
     /* A CA anchors chains; a non-CA certificate is trusted directly
      * (its own key must be the server's key). */
@@ -74,29 +236,71 @@ static int anchor_from_der(br_x509_trust_anchor *ta, const uint8_t *der, size_t 
     }
     if (!ok) {
         anchor_free(ta);
+        meta_free(m);
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
         return -1;
     }
     return 0;
 }
 
-static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta, iotls_error_t *err)
+/* A free bit for a name-constrained anchor's violations. */
+static int free_nc_slot(const iotls_trust_t *trust)
+{
+    uint64_t used = 0;
+    for (size_t i = 0; i < trust->count; i++)
+        if (trust->meta[i].nc_slot >= 0)
+            used |= 1ULL << trust->meta[i].nc_slot;
+    for (int b = 0; b < IOTLS_NC_ANCHORS_MAX; b++)
+        if (!(used & (1ULL << b)))
+            return b;
+    return -1;
+}
+
+static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta,
+                      const iotls_anchor_meta_t *m, iotls_error_t *err)
 {
     if (trust->borrowed) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                         "a trust store made by iotls_trust_init_static cannot grow");
         return -1;
     }
+    /* Sessions find the anchor a chain ended at by this hash: two different
+     * names must not share it. */
+    for (size_t i = 0; i < trust->count; i++) {
+        const br_x509_trust_anchor *o = &trust->anchors[i];
+        if (trust->meta[i].dn_hash == m->dn_hash &&
+            (o->dn.len != ta->dn.len || memcmp(o->dn.data, ta->dn.data, ta->dn.len) != 0))
+            return iotls_error_set(err, IOTLS_ERR_BAD_CERT,
+                                   "trust anchor refused: its subject name hashes like that of "
+                                   "anchor #%zu, so iotls could not tell them apart",
+                                   i + 1),
+                   -1;
+    }
+    int slot = -1;
+    if (m->nc_slot >= 0 && (slot = free_nc_slot(trust)) < 0)
+        return iotls_error_set(err, IOTLS_ERR_BAD_CERT,
+                               "trust anchor '%s' refused: a store holds at most %d "
+                               "name-constrained anchors",
+                               m->subject, IOTLS_NC_ANCHORS_MAX),
+               -1;
     if (trust->count == trust->cap) {
         size_t cap = trust->cap ? trust->cap * 2 : 4;
         br_x509_trust_anchor *bigger = realloc(trust->anchors, cap * sizeof *bigger);
-        if (!bigger) {
+        if (bigger)
+            trust->anchors = bigger;
+        iotls_anchor_meta_t *bigger_meta = realloc(trust->meta, cap * sizeof *bigger_meta);
+        if (bigger_meta)
+            trust->meta = bigger_meta;
+        if (!bigger || !bigger_meta) {
             iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
             return -1;
         }
-        trust->anchors = bigger;
         trust->cap = cap;
     }
+    trust->meta[trust->count] = *m;
+    trust->meta[trust->count].nc_slot = slot;
+    if (slot >= 0)
+        trust->nc_anchors++;
     trust->anchors[trust->count++] = *ta;
     return 0;
 }
@@ -105,14 +309,16 @@ static int add_der(iotls_trust_t *trust, const void *der, size_t len, bool direc
                    iotls_error_t *err)
 {
     br_x509_trust_anchor ta;
+    iotls_anchor_meta_t m;
     if (!trust || !der) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "trust: NULL argument");
         return -1;
     }
-    if (anchor_from_der(&ta, der, len, direct, err) < 0)
+    if (anchor_from_der(&ta, &m, der, len, direct, err) < 0)
         return -1;
-    if (store_push(trust, &ta, err) < 0) {
+    if (store_push(trust, &ta, &m, err) < 0) {
         anchor_free(&ta);
+        meta_free(&m);
         return -1;
     }
     return 1;
@@ -160,7 +366,7 @@ static int add_pem(iotls_trust_t *trust, const void *pem, size_t len, bool direc
     }
     if (rc < 0) {
         while (trust->count > b.first)
-            anchor_free(&trust->anchors[--trust->count]);
+            entry_free(trust, --trust->count);
         return -1;
     }
     return b.added;
@@ -193,7 +399,9 @@ static bool compact_anchor_valid(const iotls_anchor_t *a, iotls_error_t *err)
 int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_error_t *err)
 {
     br_x509_trust_anchor ta;
+    iotls_anchor_meta_t m;
     memset(&ta, 0, sizeof ta);
+    memset(&m, 0, sizeof m);
     if (!trust) {
         iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "trust: NULL argument");
         return -1;
@@ -218,9 +426,27 @@ int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_
         ta.pkey.key.ec.qlen = a->q_len;
         ok = ok && ta.pkey.key.ec.q && a->q;
     }
-    if (!ok || store_push(trust, &ta, err) < 0) {
+    /* The compact form carries no certificate: no dates, no constraints
+     * (docs/trust.md says so). */
+    m.nc_slot = -1;
+    if (ok) {
+        m.dn_hash = dn_hash(a->dn, a->dn_len);
+        char name[48];
+        iotls_format(name, sizeof name, "compact trust anchor #%u", (unsigned)trust->count + 1);
+        m.subject = malloc(strlen(name) + 1);
+        ok = m.subject != NULL;
+        if (ok)
+            memcpy(m.subject, name, strlen(name) + 1);
+    }
+    if (!ok) {
         anchor_free(&ta);
+        meta_free(&m);
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
+        return -1;
+    }
+    if (store_push(trust, &ta, &m, err) < 0) {
+        anchor_free(&ta);
+        meta_free(&m);
         return -1;
     }
     return 1;

@@ -1,4 +1,5 @@
 /* X.509 engine wrapper; see br_x509.h for why it exists. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "tls/bearssl/br_errors.h"
@@ -39,6 +40,12 @@ static void x_start_chain(const br_x509_class **ctx, const char *server_name)
     x->depth = 0;
     x->leaf_done = false;
     iotls_error_clear(&x->verdict);
+    x->anchor_found = false;
+    x->order_broken = x->order_later = false;
+    x->nc_violations = x->cn_violations = 0;
+    x->nc_first_slot = -1;
+    x->nc_first_cn = false;
+    x->policy_br = 0;
     if (x->mode != IOTLS_X509_VERIFY)
         return;
     /* IP literals are matched against iPAddress SANs here, not by BearSSL
@@ -47,12 +54,175 @@ static void x_start_chain(const br_x509_class **ctx, const char *server_name)
     x->u.minimal.vtable->start_chain(&x->u.minimal.vtable, name);
 }
 
+/* A CN is a host name iotls may match (leaf without DNS SAN) only when it
+ * looks like one; "iotls test client" is no DNS name to constrain. */
+static bool looks_like_host(const uint8_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+              (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '.' || v[i] == '*'))
+            return false;
+    return n > 0;
+}
+
+static void describe_name(char *out, size_t cap, iotls_cw_name_kind_t kind, const uint8_t *v,
+                          size_t n, bool truncated)
+{
+    const char *type = kind == IOTLS_CW_SAN_DNS      ? "DNS:"
+                       : kind == IOTLS_CW_SAN_IP     ? "IP:"
+                       : kind == IOTLS_CW_SUBJECT_CN ? "CN="
+                                                     : "email:";
+    size_t k = (size_t)iotls_format(out, cap, "%s", type);
+    if (kind == IOTLS_CW_SAN_IP && n == 4) {
+        iotls_format(out + k, cap - k, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+        return;
+    }
+    for (size_t i = 0; i < n && k + 4 < cap; i++)
+        out[k++] = kind == IOTLS_CW_SAN_IP ? '?' : (v[i] >= 0x20 && v[i] < 0x7f ? (char)v[i] : '?');
+    if (kind == IOTLS_CW_SAN_IP && n == 16)
+        k = (size_t)iotls_format(out, cap, "IP:(IPv6 address)");
+    if (truncated && k + 4 < cap)
+        k += (size_t)iotls_format(out + k, cap - k, "...");
+    out[k < cap ? k : cap - 1] = '\0';
+}
+
+/* Walker visitor: one name of a certificate below the anchor, checked
+ * against every name-constrained anchor (which one ends the chain is only
+ * known later). */
+static void check_name(void *ctx, iotls_cw_name_kind_t kind, bool excluded, const uint8_t *v,
+                       size_t n, bool truncated)
+{
+    iotls_br_x509_t *x = ctx;
+    iotls_nc_form_t form;
+    if (!iotls_nc_form_of(kind, &form))
+        return;
+    bool cn = kind == IOTLS_CW_SUBJECT_CN;
+    if (cn && (x->depth != 0 || !looks_like_host(v, n)))
+        return;
+    const iotls_trust_t *t = x->trust;
+    uint32_t bad = 0;
+    int first = -1;
+    for (size_t i = 0; i < t->count; i++) {
+        const iotls_anchor_meta_t *m = &t->meta[i];
+        if (m->nc_slot < 0 || iotls_nc_admits(m->nc, m->nc_count, form, v, n, truncated))
+            continue;
+        bad |= 1u << m->nc_slot;
+        if (first < 0)
+            first = m->nc_slot;
+    }
+    if (!bad)
+        return;
+    if (cn)
+        x->cn_violations |= bad;
+    else
+        x->nc_violations |= bad;
+    if (x->nc_first_slot < 0 || (x->nc_first_cn && !cn)) {
+        x->nc_first_slot = first;
+        x->nc_first_cn = cn;
+        x->nc_first_depth = x->depth;
+        describe_name(x->nc_first, sizeof x->nc_first, kind, v, n, truncated);
+    }
+}
+
+/* The first failure of a check of iotls's own wins the text, unless a date
+ * failure (which BearSSL acts on) is already explained. */
+static void policy_fail(iotls_br_x509_t *x, unsigned br_code, iotls_err_t code, const char *fmt,
+                        ...)
+{
+    if (x->policy_br)
+        return;
+    x->policy_br = br_code;
+    if (x->verdict.code != IOTLS_OK)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    iotls_vformat(x->verdict.text, sizeof x->verdict.text, fmt, ap);
+    va_end(ap);
+    x->verdict.code = code;
+    x->verdict.engine_code = (int)br_code;
+}
+
+static const char *peer_role(const iotls_br_x509_t *x)
+{
+    return x->want_client_auth ? "client" : "server";
+}
+
+/* Checks on one certificate that is below (or issued by) the anchor. */
+static void check_cert(iotls_br_x509_t *x, bool well_formed)
+{
+    const iotls_cert_walk_t *w = &x->walk;
+    if (!well_formed) {
+        policy_fail(x, BR_ERR_X509_INVALID_VALUE, IOTLS_ERR_CERT_INVALID,
+                    "certificate at depth %u of the %s's chain is malformed: %s", x->depth,
+                    peer_role(x), w->err);
+        return;
+    }
+    uint8_t want = x->want_client_auth ? IOTLS_CW_EKU_CLIENT : IOTLS_CW_EKU_SERVER;
+    if (w->eku && !(w->eku & (want | IOTLS_CW_EKU_ANY)))
+        policy_fail(x, BR_ERR_X509_FORBIDDEN_KEY_USAGE, IOTLS_ERR_CERT_INVALID,
+                    "certificate '%s' (depth %u) is not for TLS %ss: its extendedKeyUsage "
+                    "lacks %s",
+                    w->subject, x->depth, peer_role(x),
+                    x->want_client_auth ? "clientAuth" : "serverAuth");
+    if (w->rsa_bits && w->rsa_bits < x->min_rsa_bits)
+        policy_fail(x, BR_ERR_X509_WEAK_PUBLIC_KEY, IOTLS_ERR_CERT_INVALID,
+                    "certificate '%s' (depth %u) has a %u-bit RSA key; iotls refuses RSA keys "
+                    "under %u bits (cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
+                    w->subject, x->depth, w->rsa_bits, x->min_rsa_bits);
+    /* BearSSL refuses critical extensions it does not process; say which. */
+    if (w->critical_other && x->verdict.code == IOTLS_OK) {
+        iotls_error_set(&x->verdict, IOTLS_ERR_CERT_INVALID,
+                        "certificate '%s' (depth %u) has a critical %s extension, which "
+                        "BearSSL 0.6 cannot process: the chain is refused",
+                        w->subject, x->depth, w->critical_other);
+        x->verdict.engine_code = BR_ERR_X509_CRITICAL_EXTENSION;
+    }
+    if (x->depth == 0 && w->dns_san_count == 0)
+        x->nc_violations |= x->cn_violations;
+    else if (x->depth == 0 && x->nc_first_cn)
+        x->nc_first_slot = -1; /* the CN is not a name iotls matches here */
+}
+
+/* Chain order, followed by subject/issuer DN hashes: where BearSSL will
+ * say "issuer does not match the next certificate's subject", say whether
+ * the missing issuer was sent later (out of order) or not at all. */
+static void track_order(iotls_br_x509_t *x)
+{
+    const iotls_cert_walk_t *w = &x->walk;
+    if (x->depth > 0 && !x->order_broken && !x->anchor_found &&
+        w->subject_hash != x->prev_issuer_hash) {
+        x->order_broken = true;
+        x->order_wanted = x->prev_issuer_hash;
+        if (x->verdict.code == IOTLS_OK) {
+            iotls_error_set(&x->verdict, IOTLS_ERR_CERT_INVALID,
+                            "certificate '%s' (depth %u) of the %s's chain is not the issuer "
+                            "('%s') of the certificate before it",
+                            w->subject, x->depth, peer_role(x), x->top_issuer);
+            x->verdict.engine_code = BR_ERR_X509_DN_MISMATCH;
+        }
+    } else if (x->order_broken && w->subject_hash == x->order_wanted) {
+        x->order_later = true;
+    }
+    x->prev_issuer_hash = w->issuer_hash;
+}
+
+static bool is_ca_anchor_name(const iotls_br_x509_t *x, uint64_t hash)
+{
+    const iotls_trust_t *t = x->trust;
+    for (size_t i = 0; t && i < t->count; i++)
+        if ((t->anchors[i].flags & BR_X509_TA_CA) && iotls_br_anchor_dn_hash(t, i) == hash)
+            return true;
+    return false;
+}
+
 static void x_start_cert(const br_x509_class **ctx, uint32_t length)
 {
     iotls_br_x509_t *x = self(ctx);
     bool leaf = x->depth == 0;
     iotls_cert_walk_init(&x->walk, leaf ? x->ip : NULL, leaf ? x->ip_len : 0,
                          leaf ? spki_update : NULL, &x->spki_hash);
+    if (x->mode == IOTLS_X509_VERIFY && x->trust && x->trust->nc_anchors && !x->anchor_found)
+        iotls_cert_walk_set_name_visitor(&x->walk, check_name, x);
     x->time_applied = false;
     if (leaf) {
         br_sha256_init(&x->leaf_hash);
@@ -148,6 +318,19 @@ static void x_end_cert(const br_x509_class **ctx)
         x->leaf_dns_sans = x->walk.dns_san_count;
         x->leaf_done = true;
     }
+    /* BearSSL stops at a broken link; the walk goes on to see whether the
+     * missing issuer comes later (track_order). */
+    if (x->mode == IOTLS_X509_VERIFY && !x->anchor_found && !x->order_broken)
+        check_cert(x, well_formed);
+    if (x->mode == IOTLS_X509_VERIFY && well_formed)
+        track_order(x);
+    if (x->mode == IOTLS_X509_VERIFY && !x->anchor_found && !x->order_broken) {
+        if (well_formed && is_ca_anchor_name(x, x->walk.issuer_hash)) {
+            x->anchor_found = true;
+            x->anchor_depth = x->depth;
+            x->anchor_hash = x->walk.issuer_hash;
+        }
+    }
     if (well_formed) {
         iotls_format(x->top_issuer, sizeof x->top_issuer, "%s", x->walk.issuer);
         if (x->mode == IOTLS_X509_VERIFY)
@@ -178,6 +361,106 @@ static unsigned refuse(iotls_br_x509_t *x, iotls_err_t code, unsigned br_code, c
     return br_code;
 }
 
+/* Why the anchor `i` cannot end this chain, or NULL when it can. */
+static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf, size_t cap,
+                                  unsigned *br_code, iotls_err_t *code)
+{
+    /* A static store (iotls_trust_init_static) has compact anchors only:
+     * no dates, no constraints, the key. */
+    static const iotls_anchor_meta_t none = {.nc_slot = -1};
+    const iotls_anchor_meta_t *m = x->trust->meta ? &x->trust->meta[i] : &none;
+    const char *subject = iotls_br_anchor_subject(x->trust, i);
+    unsigned rsa_bits = iotls_br_anchor_rsa_bits(x->trust, i);
+    iotls_time_policy_t p = x->cfg->time_policy;
+    if (m->has_dates && p != IOTLS_TIME_UNCHECKED &&
+        (x->now > m->not_after || (p != IOTLS_TIME_AT_LEAST && x->now < m->not_before))) {
+        char from[40], until[40], now[40];
+        iotls_time_text(m->not_before, from, sizeof from);
+        iotls_time_text(m->not_after, until, sizeof until);
+        iotls_time_text(x->now, now, sizeof now);
+        bool late = x->now > m->not_after;
+        iotls_format(buf, cap, "trust anchor '%s' %s %s (validity %s to %s, checked at %s)",
+                     subject, late ? "expired on" : "is not valid before", late ? until : from,
+                     from, until, now);
+        *br_code = BR_ERR_X509_EXPIRED;
+        *code = late ? IOTLS_ERR_CERT_EXPIRED : IOTLS_ERR_CERT_NOT_YET_VALID;
+        return buf;
+    }
+    if (rsa_bits && rsa_bits < x->min_rsa_bits) {
+        iotls_format(buf, cap,
+                     "trust anchor '%s' has a %u-bit RSA key; iotls refuses RSA keys under %u bits "
+                     "(cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
+                     subject, rsa_bits, x->min_rsa_bits);
+        *br_code = BR_ERR_X509_WEAK_PUBLIC_KEY;
+        *code = IOTLS_ERR_CERT_INVALID;
+        return buf;
+    }
+    if (m->nc_slot >= 0 && (x->nc_violations & (1u << m->nc_slot))) {
+        if (x->nc_first_slot == m->nc_slot)
+            iotls_format(buf, cap,
+                         "certificate at depth %u names %s, outside the name constraints of trust "
+                         "anchor '%s'",
+                         x->nc_first_depth, x->nc_first, subject);
+        else
+            iotls_format(buf, cap,
+                         "a name in the %s's chain is outside the name constraints of trust "
+                         "anchor '%s'",
+                         peer_role(x), subject);
+        *br_code = BR_ERR_X509_NOT_TRUSTED;
+        *code = IOTLS_ERR_CERT_UNTRUSTED;
+        return buf;
+    }
+    return NULL;
+}
+
+/* After BearSSL accepted the chain: the anchor it ended at must admit it
+ * too. Anchors sharing the name cannot be told apart (BearSSL does not say
+ * which key verified): one admitting the chain is enough. */
+static unsigned check_anchor(iotls_br_x509_t *x)
+{
+    const iotls_trust_t *t = x->trust;
+    if (!t)
+        return 0;
+    if (!x->anchor_found) {
+        /* Accepted without a CA anchor name: a directly trusted key. If
+         * the store has no such anchors, the lookup failed; never let that
+         * skip name constraints. */
+        bool direct = false;
+        for (size_t i = 0; i < t->count; i++)
+            direct = direct || !(t->anchors[i].flags & BR_X509_TA_CA);
+        if (direct || !t->nc_anchors)
+            return 0;
+        policy_fail(x, BR_ERR_X509_NOT_TRUSTED, IOTLS_ERR_CERT_UNTRUSTED,
+                    "could not tell which trust anchor ends the %s's chain, so its name "
+                    "constraints cannot be checked",
+                    peer_role(x));
+        return x->policy_br;
+    }
+    char buf[IOTLS_ERROR_TEXT_MAX];
+    const char *first = NULL;
+    unsigned br_code = 0;
+    iotls_err_t code = IOTLS_OK;
+    for (size_t i = 0; i < t->count; i++) {
+        if (!(t->anchors[i].flags & BR_X509_TA_CA) ||
+            iotls_br_anchor_dn_hash(t, i) != x->anchor_hash)
+            continue;
+        unsigned b;
+        iotls_err_t c;
+        const char *why = anchor_problem(x, i, buf, sizeof buf, &b, &c);
+        if (!why)
+            return 0;
+        if (!first) {
+            first = why;
+            br_code = b;
+            code = c;
+            iotls_error_set(&x->verdict, code, "%s", buf);
+            x->verdict.engine_code = (int)br_code;
+        }
+    }
+    x->policy_br = br_code;
+    return br_code;
+}
+
 static unsigned x_end_chain(const br_x509_class **ctx)
 {
     iotls_br_x509_t *x = self(ctx);
@@ -190,6 +473,10 @@ static unsigned x_end_chain(const br_x509_class **ctx)
     if (x->mode == IOTLS_X509_VERIFY) {
         unsigned err = x->u.minimal.vtable->end_chain(&x->u.minimal.vtable);
         if (err != 0)
+            return err;
+        if (x->policy_br)
+            return x->policy_br;
+        if ((err = check_anchor(x)) != 0)
             return err;
         if (checks_name(x) && x->ip_len && !x->leaf_ip_match)
             return refuse(x, IOTLS_ERR_CERT_NAME_MISMATCH, BR_ERR_X509_BAD_SERVER_NAME,
@@ -234,14 +521,21 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
     x->vtable = &wrapper_vtable;
     x->mode = mode;
     x->cfg = cfg;
+    x->trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
+    x->want_client_auth = cfg->role == IOTLS_ROLE_SERVER;
+    x->min_rsa_bits = cfg->allow_weak_rsa ? 1024 : 2048;
     x->report = report;
     x->host = host ? host : "";
     x->now = now;
     x->ip_len = iotls_ip_literal_parse(x->host, x->ip);
     /* SYSTEM and FIXED check at one instant; the other policies move the
      * clock per certificate (apply_time_policy). */
-    if (mode == IOTLS_X509_VERIFY)
+    if (mode == IOTLS_X509_VERIFY) {
         set_validator_time(x, now);
+        /* BearSSL counts bytes: 256 refuses what is under 2041 bits, the
+         * walker's exact count (check_cert) the rest. */
+        br_x509_minimal_set_minrsa(&x->u.minimal, cfg->allow_weak_rsa ? 128 : 256);
+    }
     iotls_error_clear(&x->verdict);
 }
 
@@ -252,8 +546,18 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
     if (own) {
         iotls_error_copy(out, &x->verdict);
         out->engine_code = br_err;
+        if (br_err == BR_ERR_X509_DN_MISMATCH)
+            iotls_error_append(out,
+                               x->order_later
+                                   ? ": the %s sent its chain out of order (that issuer "
+                                     "comes later in the chain; iotls takes the chain in "
+                                     "the order sent)"
+                                   : ": the %s sent an incomplete or unrelated chain "
+                                     "(no certificate in it is that issuer)",
+                               peer_role(x));
         return;
     }
+
     const char *subject = x->leaf_done ? x->report->peer_subject : "(none)";
     switch (br_err) {
     case BR_ERR_X509_BAD_SERVER_NAME:

@@ -10,7 +10,16 @@
  *    by moving the validator's clock into each certificate's validity window
  *    as soon as the walker has read that window;
  *  - the named weaker modes: pin-only and insecure (accept the leaf's key,
- *    still report what the peer presented).
+ *    still report what the peer presented);
+ *  - what BearSSL's minimal engine ignores, checked on every certificate up
+ *    to the one a trust anchor issued: extendedKeyUsage (serverAuth for a
+ *    server, clientAuth for a client), RSA keys under 2048 bits, the RFC
+ *    5280 rules the walker enforces (duplicate extensions, ...); and at the
+ *    end of the chain the anchor's own validity, key size and name
+ *    constraints (names are checked against every name-constrained anchor
+ *    while they stream past, one violation bit per anchor, so nothing is
+ *    buffered);
+ *  - a precise text for a chain sent out of order.
  * Used by clients (server certificates) and servers (client certificates).
  */
 #ifndef IOTLS_BR_X509_H
@@ -50,6 +59,24 @@ typedef struct {
     bool leaf_ip_match;
     unsigned leaf_ip_sans, leaf_dns_sans;
     uint8_t leaf_spki_sha256[32];
+
+    /* Checks BearSSL does not make (VERIFY mode). */
+    const iotls_trust_t *trust;
+    bool want_client_auth; /* EKU wanted: clientAuth (server) or serverAuth */
+    unsigned min_rsa_bits; /* 2048, or 1024 with cfg.allow_weak_rsa */
+    bool anchor_found;     /* a certificate's issuer is a CA anchor */
+    unsigned anchor_depth; /* ... that certificate's depth */
+    uint64_t anchor_hash;  /* ... its issuer DN hash */
+    uint64_t prev_issuer_hash;
+    uint64_t order_wanted;          /* issuer missing where the order broke */
+    bool order_broken, order_later; /* ... and it came later in the chain */
+    uint32_t nc_violations;         /* bit per name-constrained anchor (nc_slot) */
+    uint32_t cn_violations;         /* the leaf's CN, counted when it has no DNS SAN */
+    bool nc_first_cn;               /* nc_first describes the leaf CN */
+    int nc_first_slot;              /* anchor slot of nc_first, -1 = none */
+    unsigned nc_first_depth;
+    char nc_first[IOTLS_CERT_WALK_CAPTURE + 16]; /* "DNS:evil.example" */
+    unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
     char top_issuer[IOTLS_CERT_WALK_NAME_MAX]; /* issuer of the last cert seen */
 
     /* Specific reason recorded while walking (expired / not yet valid), or
