@@ -320,33 +320,35 @@ static const char *ext_name(uint8_t id)
 
 /* extnID seen: remember it, refuse it the second time (RFC 5280: a
  * certificate MUST NOT include more than one instance of an extension;
- * accepting two SANs would let iotls and the engine read different ones). */
+ * accepting two SANs would let iotls and the engine read different ones).
+ * Every 2.5.29.x extension (all those iotls or BearSSL interpret) is
+ * remembered exactly; of the others, the first few by hash (a duplicate of
+ * an extension nobody reads changes nothing). */
 static void ext_oid_done(iotls_cert_walk_t *w, const uint8_t *c)
 {
     w->ext_kind = EXT_OTHER;
     w->ext_id = 0;
     w->ext_critical = false;
-    if (!w->cap_trunc && w->cap_len == 3 && c[0] == 0x55 && c[1] == 0x1D) {
+    bool twice = false;
+    if (!w->cap_trunc && w->cap_len == 3 && c[0] == 0x55 && c[1] == 0x1D && c[2] < 64) {
         w->ext_id = c[2];
         w->ext_kind = ext_kind_of(c[2]);
+        twice = (w->ext_seen >> c[2]) & 1;
+        w->ext_seen |= 1ULL << c[2];
+    } else {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < w->cap_len; i++)
+            h = (h ^ c[i]) * 16777619u;
+        h = (h ^ w->cap_len) * 16777619u;
+        for (uint8_t i = 0; i < w->other_ext_count; i++)
+            twice = twice || w->other_ext[i] == h;
+        if (!twice && w->other_ext_count < IOTLS_CERT_WALK_OTHER_EXT_MAX)
+            w->other_ext[w->other_ext_count++] = h;
     }
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < w->cap_len; i++)
-        h = (h ^ c[i]) * 16777619u;
-    h = (h ^ w->cap_len) * 16777619u;
-    for (uint8_t i = 0; i < w->ext_count; i++) {
-        if (w->ext_seen[i] == h) {
-            fail(w, w->ext_kind == EXT_SAN  ? "duplicate subjectAltName extension"
-                    : w->ext_kind == EXT_BC ? "duplicate basicConstraints extension"
-                                            : "the same extension appears twice");
-            return;
-        }
-    }
-    if (w->ext_count >= IOTLS_CERT_WALK_EXT_MAX) {
-        fail(w, "more than 24 extensions in one certificate");
-        return;
-    }
-    w->ext_seen[w->ext_count++] = h;
+    if (twice)
+        fail(w, w->ext_kind == EXT_SAN  ? "duplicate subjectAltName extension"
+                : w->ext_kind == EXT_BC ? "duplicate basicConstraints extension"
+                                        : "the same extension appears twice");
 }
 
 /* A critical extension reached its extnValue: note what would refuse it. */

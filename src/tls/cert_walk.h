@@ -38,9 +38,9 @@ extern "C" {
 #endif
 
 /* Deepest element the walker descends into is a GeneralSubtree inside
- * nameConstraints (10 frames with the virtual root); 12 leaves room without
- * letting hostile input nest forever. */
-#define IOTLS_CERT_WALK_DEPTH 12
+ * nameConstraints: exactly 10 frames with the virtual root. Deeper input
+ * is refused ("certificate nested too deeply"). */
+#define IOTLS_CERT_WALK_DEPTH 10
 /* Largest value kept for inspection (names, times, OIDs, IP addresses).
  * X.509 upper bounds for the common name attributes are 64 characters. */
 #define IOTLS_CERT_WALK_CAPTURE 64
@@ -77,9 +77,9 @@ typedef void (*iotls_cert_walk_name_fn)(void *ctx, iotls_cw_name_kind_t kind, bo
 #define IOTLS_CW_EKU_CLIENT 0x04u /* id-kp-clientAuth */
 #define IOTLS_CW_EKU_ANY 0x08u    /* anyExtendedKeyUsage */
 
-/* Extensions one certificate may carry (each checked against the others
- * for duplicates); real certificates carry about ten. */
-#define IOTLS_CERT_WALK_EXT_MAX 24
+/* Extensions outside 2.5.29.x (authorityInfoAccess, CT timestamps, ...)
+ * remembered for the duplicate check; 2.5.29.x ones are all remembered. */
+#define IOTLS_CERT_WALK_OTHER_EXT_MAX 4
 
 typedef struct {
     uint64_t end; /* absolute offset just past this element */
@@ -134,10 +134,11 @@ typedef struct {
     void *spki_ctx;
     iotls_cert_walk_name_fn name_fn;
     void *name_ctx;
-    uint64_t region_hash;                       /* FNV-1a of the region being hashed */
-    uint64_t sigalg_hash;                       /* tbsCertificate.signature, hashed */
-    uint32_t ext_seen[IOTLS_CERT_WALK_EXT_MAX]; /* hashes of extnIDs so far */
-    uint8_t ext_count;
+    uint64_t region_hash;                              /* FNV-1a of the region being hashed */
+    uint64_t sigalg_hash;                              /* tbsCertificate.signature, hashed */
+    uint64_t ext_seen;                                 /* 2.5.29.x extnIDs, by last arc */
+    uint32_t other_ext[IOTLS_CERT_WALK_OTHER_EXT_MAX]; /* hashes of other extnIDs */
+    uint8_t other_ext_count;
     uint8_t region;    /* which element region_hash covers (0 = none) */
     bool ext_critical; /* the current Extension is marked critical */
     uint8_t version;   /* tbsCertificate.version (0 = v1) */

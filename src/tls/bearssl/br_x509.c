@@ -189,8 +189,8 @@ static void check_cert(iotls_br_x509_t *x, bool well_formed)
 static void track_order(iotls_br_x509_t *x)
 {
     const iotls_cert_walk_t *w = &x->walk;
-    if (x->depth > 0 && !x->order_broken && !x->anchor_found &&
-        w->subject_hash != x->prev_issuer_hash) {
+    uint32_t subject = (uint32_t)w->subject_hash;
+    if (x->depth > 0 && !x->order_broken && !x->anchor_found && subject != x->prev_issuer_hash) {
         x->order_broken = true;
         x->order_wanted = x->prev_issuer_hash;
         if (x->verdict.code == IOTLS_OK) {
@@ -200,10 +200,10 @@ static void track_order(iotls_br_x509_t *x)
                             w->subject, x->depth, peer_role(x), x->top_issuer);
             x->verdict.engine_code = BR_ERR_X509_DN_MISMATCH;
         }
-    } else if (x->order_broken && w->subject_hash == x->order_wanted) {
+    } else if (x->order_broken && subject == x->order_wanted) {
         x->order_later = true;
     }
-    x->prev_issuer_hash = w->issuer_hash;
+    x->prev_issuer_hash = (uint32_t)w->issuer_hash;
 }
 
 static bool is_ca_anchor_name(const iotls_br_x509_t *x, uint64_t hash)

@@ -62,20 +62,20 @@ typedef struct {
 
     /* Checks BearSSL does not make (VERIFY mode). */
     const iotls_trust_t *trust;
-    bool want_client_auth; /* EKU wanted: clientAuth (server) or serverAuth */
-    unsigned min_rsa_bits; /* 2048, or 1024 with cfg.allow_weak_rsa */
-    bool anchor_found;     /* a certificate's issuer is a CA anchor */
-    unsigned anchor_depth; /* ... that certificate's depth */
-    uint64_t anchor_hash;  /* ... its issuer DN hash */
-    uint64_t prev_issuer_hash;
-    uint64_t order_wanted;          /* issuer missing where the order broke */
+    bool want_client_auth;          /* EKU wanted: clientAuth (server) or serverAuth */
+    unsigned min_rsa_bits;          /* 2048, or 1024 with cfg.allow_weak_rsa */
+    bool anchor_found;              /* a certificate's issuer is a CA anchor */
+    unsigned anchor_depth;          /* ... that certificate's depth */
+    uint64_t anchor_hash;           /* ... its issuer DN hash */
+    uint32_t prev_issuer_hash;      /* low bits of the DN hashes: texts only */
+    uint32_t order_wanted;          /* issuer missing where the order broke */
     bool order_broken, order_later; /* ... and it came later in the chain */
     uint32_t nc_violations;         /* bit per name-constrained anchor (nc_slot) */
     uint32_t cn_violations;         /* the leaf's CN, counted when it has no DNS SAN */
     bool nc_first_cn;               /* nc_first describes the leaf CN */
     int nc_first_slot;              /* anchor slot of nc_first, -1 = none */
     unsigned nc_first_depth;
-    char nc_first[IOTLS_CERT_WALK_CAPTURE + 16]; /* "DNS:evil.example" */
+    char nc_first[64];  /* "DNS:evil.example" */
     unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
     char top_issuer[IOTLS_CERT_WALK_NAME_MAX]; /* issuer of the last cert seen */
 
