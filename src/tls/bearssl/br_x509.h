@@ -75,7 +75,7 @@ typedef struct {
     bool nc_first_cn;               /* nc_first describes the leaf CN */
     int nc_first_slot;              /* anchor slot of nc_first, -1 = none */
     unsigned nc_first_depth;
-    char nc_first[64];  /* "DNS:evil.example" */
+    char nc_first[48];  /* "DNS:evil.example", long names end in "..." */
     unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
     char top_issuer[IOTLS_CERT_WALK_NAME_MAX]; /* issuer of the last cert seen */
 
