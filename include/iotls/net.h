@@ -158,7 +158,9 @@ size_t iotls_conn_send_space(const iotls_conn_t *c);
 
 /* Stop / resume reading from the peer (back-pressure on the receive side).
  * Pauses application data only: a held connection still completes its
- * handshake. `received` is not called while held. */
+ * handshake. `received` is not called while held — except on a half-duplex
+ * connection, where the rest of the record already decrypted in the single
+ * buffer is still delivered (it must empty before anything can be sent). */
 void iotls_conn_hold(iotls_conn_t *c);
 void iotls_conn_unhold(iotls_conn_t *c);
 

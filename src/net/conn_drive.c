@@ -181,6 +181,8 @@ static int drive_read(iotls_conn_t *c)
     return fed > 0 ? 1 : 0;
 }
 
+static bool drive_held(const iotls_conn_t *c);
+
 /* Send queue into the session, sealing a record once the queue is empty. */
 static bool drive_queue(iotls_conn_t *c)
 {
@@ -202,12 +204,34 @@ static bool drive_queue(iotls_conn_t *c)
         iotls_net_queue_give(c->loop, c->queue, c->queue_cap);
         c->queue = NULL;
     }
-    if ((moved || c->unflushed) && c->queue_len == 0) {
+    /* Half duplex: seal at once, so the one buffer empties onto the wire
+     * and can take the peer's next record instead of waiting for more
+     * plaintext to fill it. */
+    if ((moved || c->unflushed) && (c->queue_len == 0 || c->cfg.tls.half_duplex)) {
         iotls_session_flush(c->session);
         c->unflushed = false;
         moved = true;
+        /* The peer may have sent meanwhile, and epoll is not asked while
+         * we stay in the drive loop: try a read before the next seal. */
+        if (c->cfg.tls.half_duplex)
+            c->readable = true;
     }
     return moved;
+}
+
+/*
+ * Half duplex: the single buffer holds either an incoming or an outgoing
+ * record. If we kept sealing plaintext while the peer also sends, its
+ * records would wait in our socket until its send buffer filled, it
+ * stopped reading ours, and both sides would block for ever. So incoming
+ * records are drained and delivered before more plaintext is sealed —
+ * except plaintext send() already wrote into the record (the session then
+ * cannot read), which must be sealed first to free the buffer.
+ */
+static bool drive_half_duplex_read_first(const iotls_conn_t *c, unsigned st)
+{
+    return c->cfg.tls.half_duplex && c->readable && !drive_held(c) &&
+           ((st & IOTLS_WANT_READ) || !c->unflushed);
 }
 
 /* true when the connection went on to an MFL retry instead. */
@@ -240,11 +264,24 @@ static bool drive_held(const iotls_conn_t *c)
     return c->held && c->phase == IOTLS_CONN_OPEN;
 }
 
+/* A held half-duplex connection still gets the rest of the record already
+ * decrypted in its one buffer: nothing can be sealed (so nothing sent, so
+ * no `sent` to unhold on) until that buffer is empty. Hold stops the next
+ * record from being read. */
+static bool drive_may_deliver(const iotls_conn_t *c)
+{
+    return !drive_held(c) || c->cfg.tls.half_duplex;
+}
+
 static void drive_update_interest(iotls_conn_t *c)
 {
     unsigned st = iotls_session_state(c->session);
     uint32_t ev = 0;
-    if (!drive_held(c) && (st & IOTLS_WANT_READ))
+    /* A half-duplex session whose buffer is busy with an outgoing record
+     * still listens, to learn that the peer is sending (and then read
+     * before sealing more); once known readable, epoll need not repeat it. */
+    bool watch_peer = c->cfg.tls.half_duplex && !c->readable && c->phase == IOTLS_CONN_OPEN;
+    if (!drive_held(c) && ((st & IOTLS_WANT_READ) || watch_peer))
         ev |= EPOLLIN;
     if (st & IOTLS_WANT_WRITE)
         ev |= EPOLLOUT;
@@ -279,7 +316,8 @@ static void drive_pass(iotls_conn_t *c)
             continue;
         }
         bool progress = false;
-        if (c->phase == IOTLS_CONN_OPEN && (st & IOTLS_APP_WRITABLE) && drive_queue(c))
+        if (c->phase == IOTLS_CONN_OPEN && (st & IOTLS_APP_WRITABLE) &&
+            !drive_half_duplex_read_first(c, st) && drive_queue(c))
             progress = true;
         if (c->phase == IOTLS_CONN_OPEN && c->close_requested && c->queue_len == 0) {
             iotls_session_close(c->session);
@@ -306,7 +344,7 @@ static void drive_pass(iotls_conn_t *c)
             shutdown(c->fd, SHUT_WR);
             c->shut_wr = true;
         }
-        if (!drive_held(c) && (st & IOTLS_APP_READY)) {
+        if (drive_may_deliver(c) && (st & IOTLS_APP_READY)) {
             size_t n = iotls_session_read(c->session, plain, sizeof(plain));
             if (n > 0) {
                 if (c->cb.received != NULL)
@@ -318,7 +356,9 @@ static void drive_pass(iotls_conn_t *c)
             int r = drive_read(c);
             if (r < 0)
                 return;
-            progress |= r > 0;
+            /* Finding the socket drained is progress too: a half-duplex
+             * session may seal its next record now. */
+            progress |= r > 0 || !c->readable;
         }
         if (!progress)
             break;
