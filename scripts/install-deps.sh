@@ -15,6 +15,21 @@ for list in "$here"/deps/*.list; do
     PACKAGES="$PACKAGES $(sed -e 's/#.*//' "$list" | tr -s ' \n' ' ')"
 done
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# `make mcu` builds BearSSL from its Debian source package (apt-get source
+# bearssl, scripts/bearssl-source.sh): add a deb-src entry for the Debian
+# archive when the system has none.
+if [ -f "$here/deps/mcu.list" ] &&
+    ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$codename" | $SUDO tee /etc/apt/sources.list.d/iotls-deb-src.sources >/dev/null
+    echo "install-deps: added a deb-src entry for $codename (apt-get source bearssl)"
+    $SUDO apt-get update -q
+fi
+
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
@@ -27,8 +42,6 @@ if [ -z "$missing" ]; then
 fi
 
 echo "install-deps: installing$missing"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086

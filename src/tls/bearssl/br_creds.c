@@ -20,14 +20,20 @@ static void chain_clear(iotls_creds_t *c)
     c->chain_len = 0;
 }
 
+/* The decoded private key lives inside the struct. */
+static void wipe_key(iotls_creds_t *c)
+{
+    volatile uint8_t *p = (volatile uint8_t *)&c->key;
+    for (size_t i = 0; i < sizeof c->key; i++)
+        p[i] = 0;
+    c->key_type = 0;
+}
+
 void iotls_creds_free(iotls_creds_t *creds)
 {
     if (!creds)
         return;
-    /* The decoded private key lives inside the struct: wipe it. */
-    volatile uint8_t *p = (volatile uint8_t *)&creds->key;
-    for (size_t i = 0; i < sizeof creds->key; i++)
-        p[i] = 0;
+    wipe_key(creds);
     if (creds->borrowed)
         return; /* the caller's storage; the chain is the caller's data */
     chain_clear(creds);
@@ -99,7 +105,7 @@ static int key_pem_object(void *ctx, const char *label, const uint8_t *der, size
 static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
 {
     br_x509_decoder_context dc;
-    int type = iotls_br_cert_decode(&dc, c->chain[0].data, c->chain[0].data_len, NULL, NULL, err);
+    int type = iotls_br_cert_key(&dc, c->chain[0].data, c->chain[0].data_len, err);
     if (!type)
         return -1;
     c->leaf_signer_key_type = br_x509_decoder_get_signer_key_type(&dc);
@@ -287,7 +293,7 @@ iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t 
     c->chain_len = count;
     if (key_pem_object(c, "PRIVATE KEY", key_der, key_len, err) < 0 ||
         check_key_matches_leaf(c, err) < 0) {
-        iotls_creds_free(c);
+        wipe_key(c);
         return NULL;
     }
     return c;

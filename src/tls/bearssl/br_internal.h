@@ -73,6 +73,11 @@ int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx, i
 /* True when buf looks like DER (starts with a SEQUENCE) rather than PEM. */
 bool iotls_br_is_der(const void *buf, size_t len);
 
+/* Decode a DER certificate's public key (pkey points into `dc`); returns
+ * BR_KEYTYPE_* or 0 with IOTLS_ERR_BAD_CERT. No allocation. */
+int iotls_br_cert_key(br_x509_decoder_context *dc, const uint8_t *der, size_t len,
+                      iotls_error_t *err);
+
 /* Decode a DER certificate's public key; returns BR_KEYTYPE_* or 0 with
  * IOTLS_ERR_BAD_CERT. When dn is non-NULL, the subject DN is copied into a
  * new allocation (*dn, *dn_len). pkey points into `dc`. */

@@ -111,14 +111,9 @@ static void dn_append(void *ctx, const void *data, size_t len)
     d->len += len;
 }
 
-int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len, uint8_t **dn,
-                         size_t *dn_len, iotls_error_t *err)
+/* The decoder has seen the whole certificate: its key type, or 0. */
+static int decoded_key_type(br_x509_decoder_context *dc, size_t len, iotls_error_t *err)
 {
-    struct dn_sink sink;
-    sink.len = 0;
-    sink.overflow = false;
-    br_x509_decoder_init(dc, dn ? dn_append : NULL, &sink);
-    br_x509_decoder_push(dc, der, len);
     const br_x509_pkey *pk = br_x509_decoder_get_pkey(dc);
     int e = br_x509_decoder_last_error(dc);
     if (!pk || e != 0) {
@@ -129,7 +124,31 @@ int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t
             err->engine_code = e;
         return 0;
     }
-    if (dn) {
+    return pk->key_type;
+}
+
+int iotls_br_cert_key(br_x509_decoder_context *dc, const uint8_t *der, size_t len,
+                      iotls_error_t *err)
+{
+    br_x509_decoder_init(dc, NULL, NULL);
+    br_x509_decoder_push(dc, der, len);
+    return decoded_key_type(dc, len, err);
+}
+
+int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t len, uint8_t **dn,
+                         size_t *dn_len, iotls_error_t *err)
+{
+    if (!dn)
+        return iotls_br_cert_key(dc, der, len, err);
+    struct dn_sink sink;
+    sink.len = 0;
+    sink.overflow = false;
+    br_x509_decoder_init(dc, dn_append, &sink);
+    br_x509_decoder_push(dc, der, len);
+    int type = decoded_key_type(dc, len, err);
+    if (!type)
+        return 0;
+    {
         if (sink.overflow) {
             iotls_error_set(err, IOTLS_ERR_BAD_CERT, "certificate subject name exceeds 1024 bytes");
             return 0;
@@ -142,5 +161,5 @@ int iotls_br_cert_decode(br_x509_decoder_context *dc, const uint8_t *der, size_t
         memcpy(*dn, sink.buf, sink.len);
         *dn_len = sink.len;
     }
-    return pk->key_type;
+    return type;
 }
