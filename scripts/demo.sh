@@ -5,9 +5,5 @@
 set -eu
 BUILD=${1:-build}
 DIR="$BUILD/demo"
-if [ ! -f "$DIR/server.pem" ]; then
-    "$BUILD/iotls" cert ca --out "$DIR" --force >/dev/null
-    "$BUILD/iotls" cert server --ca "$DIR" --cn localhost --san DNS:localhost \
-        --san IP:127.0.0.1 --out "$DIR" --force >/dev/null
-fi
+"$(dirname "$0")/demo-pki.sh" "$BUILD"
 exec "$BUILD/examples/demo" --ca "$DIR/ca.pem" --cert "$DIR/server.pem" --key "$DIR/server.key"

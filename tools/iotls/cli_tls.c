@@ -248,3 +248,43 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
     default: return 0;
     }
 }
+
+int cli_client_option(cli_tls_t *t, iotls_conn_config_t *cfg, const char *cmd, int opt,
+                      const char *arg)
+{
+    size_t v;
+    switch (opt) {
+    case 'Y': return cli_tls_add_trust(t, cmd, arg, true) ? 1 : -1;
+    case 'P': return cli_tls_add_pin(t, cmd, arg) ? 1 : -1;
+    case 'N': cfg->tls.no_name_check = true; return 1;
+    case 'n': cfg->verify_name = arg; return 1;
+    case 'R': cfg->mfl_policy = IOTLS_MFL_RETRY_FULL; return 1;
+    case 'I': cfg->tls.insecure = true; return 1;
+    case 'T':
+        if (!cli_parse_size(arg, "--connect-timeout", 0, 3600000, &v))
+            return -1;
+        cfg->connect_timeout_ms = (uint32_t)v;
+        return 1;
+    case 'S':
+        if (!cli_parse_size(arg, "--handshake-timeout", 0, 3600000, &v))
+            return -1;
+        cfg->handshake_timeout_ms = (uint32_t)v;
+        return 1;
+    default: return 0;
+    }
+}
+
+bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, bool require, const char *cmd)
+{
+    if (!cli_tls_load(t, cmd))
+        return false;
+    cli_tls_apply(t, cfg);
+    if (require && !t->trust) {
+        fprintf(stderr, "iotls %s: --require-client-cert needs --client-ca FILE (or --ca-sector)\n",
+                cmd);
+        return false;
+    }
+    if (t->trust)
+        cfg->client_auth = require ? IOTLS_CLIENT_AUTH_REQUIRE : IOTLS_CLIENT_AUTH_REQUEST;
+    return true;
+}

@@ -60,6 +60,29 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
  * (message printed). */
 int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg);
 
+/* Options of the commands that verify a server (connect, get): trust
+ * beyond --ca, pins, names, MFL retry, insecure mode, timeouts. */
+#define CLI_CLIENT_LONG_OPTIONS                                                                    \
+    {"servername", required_argument, NULL, 'n'}, {"mfl-retry", no_argument, NULL, 'R'},           \
+        {"insecure", no_argument, NULL, 'I'}, {"connect-timeout", required_argument, NULL, 'T'},   \
+        {"handshake-timeout", required_argument, NULL, 'S'},                                       \
+        {"trust-self-signed", required_argument, NULL, 'Y'},                                       \
+        {"pin", required_argument, NULL, 'P'},                                                     \
+    {                                                                                              \
+        "no-name-check", no_argument, NULL, 'N'                                                    \
+    }
+
+/* Handle one of CLI_CLIENT_LONG_OPTIONS (--servername sets
+ * cfg->verify_name): 1 handled, 0 not one of them, -1 bad value. */
+int cli_client_option(cli_tls_t *t, iotls_conn_config_t *cfg, const char *cmd, int opt,
+                      const char *arg);
+
+/* Servers (listen, serve): cli_tls_load, cli_tls_apply, then ask clients
+ * for certificates when trust was loaded (require them with `require`).
+ * false (message printed) on a load error, or `require` without
+ * --client-ca / --ca-sector. */
+bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, bool require, const char *cmd);
+
 /* Help lines for the shared time / ALPN / flash options. */
 extern const char cli_tls_help_time[];
 extern const char cli_tls_help_flash[];

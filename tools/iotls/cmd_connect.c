@@ -295,16 +295,9 @@ int cmd_connect(int argc, char **argv)
 {
     static const struct option opts[] = {
         CLI_TLS_LONG_OPTIONS("ca"),
-        {"servername", required_argument, NULL, 'n'},
-        {"mfl-retry", no_argument, NULL, 'R'},
-        {"insecure", no_argument, NULL, 'I'},
-        {"connect-timeout", required_argument, NULL, 'T'},
-        {"handshake-timeout", required_argument, NULL, 'S'},
+        CLI_CLIENT_LONG_OPTIONS,
         {"linger", required_argument, NULL, 'L'},
         {"send-queue", required_argument, NULL, 'Q'},
-        {"trust-self-signed", required_argument, NULL, 'Y'},
-        {"pin", required_argument, NULL, 'P'},
-        {"no-name-check", no_argument, NULL, 'N'},
         {"session-out", required_argument, NULL, 'o'},
         {"session-in", required_argument, NULL, 'i'},
         {"session-sector", required_argument, NULL, 'e'},
@@ -312,7 +305,7 @@ int cmd_connect(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *servername = NULL, *session_in = NULL;
+    const char *session_in = NULL;
     struct connect_state st = {.linger_ms = 1000, .session_sector = -1};
     unsigned sector;
     cli_tls_t tls;
@@ -325,20 +318,13 @@ int cmd_connect(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        if (shared == 0)
+            shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
         if (shared < 0)
             goto out;
         if (shared > 0)
             continue;
         switch (opt) {
-        case 'Y':
-            if (!cli_tls_add_trust(&tls, CMD, optarg, true))
-                goto out;
-            break;
-        case 'P':
-            if (!cli_tls_add_pin(&tls, CMD, optarg))
-                goto out;
-            break;
-        case 'N': cfg.tls.no_name_check = true; break;
         case 'Q':
             if (!cli_parse_size(optarg, "--send-queue", 256, 1u << 20, &v))
                 goto out;
@@ -350,19 +336,6 @@ int cmd_connect(int argc, char **argv)
             if (!flash_parse_sector(optarg, &sector))
                 goto out;
             st.session_sector = (long)sector;
-            break;
-        case 'n': servername = optarg; break;
-        case 'R': cfg.mfl_policy = IOTLS_MFL_RETRY_FULL; break;
-        case 'I': cfg.tls.insecure = true; break;
-        case 'T':
-            if (!cli_parse_size(optarg, "--connect-timeout", 0, 3600000, &v))
-                goto out;
-            cfg.connect_timeout_ms = (uint32_t)v;
-            break;
-        case 'S':
-            if (!cli_parse_size(optarg, "--handshake-timeout", 0, 3600000, &v))
-                goto out;
-            cfg.handshake_timeout_ms = (uint32_t)v;
             break;
         case 'L':
             if (!strcmp(optarg, "-1"))
@@ -393,7 +366,7 @@ int cmd_connect(int argc, char **argv)
     if (!cli_tls_load(&tls, CMD))
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
-    cfg.verify_name = servername;
+    const char *servername = cfg.verify_name;
     st.flash = tls.flash;
     st.host = servername ? servername : host;
     if (st.session_sector >= 0 && !tls.flash) {

@@ -255,23 +255,14 @@ int cmd_listen(int argc, char **argv)
         usage(stderr);
         goto out;
     }
-    if (require_client_cert && !tls.trust && tls.ca_sector < 0) {
-        fprintf(stderr, "iotls listen: --require-client-cert needs --client-ca FILE (or "
-                        "--ca-sector)\n");
-        goto out;
-    }
     char host[256];
     uint16_t port;
     if (!cli_parse_hostport(argv[optind], true, host, sizeof host, &port))
         goto out;
 
     rc = 1;
-    if (!cli_tls_load(&tls, CMD))
+    if (!cli_tls_load_server(&tls, &cfg.tls, require_client_cert, CMD))
         goto out;
-    cli_tls_apply(&tls, &cfg.tls);
-    if (tls.trust)
-        cfg.tls.client_auth =
-            require_client_cert ? IOTLS_CLIENT_AUTH_REQUIRE : IOTLS_CLIENT_AUTH_REQUEST;
     cfg.tls.sni_creds = sni.count ? sni.entries : NULL;
     cfg.tls.sni_creds_count = sni.count;
     iotls_error_t err;

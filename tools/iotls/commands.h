@@ -5,6 +5,10 @@
 int cmd_connect(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 
+/* HTTPS (tools/iotls/cmd_serve.c, cmd_get.c). */
+int cmd_serve(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+
 /* Provisioning (tools/iotls/cmd_cert*.c, cmd_flash*.c). */
 int cmd_cert(int argc, char **argv);
 int cmd_cert_header(int argc, char **argv);

@@ -13,6 +13,8 @@ struct command {
 static const struct command commands[] = {
     {"connect", cmd_connect, "open a verified TLS connection (stdin -> peer -> stdout)"},
     {"listen", cmd_listen, "accept TLS connections and echo what each sends"},
+    {"serve", cmd_serve, "HTTPS device web server: REST API, status page, static files"},
+    {"get", cmd_get, "HTTPS request by URL, verified; body to stdout"},
     {"cert", cmd_cert, "create keys and certificates; show them; emit C headers"},
     {"flash", cmd_flash, "pack certificates into flash blobs; write, read, inspect images"},
 };

@@ -1,0 +1,240 @@
+/*
+ * test_http_client.c — the iotls HTTP client (`iotls get`) against the iotls
+ * server, against `openssl s_server -WWW`, and against a Go HTTPS server
+ * that ignores max_fragment_length: verification, keep-alive reuse, session
+ * resumption, client certificates, bodies and exit codes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "peer.h"
+#include "pki.h"
+#include "serve.h"
+#include "tmpdir.h"
+
+static const iotls_test_pki_t *pki;
+
+static int setup(void **state)
+{
+    pki = iotls_test_pki();
+    return pki ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    iotls_test_pki_free();
+    return 0;
+}
+
+static void serve_start(iotls_test_peer_t *p, const char *const *extra)
+{
+    assert_int_equal(iotls_test_serve_start(p, extra), 0);
+}
+
+static char *url(uint16_t port, const char *path)
+{
+    static char buf[8][512];
+    static int next;
+    char *u = buf[next++ % 8];
+    snprintf(u, sizeof buf[0], "https://localhost:%u%s", port, path);
+    return u;
+}
+
+/* iotls get ARGS...; returns its result (caller frees). */
+static iotls_test_result_t get(const char *const *args)
+{
+    const char *argv[32] = {iotls_test_tool(), "get"};
+    size_t n = 2;
+    for (size_t i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    return r;
+}
+
+static void expect_ok(iotls_test_result_t *r)
+{
+    if (!iotls_test_result_ok(r))
+        iotls_test_result_dump("iotls get", r);
+    assert_true(iotls_test_result_ok(r));
+}
+
+static void test_get_from_iotls_server(void **state)
+{
+    iotls_test_peer_t p;
+    serve_start(&p, NULL);
+    /* Two URLs: verified once, the second on the kept-alive connection. */
+    iotls_test_result_t r = get((const char *[]){
+        "-v", "--ca", pki->ca_pem, url(p.port, "/api/status"), url(p.port, "/api/whoami"), NULL});
+    expect_ok(&r);
+    assert_non_null(strstr(r.err, "verified: chain + host name"));
+    assert_non_null(strstr(r.err, "reused the kept-alive connection"));
+    assert_non_null(strstr(r.err, "< HTTP/1.1 200 OK"));
+    assert_non_null(strstr(r.out, "\"accepted\":1,"));
+    assert_non_null(strstr(r.out, "no client certificate"));
+    iotls_test_result_free(&r);
+
+    /* PUT with a body; then the status shows it. */
+    r = get((const char *[]){"--ca", pki->ca_pem, "-X", "PUT", "-d", "{\"on\":true}",
+                             url(p.port, "/api/led/2"), NULL});
+    expect_ok(&r);
+    assert_string_equal(r.out, "{\"id\":2,\"on\":true}\n");
+    iotls_test_result_free(&r);
+
+    /* A chunked download through the client's decoder. */
+    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/api/stream?bytes=100000"), NULL});
+    expect_ok(&r);
+    assert_int_equal(r.out_len, 100000);
+    assert_memory_equal(r.out + 99984, "0123456789abcdef", 16);
+    iotls_test_result_free(&r);
+
+    /* Saved session: the next process resumes (no public-key operations). */
+    char sess[512];
+    iotls_test_tmp_path(sess, sizeof sess, "http.session");
+    r = get((const char *[]){"--ca", pki->ca_pem, "--session-out", sess, url(p.port, "/api/status"),
+                             NULL});
+    expect_ok(&r);
+    iotls_test_result_free(&r);
+    r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--session-in", sess,
+                             url(p.port, "/api/status"), NULL});
+    expect_ok(&r);
+    assert_non_null(strstr(r.err, "handshake:       resumed"));
+    assert_non_null(strstr(r.out, "\"resumed\":1}"));
+    iotls_test_result_free(&r);
+
+    /* 4xx: the body is printed, the exit status is 22. */
+    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/nothing"), NULL});
+    assert_true(r.exited);
+    assert_int_equal(r.exit_code, 22);
+    assert_string_equal(r.out, "404 Not Found\n");
+    iotls_test_result_free(&r);
+
+    /* Wrong CA: a certificate error, nothing sent. */
+    r = get((const char *[]){"--ca", pki->other_ca_pem, url(p.port, "/api/status"), NULL});
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "error (certificate)"));
+    assert_int_equal(r.out_len, 0);
+    iotls_test_result_free(&r);
+    /* No trust at all: refused before connecting, with advice. */
+    r = get((const char *[]){url(p.port, "/api/status"), NULL});
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "IOTLS_ERR_NO_TRUST"));
+    iotls_test_result_free(&r);
+    /* A bad URL. */
+    r = get((const char *[]){"--ca", pki->ca_pem, "https://localhost:99999/", NULL});
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "bad URL"));
+    iotls_test_result_free(&r);
+    iotls_test_peer_stop(&p);
+}
+
+static void test_get_with_client_certificate(void **state)
+{
+    iotls_test_peer_t p;
+    serve_start(&p, (const char *[]){"--client-ca", pki->ca_pem, "--require-client-cert", NULL});
+    iotls_test_result_t r =
+        get((const char *[]){"--ca", pki->ca_pem, "--cert", pki->client.chain, "--key",
+                             pki->client.key, url(p.port, "/api/whoami"), NULL});
+    expect_ok(&r);
+    assert_non_null(strstr(r.out, "CN=iotls test client"));
+    iotls_test_result_free(&r);
+    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/api/whoami"), NULL});
+    assert_int_equal(r.exit_code, 1);
+    assert_int_equal(r.out_len, 0);
+    iotls_test_result_free(&r);
+    iotls_test_peer_stop(&p);
+}
+
+static void test_get_from_openssl_www(void **state)
+{
+    iotls_test_peer_t s;
+    iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_WWW};
+    assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
+    /* HTTP/1.0 answer without Content-Length: the body ends at close. */
+    iotls_test_result_t r = get(
+        (const char *[]){"--ca", pki->ca_pem, "--buffer", "2048", url(s.port, "/hello.txt"), NULL});
+    expect_ok(&r);
+    assert_string_equal(r.out, "hello from s_server\n");
+    iotls_test_result_free(&r);
+    r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--buffer", "1024",
+                             url(s.port, IOTLS_TEST_WWW_FILE), NULL});
+    expect_ok(&r);
+    assert_int_equal(r.out_len, IOTLS_TEST_WWW_FILE_SIZE);
+    if (!strstr(r.err, "max fragment:    asked 1024 bytes, agreed 1024 bytes"))
+        iotls_test_result_dump("iotls get", &r);
+    assert_non_null(strstr(r.err, "max fragment:    asked 1024 bytes, agreed 1024 bytes"));
+    assert_non_null(strstr(r.err, "< HTTP/1.0 200 ok"));
+    iotls_test_result_free(&r);
+    iotls_test_peer_stop(&s);
+}
+
+static void test_get_from_server_ignoring_mfl(void **state)
+{
+    char bin[512];
+    int rc = iotls_test_go_build("https_mfl_ignoring_server", bin, sizeof bin);
+    if (rc == 1)
+        skip();
+    assert_int_equal(rc, 0);
+    const char *argv[] = {bin, pki->server_ec.chain, pki->server_ec.key, NULL};
+    iotls_test_peer_spec_t spec = {.name = "https-mfl-ignoring", .argv = argv};
+    iotls_test_peer_t p;
+    assert_int_equal(iotls_test_peer_start(&spec, &p), 0);
+
+    /* Asked for 1024-byte records, the server ignores it: a clear error. */
+    iotls_test_result_t r =
+        get((const char *[]){"--ca", pki->ca_pem, "--buffer", "1024", url(p.port, "/big"), NULL});
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "max_fragment_length"));
+    iotls_test_result_free(&r);
+    /* With the retry policy: one reconnect with a full buffer, then the body. */
+    r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--buffer", "1024", "--mfl-retry",
+                             url(p.port, "/big"), NULL});
+    expect_ok(&r);
+    assert_int_equal(r.out_len, 20000);
+    assert_non_null(strstr(r.err, "buffer retry:    yes"));
+    iotls_test_result_free(&r);
+    iotls_test_peer_stop(&p);
+}
+
+/* examples/https_device: server and client in one loop, as documented. */
+static void test_example_https_device(void **state)
+{
+    const char *b = getenv("IOTLS_BUILD");
+    char prog[512];
+    snprintf(prog, sizeof prog, "%s/examples/https_device", b && *b ? b : "build");
+    const char *argv[] = {
+        prog, "--ca", pki->ca_pem, "--cert", pki->server_ec.chain, "--key", pki->server_ec.key,
+        NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    expect_ok(&r);
+    assert_non_null(strstr(r.out, "client: 204 No Content"));
+    assert_non_null(strstr(r.out, "verified by chain + host name"));
+    assert_non_null(strstr(r.out, "client: 200 OK (kept-alive connection reused)"));
+    assert_non_null(strstr(r.out, "client: body {\"on\":true}"));
+    assert_non_null(strstr(r.out, "server: 2 requests, 1 full handshake(s)"));
+    iotls_test_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_get_from_iotls_server),
+        cmocka_unit_test(test_get_with_client_certificate),
+        cmocka_unit_test(test_get_from_openssl_www),
+        cmocka_unit_test(test_get_from_server_ignoring_mfl),
+        cmocka_unit_test(test_example_https_device),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
