@@ -17,6 +17,30 @@ static bool header_is_tls(const uint8_t h[5])
     return h[0] >= 20 && h[0] <= 23 && h[1] == 3 && len <= 16384 + 2048;
 }
 
+const char *iotls_handshake_type_name(unsigned type)
+{
+    switch (type) {
+    case 0: return "HelloRequest";
+    case 1: return "ClientHello";
+    case 2: return "ServerHello";
+    case 4: return "NewSessionTicket";
+    case 11: return "Certificate";
+    case 12: return "ServerKeyExchange";
+    case 13: return "CertificateRequest";
+    case 14: return "ServerHelloDone";
+    case 15: return "CertificateVerify";
+    case 16: return "ClientKeyExchange";
+    case 20: return "Finished";
+    default: return NULL;
+    }
+}
+
+static void note_push_type(iotls_record_track_t *t, uint8_t type)
+{
+    if (t->push_type_count < sizeof t->push_types)
+        t->push_types[t->push_type_count++] = type;
+}
+
 /* Walk handshake message headers (type(1) length(3)) through the body
  * bytes of cleartext handshake records; messages may span records. */
 static void handshake_bytes(iotls_record_track_t *t, const uint8_t *p, size_t n)
@@ -32,6 +56,7 @@ static void handshake_bytes(iotls_record_track_t *t, const uint8_t *p, size_t n)
         if (t->hs_hdr_have == 0) {
             t->hs_type = *p;
             t->hs_body_left = 0;
+            note_push_type(t, *p);
         } else {
             t->hs_body_left = t->hs_body_left << 8 | *p;
         }
@@ -52,12 +77,18 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
     if (copy)
         memcpy(t->preview + t->preview_len, data, copy);
     t->preview_len += (uint8_t)copy;
+    t->push_type_count = 0;
+    t->push_encrypted = false;
+    if (t->hs_hdr_have > 0 || t->hs_body_left > 0)
+        note_push_type(t, t->hs_type);
 
     for (size_t i = 0; i < len && !t->not_tls; i++) {
         if (t->body_left > 0) {
             size_t skip = len - i < t->body_left ? len - i : t->body_left;
             if (t->last_type == 22 && !t->ccs_seen)
                 handshake_bytes(t, data + i, skip);
+            else if (t->last_type == 22)
+                t->push_encrypted = true;
             t->body_left -= (uint32_t)skip;
             i += skip - 1;
             continue;

@@ -34,6 +34,12 @@ typedef struct {
     uint8_t hs_hdr_have; /* bytes of the current handshake message header */
     uint8_t hs_type;
     uint32_t hs_body_left;
+    /* Cleartext handshake messages the latest push touched, in order (a
+     * message continuing from an earlier push first): the engine sees the
+     * same bytes right after, so a message it rejects is one of these. */
+    uint8_t push_types[6];
+    uint8_t push_type_count;
+    bool push_encrypted; /* the latest push carried handshake records after CCS */
     uint8_t preview[16]; /* first bytes of the stream, for error texts */
     uint8_t preview_len;
 } iotls_record_track_t;
@@ -41,6 +47,7 @@ typedef struct {
 void iotls_record_track_init(iotls_record_track_t *t);
 void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len);
 
+#define IOTLS_HS_SERVER_HELLO 2
 #define IOTLS_HS_CERTIFICATE_REQUEST 13
 
 static inline bool iotls_record_track_saw_handshake(const iotls_record_track_t *t, unsigned type)
@@ -54,6 +61,10 @@ static inline bool iotls_record_track_saw_renegotiation(const iotls_record_track
 {
     return t->hs_records_after_ccs >= 2;
 }
+
+/* "ServerHello", "Certificate", ... for a handshake message type; NULL
+ * when unknown. */
+const char *iotls_handshake_type_name(unsigned type);
 
 /* Printable rendering of the stream's first bytes ("HTTP/1.1 400 Ba"),
  * non-printables as '.'. */

@@ -1,6 +1,9 @@
-/* Handshake parameters against real peers (issue 9): no SHA-1 in
- * handshake signatures (RFC 9155). Peers: openssl s_client / s_server with
- * -trace (what each side lists), the iotls tool, an in-process server. */
+/* Handshake parameters and failures against real peers (issue 9): no SHA-1
+ * in handshake signatures (RFC 9155); each class of handshake failure with
+ * its own sentence. Peers: openssl s_client / s_server (-trace shows what
+ * each side lists), gnutls-cli / gnutls-serv, the Go peer
+ * (tests/peers/tls_peer.go), the iotls tool, raw sockets for malformed
+ * messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -12,6 +15,12 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "badpeer.h"
 #include "peer.h"
 #include "pki.h"
 #include "thread_server.h"
@@ -214,6 +223,266 @@ static void test_sha1_allowed_explicitly(void **state)
     iotls_creds_free(creds);
 }
 
+/* ---- failures, each with its own sentence -------------------------------- */
+
+/* The server log of `iotls listen` (stderr), after it was stopped. */
+static char *listen_log(iotls_test_peer_t *srv)
+{
+    iotls_test_peer_stop(srv);
+    char *log = iotls_test_peer_stderr(srv, NULL);
+    assert_non_null(log);
+    return log;
+}
+
+static void expect_in(const char *what, const char *text, const char *want)
+{
+    if (!strstr(text, want))
+        fail_msg("%s lacks '%s':\n%s", what, want, text);
+}
+
+/* Go's tls_peer (client or server); 1 when Go is missing (skip). */
+static int go_peer(char *bin, size_t n)
+{
+    int rc = iotls_test_go_build("tls_peer", bin, n);
+    assert_true(rc >= 0);
+    return rc;
+}
+
+static void go_client(const char *bin, uint16_t port, const char *min, const char *max)
+{
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    const char *argv[] = {bin, "client", "-min", min, "-max", max, "-send", "hi\n", addr, NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 10000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    assert_int_equal(r.exit_code, 1); /* refused */
+    iotls_test_result_free(&r);
+}
+
+/* A server told apart: TLS 1.3-only and TLS 1.0/1.1-only clients (OpenSSL,
+ * GnuTLS, Go), a client without a common suite. Before, a Go TLS 1.3-only
+ * client was logged as "record version changed". */
+static void test_server_names_version_and_suite_failures(void **state)
+{
+    iotls_test_peer_t srv;
+    start_listen(&srv, NULL);
+    static const char *const s_client_args[][6] = {
+        {"-tls1_3", NULL},
+        {"-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", NULL},
+        {"-tls1_2", "-cipher", "AES128-SHA256", NULL},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        iotls_test_s_client_opts_t o = {.port = srv.port,
+                                        .servername = "localhost",
+                                        .close_at_eof = 1,
+                                        .extra = s_client_args[i],
+                                        .input = "x\n",
+                                        .input_len = 2};
+        iotls_test_result_t r;
+        assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+        assert_null(strstr(r.out, "New, TLSv1.2"));
+        iotls_test_result_free(&r);
+    }
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    const char *gnutls[] = {"gnutls-cli", "--insecure", "-p",
+                            port,         "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+                            "127.0.0.1",  NULL};
+    iotls_test_cmd_t cmd = {.argv = gnutls, .timeout_ms = 10000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    assert_int_not_equal(r.exit_code, 0);
+    iotls_test_result_free(&r);
+    char bin[512];
+    bool go = go_peer(bin, sizeof bin) == 0;
+    if (go)
+        go_client(bin, srv.port, "1.3", "1.3");
+    char *log = listen_log(&srv);
+    const char *tls13 = "the client speaks only TLS 1.3 (its supported_versions has no TLS 1.2); "
+                        "iotls speaks TLS 1.2 only";
+    /* openssl, gnutls, and Go: three lines. */
+    size_t count = 0;
+    for (const char *p = log; (p = strstr(p, tls13)) != NULL; p++)
+        count++;
+    if (count != (go ? 3u : 2u))
+        fail_msg("expected %d TLS 1.3-only lines:\n%s", go ? 3 : 2, log);
+    expect_in("iotls listen log", log,
+              "the client speaks only up to TLS 1.1; iotls requires TLS 1.2 (TLS 1.0 and 1.1 are "
+              "deprecated, RFC 8996) [IOTLS_ERR_NO_COMMON_CIPHER]");
+    expect_in("iotls listen log", log,
+              "sent fatal alert handshake_failure (40) to the peer: no cipher suite in common: "
+              "the client offers none of ours");
+    assert_null(strstr(log, "record version changed"));
+    free(log);
+}
+
+/* gnutls-serv on a free port with `extra` arguments (no stdin needed). */
+static void start_gnutls_serv(iotls_test_peer_t *p, const char *const *extra)
+{
+    uint16_t port = iotls_test_free_port();
+    char port_text[8];
+    snprintf(port_text, sizeof port_text, "%u", port);
+    const char *argv[20] = {"gnutls-serv",   "--echo",          "-p",
+                            port_text,       "--x509certfile",  pki->server_ec.chain,
+                            "--x509keyfile", pki->server_ec.key};
+    size_t n = 8;
+    for (size_t i = 0; extra && extra[i]; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    iotls_test_peer_spec_t spec = {.name = "gnutls-serv", .argv = argv, .port = port};
+    assert_int_equal(iotls_test_peer_start(&spec, p), 0);
+}
+
+static void expect_connect_error(uint16_t port, const char *const *extra, const char *want)
+{
+    iotls_test_result_t r;
+    run_connect(port, extra, "hi\n", &r);
+    if (r.exit_code != 1 || !strstr(r.err, want))
+        iotls_test_result_dump("iotls connect", &r);
+    assert_int_equal(r.exit_code, 1);
+    expect_in("iotls connect", r.err, want);
+    iotls_test_result_free(&r);
+}
+
+/* A client without a certificate, as OpenSSL (handshake_failure), Go
+ * (bad_certificate, then a reset that used to hide the alert) and GnuTLS
+ * (decode_error) servers refuse it: one sentence for all three. */
+static void test_missing_client_certificate_named(void **state)
+{
+    static const char want[] = "the server requires a client certificate and none is configured";
+    iotls_test_peer_t srv;
+    iotls_test_s_server_opts_t so = {.mode = IOTLS_TEST_S_SERVER_STDIO, .verify_client = 1};
+    const char *const tls12[] = {"-tls1_2", NULL};
+    so.extra = tls12;
+    assert_int_equal(iotls_test_s_server_start(&so, &srv), 0);
+    expect_connect_error(srv.port, NULL, want);
+    iotls_test_peer_stop(&srv);
+
+    const char *const gnutls_args[] = {"--require-client-cert", "--x509cafile", pki->ca_pem, NULL};
+    start_gnutls_serv(&srv, gnutls_args);
+    expect_connect_error(srv.port, NULL, want);
+    iotls_test_peer_stop(&srv);
+
+    char bin[512];
+    if (go_peer(bin, sizeof bin) != 0)
+        return;
+    const char *argv[] = {bin,
+                          "server",
+                          "-ca",
+                          pki->ca_pem,
+                          "-require-client-cert",
+                          pki->server_ec.chain,
+                          pki->server_ec.key,
+                          NULL};
+    iotls_test_peer_spec_t spec = {.name = "go-tls-server", .argv = argv};
+    assert_int_equal(iotls_test_peer_start(&spec, &srv), 0);
+    expect_connect_error(srv.port, NULL, want);
+    iotls_test_peer_stop(&srv);
+}
+
+/* A client told apart: a TLS 1.3-only server (OpenSSL answers
+ * protocol_version, GnuTLS handshake_failure before any ServerHello). */
+static void test_client_names_version_failures(void **state)
+{
+    iotls_test_peer_t srv;
+    const char *const tls13[] = {"-tls1_3", NULL};
+    iotls_test_s_server_opts_t so = {.mode = IOTLS_TEST_S_SERVER_STDIO, .extra = tls13};
+    assert_int_equal(iotls_test_s_server_start(&so, &srv), 0);
+    expect_connect_error(srv.port, NULL,
+                         "peer sent fatal alert protocol_version (70): it does not accept TLS 1.2 "
+                         "(it may speak only TLS 1.3, or only TLS 1.0/1.1); iotls speaks TLS 1.2 "
+                         "only");
+    iotls_test_peer_stop(&srv);
+    const char *const gnutls_args[] = {"--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3", NULL};
+    start_gnutls_serv(&srv, gnutls_args);
+    expect_connect_error(srv.port, NULL,
+                         "peer sent fatal alert handshake_failure (40): it found nothing it "
+                         "accepts in our ClientHello");
+    iotls_test_peer_stop(&srv);
+}
+
+/* Bytes of one handshake record holding a message whose extensions
+ * block claims 16 bytes but carries 4 (hello type 1 or 2). */
+static size_t overrunning_hello(uint8_t type, uint8_t *out)
+{
+    uint8_t body[96];
+    size_t n = 0;
+    body[n++] = 3;
+    body[n++] = 3;
+    memset(body + n, 0x5A, 32); /* random */
+    n += 32;
+    body[n++] = 0; /* session id */
+    if (type == 1) {
+        body[n++] = 0; /* cipher_suites: one */
+        body[n++] = 2;
+    }
+    body[n++] = 0xC0;
+    body[n++] = 0x2B;
+    if (type == 1)
+        body[n++] = 1; /* compression_methods: one (null) */
+    body[n++] = 0;
+    body[n++] = 0; /* extensions: 16 bytes claimed ... */
+    body[n++] = 16;
+    static const uint8_t ext[] = {0xFF, 0x01, 0x00, 0x01}; /* ... 4 present */
+    memcpy(body + n, ext, sizeof ext);
+    n += sizeof ext;
+    size_t o = 0;
+    out[o++] = 22;
+    out[o++] = 3;
+    out[o++] = 3;
+    out[o++] = 0;
+    out[o++] = (uint8_t)(n + 4);
+    out[o++] = type;
+    out[o++] = 0;
+    out[o++] = 0;
+    out[o++] = (uint8_t)n;
+    memcpy(out + o, body, n);
+    return o + n;
+}
+
+/* A malformed message is the peer's fault, named with its type; BearSSL's
+ * "bad parameter" used to read as a local configuration error. */
+static void test_malformed_messages_named(void **state)
+{
+    uint8_t hello[128];
+    size_t len = overrunning_hello(2, hello);
+    iotls_test_peer_t srv;
+    assert_int_equal(iotls_test_garbage_server_start(hello, len, &srv), 0);
+    expect_connect_error(srv.port, NULL,
+                         "peer sent a malformed handshake message (a length field overruns it) in "
+                         "its ServerHello message [IOTLS_ERR_PROTOCOL]");
+    iotls_test_peer_stop(&srv);
+
+    start_listen(&srv, NULL);
+    len = overrunning_hello(1, hello);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(srv.port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(write(fd, hello, len), (ssize_t)len);
+    uint8_t reply[64];
+    ssize_t got = read(fd, reply, sizeof reply); /* an alert, or the close */
+    (void)got;
+    close(fd);
+    /* The log line may come a moment after the close (a loaded machine). */
+    for (int i = 0; i < 100; i++) {
+        char *now = iotls_test_peer_stderr(&srv, NULL);
+        bool there = now && strstr(now, "malformed handshake message");
+        free(now);
+        if (there)
+            break;
+        usleep(50 * 1000);
+    }
+    char *log = listen_log(&srv);
+    expect_in("iotls listen log", log,
+              "peer sent a malformed handshake message (a length field overruns it) in its "
+              "ClientHello message [IOTLS_ERR_PROTOCOL]");
+    assert_null(strstr(log, "invalid parameter passed to the TLS engine"));
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +490,10 @@ int main(void)
         cmocka_unit_test(test_certificate_request_offers_no_sha1),
         cmocka_unit_test(test_sha1_only_peers_are_refused),
         cmocka_unit_test(test_sha1_allowed_explicitly),
+        cmocka_unit_test(test_server_names_version_and_suite_failures),
+        cmocka_unit_test(test_missing_client_certificate_named),
+        cmocka_unit_test(test_client_names_version_failures),
+        cmocka_unit_test(test_malformed_messages_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -529,6 +529,49 @@ static void test_alpn_match(void **state)
     assert_false(s.alpn_matched);
 }
 
+/* supported_versions and cipher suite matching, under every chunking. */
+static void test_versions_and_suites(void **state)
+{
+    (void)state;
+    buf_t exts = {.n = 0}, sv = {.n = 0}, msg, rec;
+    put8(&sv, 6);
+    put16(&sv, 0x0A0A); /* GREASE: ignored */
+    put16(&sv, 0x0304);
+    put16(&sv, 0x0303);
+    put_ext(&exts, 43, &sv);
+    client_hello(&msg, &exts);
+    records(&rec, &msg, NULL, 0);
+    static const uint16_t ours[] = {0xC02C, 0xC02F};
+    static const uint16_t other[] = {0x009C};
+    static const size_t chunks[] = {1, 3, 4096};
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        for (int m = 0; m < 2; m++) {
+            iotls_hello_sniff_t s;
+            iotls_hello_sniff_init(&s);
+            iotls_hello_sniff_match_suites(&s, m ? other : ours, m ? 1 : 2);
+            for (size_t off = 0; off < rec.n; off += chunks[i])
+                iotls_hello_sniff_push(&s, rec.b + off,
+                                       rec.n - off < chunks[i] ? rec.n - off : chunks[i]);
+            assert_true(s.complete);
+            assert_true(s.versions_present);
+            assert_int_equal(s.versions, (1u << 3) | (1u << 4));
+            assert_int_equal(s.suites_offered, 2);
+            assert_int_equal(s.suite_matched, m == 0);
+        }
+    }
+    /* An odd-length list is malformed. */
+    buf_t bad = {.n = 0}, bad_exts = {.n = 0};
+    put8(&bad, 3);
+    put16(&bad, 0x0304);
+    put8(&bad, 3);
+    put_ext(&bad_exts, 43, &bad);
+    client_hello(&msg, &bad_exts);
+    records(&rec, &msg, NULL, 0);
+    iotls_hello_sniff_t s;
+    sniff_all(&s, &rec);
+    assert_true(s.malformed);
+}
+
 /* Each case mutates a good ClientHello; all must be malformed. */
 static void test_malformed(void **state)
 {
@@ -850,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_sni_edge_cases),
         cmocka_unit_test(test_alpn_long_list),
         cmocka_unit_test(test_alpn_match),
+        cmocka_unit_test(test_versions_and_suites),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_prefixes_and_bit_flips),
         cmocka_unit_test(test_real_client_hello),

@@ -45,10 +45,17 @@ static const char *alert_reason(const iotls_session_t *s, int alert)
     case 49: return ": it rejected our certificate";
     case 116: return ": it requires a client certificate";
     case 40:
+        if (s->cfg.role == IOTLS_ROLE_CLIENT &&
+            !iotls_record_track_saw_handshake(&s->track, IOTLS_HS_SERVER_HELLO))
+            return ": it found nothing it accepts in our ClientHello: no TLS 1.2 cipher "
+                   "suite, curve or signature algorithm in common (a server limited to TLS "
+                   "1.3, or to TLS 1.0/1.1, also answers this way)";
         return ": it refused the handshake (no cipher suite, curve or version in common, "
                "or a certificate it requires is missing)";
     case 112: return ": it does not serve the name we sent in SNI";
-    case 70: return ": it does not accept TLS 1.2";
+    case 70:
+        return ": it does not accept TLS 1.2 (it may speak only TLS 1.3, or only TLS 1.0/1.1); "
+               "iotls speaks TLS 1.2 only";
     default: return "";
     }
 }
@@ -72,14 +79,19 @@ static void explain_too_large(iotls_session_t *s)
                         (unsigned long)s->payload);
 }
 
+/* Engine errors caused by a message the peer sent (once bytes came). */
+static bool peer_message_fault(const iotls_session_t *s, int e)
+{
+    return s->track.records > 0 &&
+           (e == BR_ERR_BAD_PARAM || e == BR_ERR_BAD_HANDSHAKE || e == BR_ERR_UNEXPECTED);
+}
+
 void iotls_br_explain_engine_error(iotls_session_t *s, int e)
 {
     if (e >= BR_ERR_SEND_FATAL_ALERT) {
         int alert = e - BR_ERR_SEND_FATAL_ALERT;
         iotls_error_set(&s->error, IOTLS_ERR_ALERT_SENT, "sent fatal alert %s (%d) to the peer: %s",
-                        iotls_alert_name(alert), alert,
-                        alert == 40 ? "no cipher suite, curve or version in common"
-                                    : "the peer's handshake was unacceptable");
+                        iotls_alert_name(alert), alert, iotls_br_alert_sent_reason(s, alert));
         s->error.alert = alert;
     } else if (e >= BR_ERR_RECV_FATAL_ALERT) {
         int alert = e - BR_ERR_RECV_FATAL_ALERT;
@@ -94,9 +106,23 @@ void iotls_br_explain_engine_error(iotls_session_t *s, int e)
         explain_too_large(s);
     } else if (e >= BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32 && s->x509) {
         iotls_br_x509_explain(s->x509, e, &s->error);
+    } else if (peer_message_fault(s, e)) {
+        /* BearSSL says "bad parameter" when a length inside a message
+         * overruns it: the peer's fault, not a local configuration error. */
+        char where[120];
+        iotls_br_peer_message_names(s, where, sizeof where);
+        iotls_error_set(&s->error, IOTLS_ERR_PROTOCOL, "peer sent %s%s",
+                        e == BR_ERR_UNEXPECTED ? "an unexpected handshake message"
+                        : e == BR_ERR_BAD_PARAM
+                            ? "a malformed handshake message (a length field overruns it)"
+                            : "a malformed handshake message",
+                        where);
     } else {
         iotls_error_set(&s->error, iotls_br_error_code(e), "%s", iotls_br_error_text(e));
     }
+    /* A client without TLS 1.2 fails in many ways (handshake_failure, a
+     * record version change, an alert); its hello says why. */
+    iotls_br_explain_hello_mismatch(s);
     s->error.engine_code = e;
 }
 

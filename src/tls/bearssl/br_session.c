@@ -193,11 +193,12 @@ void iotls_session_feed_eof(iotls_session_t *s)
         settle_closed(s);
         return;
     }
-    if (!s->handshake_done)
+    if (!s->handshake_done) {
         iotls_error_set(&s->error, IOTLS_ERR_PEER_CLOSED_HANDSHAKE,
                         "peer closed the connection during the handshake (it may reject "
                         "our TLS parameters or not speak TLS on this port)");
-    else if (iotls_record_track_saw_renegotiation(&s->track))
+        iotls_br_explain_hello_mismatch(s);
+    } else if (iotls_record_track_saw_renegotiation(&s->track))
         iotls_error_set(&s->error, IOTLS_ERR_TRUNCATED,
                         "peer closed the connection without close_notify after asking to "
                         "renegotiate, which iotls refuses (it answered with a warning "

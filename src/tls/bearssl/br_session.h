@@ -10,6 +10,7 @@
  *   br_saved.c     saved sessions (export / import for resumption)
  *   br_resume_guard.c  server: which sessions may resume (BearSSL defect)
  *   br_sigalgs.c   hash functions handshake signatures may use (no SHA-1)
+ *   br_peer_hello.c  failures explained from the peer's hello and messages
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
  *   br_workspace.c the shared record workspace: buffers changing hands
@@ -118,6 +119,14 @@ const char *iotls_br_resume_refusal(const iotls_session_t *s);
  * the engine set-up that takes it out otherwise. */
 bool iotls_br_sha1_signatures(const iotls_config_t *cfg);
 void iotls_br_limit_signature_hashes(iotls_session_t *s);
+
+/* br_peer_hello.c: failures explained from the peer's cleartext.
+ * Server: a client without TLS 1.2 gets its own sentence (true when set). */
+bool iotls_br_explain_hello_mismatch(iotls_session_t *s);
+/* Why we sent `alert`, from what the client offered. */
+const char *iotls_br_alert_sent_reason(const iotls_session_t *s, int alert);
+/* " in its ServerHello message" / " in one of its A, B messages" / "" */
+void iotls_br_peer_message_names(const iotls_session_t *s, char *out, size_t cap);
 
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);

@@ -24,11 +24,17 @@ static const uint16_t default_suites[] = {
 static void set_suites_and_alpn(iotls_session_t *s)
 {
     const iotls_config_t *cfg = &s->cfg;
-    if (cfg->suites && cfg->suite_count)
-        br_ssl_engine_set_suites(s->eng, cfg->suites, cfg->suite_count);
-    else
-        br_ssl_engine_set_suites(s->eng, default_suites,
-                                 sizeof default_suites / sizeof default_suites[0]);
+    const uint16_t *suites = default_suites;
+    size_t count = sizeof default_suites / sizeof default_suites[0];
+    if (cfg->suites && cfg->suite_count) {
+        suites = cfg->suites;
+        count = cfg->suite_count;
+    }
+    br_ssl_engine_set_suites(s->eng, suites, count);
+    /* A server's "no cipher suite in common" is told apart from other
+     * handshake failures by what the ClientHello offered. */
+    if (cfg->role == IOTLS_ROLE_SERVER)
+        iotls_hello_sniff_match_suites(&s->sniff, suites, count);
     /* BearSSL does not modify the names; its prototype predates const. */
     if (cfg->alpn_count)
         br_ssl_engine_set_protocol_names(s->eng, (const char **)(uintptr_t)cfg->alpn,
