@@ -146,6 +146,22 @@ iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t 
 
 /* ---- helpers shared by loaders ----------------------------------------- */
 
+/* One decoded PEM object: its label ("CERTIFICATE", "PRIVATE KEY", ...) and
+ * DER bytes, valid only during the call. Return 0 to go on, or -1 (with
+ * `err` set) to stop. */
+typedef int (*iotls_pem_object_fn)(void *ctx, const char *label, const uint8_t *der, size_t len,
+                                   iotls_error_t *err);
+
+/*
+ * Decode every PEM object in pem[0..len) in order, e.g. to store
+ * certificates given as PEM in a flash blob (which holds DER). Returns the
+ * number of objects (0 when the text holds none), or -1: IOTLS_ERR_BAD_PEM
+ * (broken armour or base64, a missing END line), IOTLS_ERR_NO_MEMORY, or the
+ * callback's failure. Allocates a scratch buffer while it runs.
+ */
+int iotls_pem_decode(const void *pem, size_t len, iotls_pem_object_fn fn, void *ctx,
+                     iotls_error_t *err);
+
 /*
  * Read a whole file into a new buffer (NUL-terminated for PEM parsers; the
  * terminator is not counted in *len). Returns NULL with IOTLS_ERR_FILE.

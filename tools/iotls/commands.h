@@ -15,4 +15,7 @@ int cmd_cert_header(int argc, char **argv);
 int cmd_cert_show(int argc, char **argv);
 int cmd_flash(int argc, char **argv);
 
+/* NodeMCU Lua scripts (tools/iotls/cmd_lua.c runs tools/iotls-lua/). */
+int cmd_lua(int argc, char **argv);
+
 #endif

@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"get", cmd_get, "HTTPS request by URL, verified; body to stdout"},
     {"cert", cmd_cert, "create keys and certificates; show them; emit C headers"},
     {"flash", cmd_flash, "pack certificates into flash blobs; write, read, inspect images"},
+    {"lua", cmd_lua, "run a NodeMCU Lua script (tls, net, tmr, node, file, ...) on the loop"},
 };
 
 static void usage(FILE *out)

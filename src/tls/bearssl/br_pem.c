@@ -94,6 +94,16 @@ int iotls_br_pem_each(const void *buf, size_t len, iotls_pem_fn fn, void *ctx, i
     return rc < 0 ? -1 : count;
 }
 
+int iotls_pem_decode(const void *pem, size_t len, iotls_pem_object_fn fn, void *ctx,
+                     iotls_error_t *err)
+{
+    if (pem == NULL || fn == NULL) {
+        iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "iotls_pem_decode: no PEM text or callback");
+        return -1;
+    }
+    return iotls_br_pem_each(pem, len, fn, ctx, err);
+}
+
 struct dn_sink {
     uint8_t buf[1024];
     size_t len;
