@@ -123,8 +123,8 @@ static void start_listen(iotls_test_peer_t *p)
     uint16_t port = iotls_test_free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {iotls_test_tool(),     "listen", "--cert", pki->server_ec.chain,
-                          "--key", pki->server_ec.key, addr,     NULL};
+    const char *argv[] = {iotls_test_tool(), "listen",           "--cert", pki->server_ec.chain,
+                          "--key",           pki->server_ec.key, addr,     NULL};
     iotls_test_peer_spec_t s = {.name = "iotls-listen", .argv = argv, .port = port};
     assert_int_equal(iotls_test_peer_start(&s, p), 0);
 }
@@ -277,8 +277,8 @@ static void test_auth_against_s_server_verify(void **state)
         CHECK(&r, strstr(r.out, "hello") == NULL);
         iotls_test_result_free(&r);
 
-        probe(ver, img, srv.port, "localhost", ca,
-              spec("pem", pki->client.chain, pki->client.key), &r);
+        probe(ver, img, srv.port, "localhost", ca, spec("pem", pki->client.chain, pki->client.key),
+              &r);
         CHECK(&r, iotls_test_result_ok(&r));
         CHECK(&r, strstr(r.out, "auth(pem)\ttrue") != NULL);
         CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
@@ -295,8 +295,8 @@ static void test_auth_against_s_server_verify(void **state)
         CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
 
-        probe(ver, NULL, srv.port, "localhost", ca,
-              spec("cb", pki->client.chain, pki->client.key), &r);
+        probe(ver, NULL, srv.port, "localhost", ca, spec("cb", pki->client.chain, pki->client.key),
+              &r);
         CHECK(&r, iotls_test_result_ok(&r));
         CHECK(&r, strstr(r.out, "auth(callback)\ttrue") != NULL);
         CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
@@ -376,10 +376,10 @@ static void test_error_in_callback(void **state)
         char port[16];
         snprintf(port, sizeof port, "%u", srv.port);
         const char *args[] = {port, pki->ca_pem, NULL};
-        iotls_test_lua_t run = {
-            .version = iotls_test_lua_versions[v],
-            .script = iotls_test_src("tests/interop/nodemcu/callback_error.lua"),
-            .args = args};
+        iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
+                                .script =
+                                    iotls_test_src("tests/interop/nodemcu/callback_error.lua"),
+                                .args = args};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_lua_run(&run, &r), 0);
         /* The error is reported with its traceback and makes the exit status 1... */

@@ -82,8 +82,7 @@ void iotls_nodemcu_options_init(iotls_nodemcu_options_t *opt);
  * http in L. Returns 0, or -1 with `err` set (flash image unusable, no loop).
  * The state is released when L is closed (lua_close).
  */
-int iotls_nodemcu_open(struct lua_State *L, const iotls_nodemcu_options_t *opt,
-                       iotls_error_t *err);
+int iotls_nodemcu_open(struct lua_State *L, const iotls_nodemcu_options_t *opt, iotls_error_t *err);
 
 /* Run the loop until no timer, socket or posted task remains, or until
  * node.restart()/node.dsleep(). Returns 0, or -1 if the layer is not open

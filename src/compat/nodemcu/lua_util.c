@@ -35,16 +35,15 @@ bool nm_isinteger(lua_State *L, int idx)
 lua_Integer nm_checkrange(lua_State *L, int idx, const char *what, lua_Integer lo, lua_Integer hi)
 {
     if (lua_type(L, idx) != LUA_TNUMBER || !nm_isinteger(L, idx)) {
-        const char *msg = lua_pushfstring(L, "%s must be an integer, got %s", what,
-                                          lua_type(L, idx) == LUA_TNUMBER
-                                              ? "a fraction"
-                                              : luaL_typename(L, idx));
+        const char *msg =
+            lua_pushfstring(L, "%s must be an integer, got %s", what,
+                            lua_type(L, idx) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, idx));
         luaL_argerror(L, idx, msg);
     }
     lua_Number n = lua_tonumber(L, idx);
     if (n < (lua_Number)lo || n > (lua_Number)hi) {
-        const char *msg = lua_pushfstring(L, "%s must be %d..%d, got %f", what, (int)lo, (int)hi,
-                                          (double)n);
+        const char *msg =
+            lua_pushfstring(L, "%s must be %d..%d, got %f", what, (int)lo, (int)hi, (double)n);
         luaL_argerror(L, idx, msg);
     }
     return (lua_Integer)n;

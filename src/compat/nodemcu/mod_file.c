@@ -378,8 +378,8 @@ static int file_putcontents(lua_State *L)
 void nm_open_file(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"read", f_read},   {"readline", f_readline}, {"write", f_write}, {"writeline", f_writeline},
-        {"seek", f_seek},   {"flush", f_flush},       {"close", f_close}, {NULL, NULL},
+        {"read", f_read}, {"readline", f_readline}, {"write", f_write}, {"writeline", f_writeline},
+        {"seek", f_seek}, {"flush", f_flush},       {"close", f_close}, {NULL, NULL},
     };
     static const luaL_Reg funcs[] = {
         {"open", file_open},

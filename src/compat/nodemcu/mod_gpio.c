@@ -191,9 +191,10 @@ void nm_open_gpio(lua_State *L)
     static const struct {
         const char *name;
         int value;
-    } consts[] = {{"INPUT", MODE_INPUT}, {"OUTPUT", MODE_OUTPUT}, {"INT", MODE_INT},
-                  {"OPENDRAIN", MODE_OPENDRAIN}, {"HIGH", 1}, {"LOW", 0},
-                  {"PULLUP", 1}, {"FLOAT", 0}};
+    } consts[] = {{"INPUT", MODE_INPUT}, {"OUTPUT", MODE_OUTPUT},
+                  {"INT", MODE_INT},     {"OPENDRAIN", MODE_OPENDRAIN},
+                  {"HIGH", 1},           {"LOW", 0},
+                  {"PULLUP", 1},         {"FLOAT", 0}};
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         lua_pushinteger(L, consts[i].value);
         lua_setfield(L, -2, consts[i].name);

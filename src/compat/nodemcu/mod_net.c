@@ -97,8 +97,9 @@ static int net_create_connection(lua_State *L)
     lua_Integer type = lua_isnoneornil(L, 1) ? NET_TCP : luaL_checkinteger(L, 1);
     lua_Integer secure = lua_isnoneornil(L, 2) ? 0 : luaL_checkinteger(L, 2);
     if (type != NET_TCP || secure != 1)
-        return luaL_error(L, "net.createConnection(%d, %d): only TLS sockets are provided on "
-                             "iotls: use tls.createConnection() or net.createConnection(net.TCP, 1)",
+        return luaL_error(L,
+                          "net.createConnection(%d, %d): only TLS sockets are provided on "
+                          "iotls: use tls.createConnection() or net.createConnection(net.TCP, 1)",
                           (int)type, (int)secure);
     lua_settop(L, 0);
     return nm_tls_socket_create(L);

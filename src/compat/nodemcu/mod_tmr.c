@@ -308,31 +308,17 @@ static int tmr_ccount(lua_State *L)
 void nm_open_tmr(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"register", t_register},
-        {"alarm", t_alarm},
-        {"start", t_start},
-        {"stop", t_stop},
-        {"unregister", t_unregister},
-        {"interval", t_interval},
-        {"state", t_state},
-        {NULL, NULL},
+        {"register", t_register},     {"alarm", t_alarm},
+        {"start", t_start},           {"stop", t_stop},
+        {"unregister", t_unregister}, {"interval", t_interval},
+        {"state", t_state},           {NULL, NULL},
     };
     static const luaL_Reg funcs[] = {
-        {"create", tmr_create},
-        {"alarm", s_alarm},
-        {"register", s_register},
-        {"start", s_start},
-        {"stop", s_stop},
-        {"unregister", s_unregister},
-        {"interval", s_interval},
-        {"state", s_state},
-        {"now", tmr_now},
-        {"time", tmr_time},
-        {"delay", tmr_delay},
-        {"wdclr", tmr_noop},
-        {"softwd", tmr_noop},
-        {"ccount", tmr_ccount},
-        {NULL, NULL},
+        {"create", tmr_create},   {"alarm", s_alarm},     {"register", s_register},
+        {"start", s_start},       {"stop", s_stop},       {"unregister", s_unregister},
+        {"interval", s_interval}, {"state", s_state},     {"now", tmr_now},
+        {"time", tmr_time},       {"delay", tmr_delay},   {"wdclr", tmr_noop},
+        {"softwd", tmr_noop},     {"ccount", tmr_ccount}, {NULL, NULL},
     };
     luaL_newmetatable(L, TIMER_MT);
     nm_lock_metatable(L);
@@ -349,8 +335,8 @@ void nm_open_tmr(lua_State *L)
     static const struct {
         const char *name;
         int value;
-    } consts[] = {{"ALARM_SINGLE", ALARM_SINGLE}, {"ALARM_AUTO", ALARM_AUTO},
-                  {"ALARM_SEMI", ALARM_SEMI}};
+    } consts[] = {
+        {"ALARM_SINGLE", ALARM_SINGLE}, {"ALARM_AUTO", ALARM_AUTO}, {"ALARM_SEMI", ALARM_SEMI}};
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         lua_pushinteger(L, consts[i].value);
         lua_setfield(L, -2, consts[i].name);

@@ -65,8 +65,8 @@ void nm_open_uart(lua_State *L)
     static const struct {
         const char *name;
         int value;
-    } consts[] = {{"STOPBITS_1", 1}, {"STOPBITS_1_5", 3}, {"STOPBITS_2", 2},
-                  {"PARITY_NONE", 0}, {"PARITY_EVEN", 1}, {"PARITY_ODD", 2}};
+    } consts[] = {{"STOPBITS_1", 1},  {"STOPBITS_1_5", 3}, {"STOPBITS_2", 2},
+                  {"PARITY_NONE", 0}, {"PARITY_EVEN", 1},  {"PARITY_ODD", 2}};
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         lua_pushinteger(L, consts[i].value);
         lua_setfield(L, -2, consts[i].name);

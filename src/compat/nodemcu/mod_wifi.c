@@ -189,12 +189,8 @@ static int wifi_noop(lua_State *L)
 void nm_open_wifi(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        {"setmode", wifi_setmode},
-        {"getmode", wifi_getmode},
-        {"setphymode", wifi_setmode},
-        {"startsmart", wifi_noop},
-        {"stopsmart", wifi_noop},
-        {NULL, NULL},
+        {"setmode", wifi_setmode}, {"getmode", wifi_getmode}, {"setphymode", wifi_setmode},
+        {"startsmart", wifi_noop}, {"stopsmart", wifi_noop},  {NULL, NULL},
     };
     static const luaL_Reg sta[] = {
         {"config", sta_config},

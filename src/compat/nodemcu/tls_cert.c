@@ -58,8 +58,8 @@ static int der_list_add(der_list_t *l, iotls_entry_kind_t kind, const uint8_t *d
     memcpy(copy, der, len);
     l->owned[l->n] = copy;
     l->e[l->n].kind = kind;
-    l->e[l->n].format = kind == IOTLS_ENTRY_KEY ? iotls_store_key_format(copy, len)
-                                                : IOTLS_KEY_FORMAT_NONE;
+    l->e[l->n].format =
+        kind == IOTLS_ENTRY_KEY ? iotls_store_key_format(copy, len) : IOTLS_KEY_FORMAT_NONE;
     l->e[l->n].data = copy;
     l->e[l->n].len = len;
     l->n++;
@@ -113,8 +113,8 @@ static int add_text(der_list_t *l, const char *s, size_t len, bool want_key, iot
 static void der_list_order(der_list_t *l)
 {
     for (size_t i = 1; i < l->n; i++)
-        for (size_t j = i; j > 0 && l->e[j - 1].kind == IOTLS_ENTRY_KEY &&
-                           l->e[j].kind == IOTLS_ENTRY_CERT;
+        for (size_t j = i;
+             j > 0 && l->e[j - 1].kind == IOTLS_ENTRY_KEY && l->e[j].kind == IOTLS_ENTRY_CERT;
              j--) {
             iotls_store_entry_t t = l->e[j];
             l->e[j] = l->e[j - 1];
@@ -229,8 +229,8 @@ static nm_shared_t *store(nm_rt_t *rt, const cert_kind_t *k, der_list_t *l, iotl
     int rc = -1;
     if (blob == NULL)
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory");
-    else if (iotls_store_blob_build(k->auth ? IOTLS_BLOB_CREDS : IOTLS_BLOB_CA, 1, l->e, l->n,
-                                    blob, size, &len, err) == 0)
+    else if (iotls_store_blob_build(k->auth ? IOTLS_BLOB_CREDS : IOTLS_BLOB_CA, 1, l->e, l->n, blob,
+                                    size, &len, err) == 0)
         rc = iotls_store_write(&rt->flash, k->sector, blob, len, err);
     free(blob);
     if (rc < 0)
@@ -286,8 +286,9 @@ static int cert_common(lua_State *L, const cert_kind_t *k)
         int top = lua_gettop(L);
         int want = k->auth ? 2 : top;
         if (k->auth && top != 2)
-            return luaL_error(L, "%s: two PEM strings expected (certificate, private key), got %d "
-                                 "argument(s)",
+            return luaL_error(L,
+                              "%s: two PEM strings expected (certificate, private key), got %d "
+                              "argument(s)",
                               k->fn, top);
         for (int i = 1; i <= want; i++)
             if (lua_type(L, i) != LUA_TSTRING)

@@ -26,9 +26,9 @@ enum { EV_CONNECTION, EV_RECONNECTION, EV_DISCONNECTION, EV_RECEIVE, EV_SENT, EV
 static const char *const ev_names[EV_COUNT] = {"connection", "reconnection", "disconnection",
                                                "receive",    "sent",         "dns"};
 static const char *const ev_where[EV_COUNT] = {
-    "tls socket 'connection' callback", "tls socket 'reconnection' callback",
+    "tls socket 'connection' callback",    "tls socket 'reconnection' callback",
     "tls socket 'disconnection' callback", "tls socket 'receive' callback",
-    "tls socket 'sent' callback", "tls socket 'dns' callback"};
+    "tls socket 'sent' callback",          "tls socket 'dns' callback"};
 
 typedef enum { S_IDLE = 0, S_RESOLVING, S_CONNECTING, S_CONNECTED, S_CLOSING } sock_state_t;
 
@@ -307,8 +307,9 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
     if (connected && err->code == IOTLS_ERR_TRUNCATED) {
         /* The chip reports a TCP close as a disconnection; so do we, but say
          * that the end of the data was not authenticated. */
-        nm_log(rt, "tls: %s (%s:%u): peer closed without close_notify (reported as a "
-                   "disconnection, as NodeMCU does)",
+        nm_log(rt,
+               "tls: %s (%s:%u): peer closed without close_notify (reported as a "
+               "disconnection, as NodeMCU does)",
                s->host, s->addr, (unsigned)s->port);
         last_call(s, NULL);
         return;
@@ -436,8 +437,9 @@ static int s_on(lua_State *L)
         if (strcmp(name, ev_names[i]) == 0)
             ev = i;
     if (ev < 0)
-        return luaL_error(L, "invalid method '%s' (connection, reconnection, disconnection, "
-                             "receive, sent or dns)",
+        return luaL_error(L,
+                          "invalid method '%s' (connection, reconnection, disconnection, "
+                          "receive, sent or dns)",
                           name);
     if (lua_isfunction(L, 3)) {
         lua_pushvalue(L, 3);
@@ -541,8 +543,7 @@ static int s_gc(lua_State *L)
 static int s_tostring(lua_State *L)
 {
     nm_socket_t *s = luaL_checkudata(L, 1, SOCKET_MT);
-    static const char *const names[] = {"idle", "resolving", "connecting", "connected",
-                                        "closing"};
+    static const char *const names[] = {"idle", "resolving", "connecting", "connected", "closing"};
     lua_pushfstring(L, "tls.socket (%s%s%s): %p", names[s->state], s->state ? " " : "",
                     s->state ? s->host : "", (void *)s);
     return 1;
@@ -584,9 +585,8 @@ static int tls_set_debug(lua_State *L)
 void nm_open_tls(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"connect", s_connect}, {"close", s_close},   {"on", s_on},
-        {"send", s_send},       {"hold", s_hold},     {"unhold", s_unhold},
-        {"getpeer", s_getpeer}, {NULL, NULL},
+        {"connect", s_connect}, {"close", s_close},   {"on", s_on},           {"send", s_send},
+        {"hold", s_hold},       {"unhold", s_unhold}, {"getpeer", s_getpeer}, {NULL, NULL},
     };
     luaL_newmetatable(L, SOCKET_MT);
     nm_lock_metatable(L);
