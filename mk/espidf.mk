@@ -34,8 +34,9 @@ $(ESPIDF_LIB): $(ESPIDF_OBJ)
 # A test PKI for the examples: a CA, a server certificate for localhost
 # and for the names the real programs in tests/realapps/esp-idf/ use, and a
 # client certificate. The servers in the tests use the same files.
-ESPIDF_SERVER_NAMES := --san DNS:localhost --san IP:127.0.0.1 --san DNS:www.howsmyssl.com
-$(ESPIDF_PKI)/done: $(TOOL)
+ESPIDF_SERVER_NAMES := --san DNS:localhost --san IP:127.0.0.1 --san DNS:www.howsmyssl.com \
+    --san DNS:letsencrypt.org --san DNS:espressif.com
+$(ESPIDF_PKI)/done: $(TOOL) mk/espidf.mk
 	rm -rf $(ESPIDF_PKI) && mkdir -p $(ESPIDF_PKI)
 	$(TOOL) cert ca --out $(ESPIDF_PKI) >/dev/null
 	$(TOOL) cert server --ca $(ESPIDF_PKI) --cn localhost $(ESPIDF_SERVER_NAMES) --out $(ESPIDF_PKI) >/dev/null
@@ -74,7 +75,13 @@ $(REALAPP_IDF)/https_request/https_request: $(HTTPS_REQUEST_SRC) $(REALAPP_IDF)/
 	$(CC) $(REALAPP_IDF_CFLAGS) $(HTTPS_REQUEST_CFG) -I$(HTTPS_REQUEST_DIR)/main/include \
 	    -o $@ $(HTTPS_REQUEST_SRC) $(REALAPP_IDF)/https_request/embed.o $(LDFLAGS) $(ESPIDF_LDLIBS)
 
-ESPIDF_REALAPPS := $(REALAPP_IDF)/https_request/https_request
+X509_BUNDLE_SRC := tests/realapps/esp-idf/https_x509_bundle/main/https_x509_bundle_example_main.c
+$(REALAPP_IDF)/https_x509_bundle/https_x509_bundle: $(X509_BUNDLE_SRC) $(ESPIDF_LIB) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(REALAPP_IDF_CFLAGS) -o $@ $(X509_BUNDLE_SRC) $(LDFLAGS) $(ESPIDF_LDLIBS)
+
+ESPIDF_REALAPPS := $(REALAPP_IDF)/https_request/https_request \
+    $(REALAPP_IDF)/https_x509_bundle/https_x509_bundle
 tests: $(ESPIDF_REALAPPS)
 
 install: install-espidf

@@ -81,6 +81,55 @@ static void test_https_request(void **state)
     assert_true(ok);
 }
 
+/* Espressif's https_x509_bundle: esp_crt_bundle_attach for two sites, the
+ * bundle being an iotls anchor set (IOTLS_CRT_BUNDLE). It loops forever
+ * like firmware; it is stopped after its first round. */
+static void test_https_x509_bundle(void **state)
+{
+    char pki[PATH_MAX], tmp[PATH_MAX], prog[PATH_MAX];
+    char cert[PATH_MAX + 16], key[PATH_MAX + 16], bundle[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s/espidf-pki", build_dir());
+    assert_non_null(realpath(tmp, pki));
+    snprintf(cert, sizeof cert, "%s/server.pem", pki);
+    snprintf(key, sizeof key, "%s/server.key", pki);
+    snprintf(bundle, sizeof bundle, "IOTLS_CRT_BUNDLE=%s/ca.pem", pki);
+    snprintf(prog, sizeof prog, "%s/realapps/esp-idf/https_x509_bundle/https_x509_bundle",
+             build_dir());
+    iotls_test_cred_t sites = {.name = "sites", .cert = cert, .chain = cert, .key = key};
+    iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_STATUS, .cred = &sites};
+    iotls_test_peer_t p;
+    assert_int_equal(iotls_test_s_server_start(&o, &p), 0);
+    char map[128];
+    snprintf(map, sizeof map,
+             "IOTLS_ESPIDF_HOSTS=letsencrypt.org=127.0.0.1:%u,espressif.com=127.0.0.1:%u", p.port,
+             p.port);
+    const char *env[] = {map, bundle, NULL};
+    const char *argv[] = {prog, NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .env = env, .timeout_ms = 10000};
+    iotls_test_result_t res;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &res), 0);
+    int ok = res.timed_out && strstr(res.out, "Completed 2 connections") != NULL &&
+             strstr(res.out, "Connection established to https://letsencrypt.org") != NULL &&
+             strstr(res.out, "Connection established to https://espressif.com") != NULL &&
+             strstr(res.out, "Could not connect") == NULL;
+    if (!ok)
+        iotls_test_result_dump("https_x509_bundle", &res);
+    iotls_test_result_free(&res);
+
+    /* Without the test CA in the bundle (the system's CAs), both fail. */
+    const char *sys_env[] = {map, NULL};
+    cmd.env = sys_env;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &res), 0);
+    int refused = strstr(res.out, "Could not connect to https://letsencrypt.org") != NULL &&
+                  strstr(res.out, "Completed 0 connections") != NULL;
+    if (!refused)
+        iotls_test_result_dump("https_x509_bundle (system CAs)", &res);
+    iotls_test_result_free(&res);
+    iotls_test_peer_stop(&p);
+    assert_true(ok);
+    assert_true(refused);
+}
+
 static int teardown(void **state)
 {
     iotls_test_pki_free();
@@ -91,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_https_request),
+        cmocka_unit_test(test_https_x509_bundle),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
