@@ -9,3 +9,12 @@ memcheck: $(HTTP_MEMCHECK)
 .PHONY: demo-https
 demo-https: $(TOOL)
 	scripts/demo-https.sh $(BUILD)
+
+# A real browser loads the status page (tests/browser/, CI step
+# .ci/steps/40-browser.sh). Not part of `make test`: Chromium is slow to
+# start. A missing or broken browser is reported as SKIPPED, loudly.
+BROWSER_TESTS := $(BUILD)/tests/browser/test_browser_status
+.PHONY: test-browser
+test-browser: $(BROWSER_TESTS) $(TOOL)
+	IOTLS_BUILD=$(BUILD) tests/run.sh $(BROWSER_TESTS)
+tests: $(BROWSER_TESTS)
