@@ -12,7 +12,8 @@
 // "ERROR <text>".
 //
 // Client: connects, prints "CONNECTED <version>" after the handshake, sends
-// -send (if any), then reads until the connection ends and prints
+// -send (if any), then (with -read N) reads N bytes, prints "READ N <quoted>"
+// and exits 0, or reads until the connection ends and prints
 // "READ <n>" and either "EOF close_notify" (io.EOF: the server sent
 // close_notify) or "ERROR <text>" (for example "unexpected EOF": the
 // connection closed without close_notify). Exit status 0 on close_notify,
@@ -86,6 +87,7 @@ func main() {
 	key := fs.String("key", "", "client: its key")
 	name := fs.String("servername", "localhost", "client: SNI and name to verify")
 	send := fs.String("send", "", "client: bytes to send after the handshake")
+	readN := fs.Int("read", 0, "client: read exactly this many bytes, print them, exit 0")
 	fs.Parse(os.Args[2:])
 	cfg := &tls.Config{MinVersion: version(*minV), MaxVersion: version(*maxV)}
 
@@ -128,7 +130,7 @@ func main() {
 			}
 			cfg.Certificates = []tls.Certificate{c}
 		}
-		os.Exit(client(cfg, fs.Arg(0), *send))
+		os.Exit(client(cfg, fs.Arg(0), *send, *readN))
 	default:
 		fmt.Fprintln(os.Stderr, "first argument: server or client")
 		os.Exit(2)
@@ -164,7 +166,7 @@ func serve(cfg *tls.Config) {
 	}
 }
 
-func client(cfg *tls.Config, addr, send string) int {
+func client(cfg *tls.Config, addr, send string, readN int) int {
 	d := &net.Dialer{Timeout: 5 * time.Second}
 	c, err := tls.DialWithDialer(d, "tcp", addr, cfg)
 	if err != nil {
@@ -180,6 +182,15 @@ func client(cfg *tls.Config, addr, send string) int {
 		}
 	}
 	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if readN > 0 {
+		buf := make([]byte, readN)
+		if _, err := io.ReadFull(c, buf); err != nil {
+			fmt.Println("ERROR", err)
+			return 1
+		}
+		fmt.Printf("READ %d %q\n", readN, buf)
+		return 0
+	}
 	n, err := io.Copy(io.Discard, c)
 	fmt.Println("READ", n)
 	if err == nil || errors.Is(err, io.EOF) {

@@ -101,6 +101,29 @@ static int key_pem_object(void *ctx, const char *label, const uint8_t *der, size
     return 0;
 }
 
+/* BearSSL 0.6's RSA size limit (BR_MAX_RSA_SIZE in its private inner.h). */
+#define RSA_MAX_BITS 4096
+
+/* An RSA private key belongs to a public key when a signature made with
+ * it verifies under that public key. Recomputing the modulus from p and q
+ * would be shorter, but BearSSL 0.6's br_rsa_compute_modulus gives up
+ * above about 3072 bits (it returns 0), which made every RSA-4096 key
+ * look foreign. A signature works at every size BearSSL supports. */
+static bool rsa_key_signs_for(const br_rsa_private_key *sk, const br_rsa_public_key *pk)
+{
+    static const uint8_t digest[32] = "iotls: does this key sign for..";
+    uint8_t sig[RSA_MAX_BITS / 8];
+    size_t sig_len = (sk->n_bitlen + 7) / 8;
+    uint8_t back[sizeof digest];
+    if (sig_len == 0 || sig_len > sizeof sig)
+        return false;
+    if (!br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, digest, sizeof digest, sk, sig))
+        return false;
+    return br_rsa_pkcs1_vrfy_get_default()(sig, sig_len, BR_HASH_OID_SHA256, sizeof back, pk,
+                                           back) &&
+           memcmp(back, digest, sizeof back) == 0;
+}
+
 /* The key must be the private half of the leaf certificate's public key. */
 static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
 {
@@ -126,29 +149,13 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
                 memcmp(pub, pk->key.ec.q, n) == 0;
     } else {
         const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&c->key);
-        br_rsa_compute_modulus modulus = br_rsa_compute_modulus_get_default();
-        /* BearSSL handles RSA keys up to 4096 bits: no allocation. */
-        uint8_t mod[4096 / 8];
-        size_t n = modulus(NULL, sk);
-        if (n == 0 || n > sizeof mod) {
-            iotls_error_set(err, IOTLS_ERR_BAD_KEY, "RSA private key of unsupported size");
+        if (sk->n_bitlen > RSA_MAX_BITS) {
+            iotls_error_set(err, IOTLS_ERR_BAD_KEY,
+                            "RSA private key of %u bits: BearSSL handles at most %d",
+                            (unsigned)sk->n_bitlen, RSA_MAX_BITS);
             return -1;
         }
-        modulus(mod, sk);
-        /* The certificate's modulus may carry leading zero bytes. */
-        const uint8_t *cn = pk->key.rsa.n;
-        size_t cl = pk->key.rsa.nlen;
-        while (cl > 0 && *cn == 0) {
-            cn++;
-            cl--;
-        }
-        const uint8_t *kn = mod;
-        size_t kl = n;
-        while (kl > 0 && *kn == 0) {
-            kn++;
-            kl--;
-        }
-        match = n && kl == cl && memcmp(kn, cn, kl) == 0;
+        match = rsa_key_signs_for(sk, &pk->key.rsa);
     }
     if (!match) {
         iotls_error_set(err, IOTLS_ERR_KEY_MISMATCH,
