@@ -22,6 +22,14 @@ RA_esp_mqtt_FLAGS := -I$(RA_DIR)/esp_mqtt/include -I$(RA_DIR)/esp_mqtt/mqtt/incl
                      -DICACHE_FLASH -DLOCAL_CONFIG_AVAILABLE -DMQTT_DEBUG_ON -DDEBUG_ON \
                      -DBUID_TIME=\"iotls-realapps\"
 
+# FlorianBrett/ESP8266-MQTT-Device: MQTT (plain TCP) and GPIO, on its own
+# copy of tuanpmt's MQTT library; its driver/uart.c is replaced by the host's.
+RA_APPS += mqtt_device
+RA_mqtt_device_SRC := $(sort $(wildcard $(RA_DIR)/mqtt_device/mqtt/*.c $(RA_DIR)/mqtt_device/modules/*.c)) \
+                      $(RA_DIR)/mqtt_device/user/user_main.c
+RA_mqtt_device_FLAGS := -I$(RA_DIR)/mqtt_device/include -I$(RA_DIR)/mqtt_device/mqtt/include \
+                        -I$(RA_DIR)/mqtt_device/modules/include -DICACHE_FLASH
+
 # jkent/espbot: IRC bot over TLS (USE_SECURE=1 in its Makefile).
 RA_APPS += espbot
 RA_espbot_SRC := $(sort $(wildcard $(RA_DIR)/espbot/src/*.c $(RA_DIR)/espbot/etslib/*.c))

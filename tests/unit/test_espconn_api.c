@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "esp_flash.h"
+#include "log_capture.h"
 #include "iotls/compat/espconn.h"
 #include "iotls/store.h"
 #include "pattern.h"
@@ -36,45 +37,6 @@
 #define S_LIST_CUT 0x27 /* SDK list whose length runs past its data */
 
 static char image[512];
-
-/* ---- log capture ---------------------------------------------------------- */
-
-static char logbuf[65536];
-static size_t loglen;
-
-static void capture(void *ctx, const char *line)
-{
-    (void)ctx;
-    size_t n = strlen(line);
-    if (loglen + n + 2 < sizeof logbuf) {
-        memcpy(logbuf + loglen, line, n);
-        loglen += n;
-        logbuf[loglen++] = '\n';
-        logbuf[loglen] = '\0';
-    }
-}
-
-static int log_count(const char *needle)
-{
-    int n = 0;
-    for (const char *p = logbuf; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
-#define assert_logged(needle)                                                                      \
-    do {                                                                                           \
-        if (log_count(needle) == 0) {                                                              \
-            fprintf(stderr, "log lacks \"%s\":\n%s", needle, logbuf);                              \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
-
-static void log_reset(void)
-{
-    loglen = 0;
-    logbuf[0] = '\0';
-}
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
@@ -168,8 +130,8 @@ static int setup(void **state)
     (void)state;
     unsetenv("IOTLS_FLASH");
     espconn_host_shutdown();
-    espconn_host_set_log(capture, NULL);
-    log_reset();
+    espconn_host_set_log(iotls_test_log_capture, NULL);
+    iotls_test_log_reset();
     return 0;
 }
 
@@ -215,14 +177,15 @@ static void test_levels(void **state)
     assert_false(espconn_secure_ca_disable(0x07));
     assert_false(espconn_secure_set_size(0x00, 2048));
     assert_int_equal(espconn_secure_get_size(0x04), ESPCONN_ARG);
-    assert_int_equal(log_count("is not 0x01 (SSL client), 0x02 (SSL server) or 0x03 (both)"), 5);
+    assert_int_equal(
+        iotls_test_log_count("is not 0x01 (SSL client), 0x02 (SSL server) or 0x03 (both)"), 5);
     assert_logged("espconn_secure_ca_enable: level 0x04");
 
     /* The manual: cert_req levels "can only be set as 0x01". */
     assert_false(espconn_secure_cert_req_enable(0x02, S_CLI_BLOB));
     assert_false(espconn_secure_cert_req_enable(0x03, S_CLI_BLOB));
     assert_false(espconn_secure_cert_req_disable(0x02));
-    assert_int_equal(log_count("only 0x01 (SSL client) is allowed"), 3);
+    assert_int_equal(iotls_test_log_count("only 0x01 (SSL client) is allowed"), 3);
     assert_true(espconn_secure_cert_req_enable(0x01, S_CLI_BLOB));
     assert_true(espconn_secure_cert_req_disable(0x01));
 
@@ -240,7 +203,7 @@ static void test_sizes(void **state)
     assert_int_equal(espconn_secure_get_size(0x03), 2048);
     assert_false(espconn_secure_set_size(0x01, 0));
     assert_false(espconn_secure_set_size(0x03, 8193));
-    assert_int_equal(log_count("outside the documented range 1..8192"), 2);
+    assert_int_equal(iotls_test_log_count("outside the documented range 1..8192"), 2);
     assert_int_equal(espconn_secure_get_size(0x01), 2048);
 
     assert_true(espconn_secure_set_size(0x01, 1));
@@ -269,7 +232,7 @@ static void test_flash_sectors(void **state)
     assert_true(espconn_secure_ca_enable(0x01, S_CA_BLOB));
     unsetenv("IOTLS_FLASH");
 
-    log_reset();
+    iotls_test_log_reset();
     assert_false(espconn_secure_ca_enable(0x01, S_ERASED));
     assert_logged("sector 0x25");
     assert_false(espconn_secure_ca_enable(0x02, S_CA_DAMAGED));
@@ -284,7 +247,7 @@ static void test_flash_sectors(void **state)
     assert_false(espconn_secure_cert_req_enable(0x01, S_ERASED));
 
     /* SDK lists: all CA entries, keys in PKCS#8, SEC1 and PKCS#1. */
-    log_reset();
+    iotls_test_log_reset();
     assert_true(espconn_secure_ca_enable(0x01, S_CA_LIST));
     assert_logged("against 2 CA certificate(s) from sector 0x20");
     assert_true(espconn_secure_cert_req_enable(0x01, S_CLI_LIST));
@@ -321,7 +284,7 @@ static void test_server_identity(void **state)
     free(rsa_key);
 
     set_server_identity();
-    log_reset();
+    iotls_test_log_reset();
     assert_int_equal(espconn_secure_accept(&srv), ESPCONN_OK);
     assert_int_not_equal(tcp.local_port, 0); /* port 0: picked and written back */
     assert_int_equal(srv.state, ESPCONN_LISTEN);
@@ -329,7 +292,7 @@ static void test_server_identity(void **state)
     assert_int_equal(espconn_secure_accept(&srv), ESPCONN_ISCONN);
 
     /* After accept, the server's settings are fixed; the client's are not. */
-    log_reset();
+    iotls_test_log_reset();
     assert_false(espconn_secure_set_size(0x02, 1024));
     assert_false(espconn_secure_set_size(0x03, 1024));
     assert_false(espconn_secure_ca_enable(0x02, S_CA_BLOB));
@@ -337,7 +300,7 @@ static void test_server_identity(void **state)
     uint8_t *again = file_bytes(pki->server_ec.chain, &cl);
     assert_false(espconn_secure_set_default_certificate(again, cl));
     free(again);
-    assert_int_equal(log_count("call it before espconn_secure_accept"), 5);
+    assert_int_equal(iotls_test_log_count("call it before espconn_secure_accept"), 5);
     assert_int_equal(espconn_secure_get_size(0x01), 2048); /* 0x03 changed neither */
     assert_true(espconn_secure_set_size(0x01, 1024));
 
@@ -550,7 +513,7 @@ static void test_mutual_auth_bulk(void **state)
     (void)state;
     duo_run(S_CA_BLOB, S_CLI_BLOB, 1);
     if (duo.cli_connects != 1)
-        fprintf(stderr, "%s", logbuf);
+        fprintf(stderr, "%s", iotls_test_log_text());
     assert_int_equal(duo.cli_connects, 1);
     assert_int_equal(duo.srv_connects, 1);
     assert_true(duo.distinct_esp);   /* a per-client espconn, as in the SDK */
@@ -566,14 +529,14 @@ static void test_mutual_auth_bulk(void **state)
     assert_logged("call it before espconn_secure_connect");
     assert_memory_equal(duo.cli_reply, "done\n", 5);
     if (duo.cli_discon != 1 || duo.srv_discon != 1)
-        fprintf(stderr, "%s", logbuf);
+        fprintf(stderr, "%s", iotls_test_log_text());
     assert_int_equal(duo.cli_discon, 1);
     assert_int_equal(duo.srv_discon, 1);
     assert_int_equal(duo.cli_recon + duo.srv_recon, 0);
     assert_logged("SSL server connected");
     assert_logged("peer verified (client certificate");
     assert_logged("peer verified (chain + host name)");
-    assert_int_equal(log_count("verification is OFF"), 0);
+    assert_int_equal(iotls_test_log_count("verification is OFF"), 0);
     assert_int_equal(duo.cli.state, ESPCONN_CLOSE);
 }
 
@@ -592,7 +555,7 @@ static void test_unverified_warns(void **state)
     duo_run(-1, S_CLI_BLOB, 0); /* SDK default: CA verification off */
     assert_int_equal(duo.cli_connects, 1);
     assert_int_equal(duo.cli_discon, 1);
-    assert_int_equal(log_count("certificate verification is OFF"), 1);
+    assert_int_equal(iotls_test_log_count("certificate verification is OFF"), 1);
     assert_logged("peer not verified (insecure");
 }
 

@@ -19,6 +19,16 @@ typedef struct udp_sock {
 } udp_sock_t;
 
 static udp_sock_t *socks;
+/* Armed while a socket is open: a UDP server keeps the program running,
+ * as on the chip (fd watches alone do not hold the loop). */
+static iotls_timer_t *keepalive;
+
+static void keepalive_fire(iotls_timer_t *t, void *user)
+{
+    (void)user;
+    if (socks == NULL)
+        iotls_timer_disarm(t);
+}
 
 unsigned espconn_host_udp_sockets(void)
 {
@@ -36,6 +46,7 @@ void espc_udp_forget(void)
         close(u->fd);
         free(u);
     }
+    keepalive = NULL; /* freed with the loop */
 }
 
 static udp_sock_t *sock_of(const struct espconn *esp)
@@ -103,6 +114,14 @@ sint8 espconn_create(struct espconn *espconn)
         close(fd);
         return ESPCONN_MEM;
     }
+    if (keepalive == NULL &&
+        (keepalive = iotls_timer_new(espc.loop, keepalive_fire, NULL)) == NULL) {
+        iotls_fd_watch_free(u->watch);
+        free(u);
+        close(fd);
+        return ESPCONN_MEM;
+    }
+    iotls_timer_arm(keepalive, 100, 100);
     u->esp = espconn;
     u->fd = fd;
     u->next = socks;
@@ -149,6 +168,8 @@ bool espc_udp_delete(struct espconn *espconn)
             iotls_fd_watch_free(u->watch);
             close(u->fd);
             free(u);
+            if (socks == NULL && keepalive != NULL)
+                iotls_timer_disarm(keepalive);
             return true;
         }
     return false;
