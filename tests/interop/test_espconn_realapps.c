@@ -5,6 +5,8 @@
  *   tuanpmt/esp_mqtt  MQTT over TLS against mosquitto with TLS
  *   jkent/espbot      IRC bot over TLS against openssl s_server (SNI checked)
  *   jkent/espircd     IRC server on plain TCP against a socket client
+ *   FlorianBrett/ESP8266-MQTT-Device  MQTT on plain TCP, GPIO driven by a
+ *                     message from mosquitto_pub
  * Their server names and ports are fixed in their sources; the host-only
  * IOTLS_ESPCONN_HOSTS / IOTLS_ESPCONN_PORTS point them at the peers. */
 #include <arpa/inet.h>
@@ -66,7 +68,7 @@ static void dump_app(const char *name, const char *out, const char *err)
 static void test_every_app_built(void **state)
 {
     (void)state;
-    const char *names[] = {"esp_mqtt", "espbot", "espircd"};
+    const char *names[] = {"esp_mqtt", "espbot", "espircd", "mqtt_device"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         struct stat st;
         if (stat(app(names[i]), &st) != 0)
@@ -248,6 +250,62 @@ static void test_espircd_plain_tcp(void **state)
     free(out), free(err);
 }
 
+/* FlorianBrett/ESP8266-MQTT-Device: plain MQTT to a fixed cloud broker
+ * (m10.cloudmqtt.com:10308), publishing its switch input every 100 ms and
+ * driving GPIO4 from /esp1/led1. mosquitto (no TLS) stands in for the
+ * broker; a mosquitto_pub of "0" to /esp1/led1 turns the output off, which
+ * the host's GPIO no-op logs. */
+static void test_mqtt_device_plain_mqtt_and_gpio(void **state)
+{
+    (void)state;
+    uint16_t port = iotls_test_free_port();
+    assert_true(port != 0);
+    char conf[600], text[256];
+    assert_non_null(iotls_test_tmp_path(conf, sizeof conf, "mosquitto-plain.conf"));
+    int n = snprintf(text, sizeof text,
+                     "listener %u 127.0.0.1\nallow_anonymous true\npersistence false\n",
+                     (unsigned)port);
+    assert_int_equal(iotls_test_write_file(conf, text, (size_t)n), 0);
+    const char *margv[] = {"mosquitto", "-c", conf, NULL};
+    iotls_test_peer_spec_t spec = {.name = "mosquitto-plain", .argv = margv, .port = port};
+    iotls_test_peer_t broker;
+    assert_int_equal(iotls_test_peer_start(&spec, &broker), 0);
+    char ports[64];
+    snprintf(ports, sizeof ports, "IOTLS_ESPCONN_PORTS=10308=%u", (unsigned)port);
+    const char *env[] = {"IOTLS_ESPCONN_HOSTS=m10.cloudmqtt.com=127.0.0.1", ports, NULL};
+    iotls_test_job_t job;
+    app_start("mqtt_device", env, &job);
+    int connected =
+        iotls_test_cmd_wait_stdout(&job, "Receive topic: /esp1/switch1, data: hello", 15000);
+    int switched = 0;
+    if (connected) {
+        char port_text[8];
+        snprintf(port_text, sizeof port_text, "%u", (unsigned)port);
+        const char *pargv[] = {"mosquitto_pub", "-h", "127.0.0.1", "-p", port_text, "-t",
+                               "/esp1/led1",    "-m", "0",         NULL};
+        iotls_test_cmd_t pub = {.argv = pargv, .timeout_ms = 10000};
+        iotls_test_result_t r;
+        assert_int_equal(iotls_test_run_cmd(&pub, &r), 0);
+        assert_true(iotls_test_result_ok(&r));
+        iotls_test_result_free(&r);
+        switched = iotls_test_cmd_wait_stdout(&job, "Receive topic: /esp1/led1, data: 0", 10000);
+    }
+    char *err, *out = app_stop(&job, &err);
+    iotls_test_peer_stop(&broker);
+    if (!connected || !switched) {
+        dump_app("mqtt_device", out, err);
+        iotls_test_peer_dump(&broker);
+    }
+    assert_true(connected);
+    assert_true(switched);
+    assert_non_null(strstr(out, "mqttConnected!"));
+    assert_non_null(strstr(out, "Switch value updated to:0"));
+    assert_non_null(strstr(err, "gpio: outputs now 0x0010 (was 0x0000)")); /* GPIO4 on at boot */
+    assert_non_null(strstr(err, "gpio: outputs now 0x0000 (was 0x0010)")); /* off by MQTT */
+    assert_non_null(strstr(err, "espconn_connect: port 10308 is port"));
+    free(out), free(err);
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
@@ -262,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_esp_mqtt_against_mosquitto_tls),
         cmocka_unit_test(test_espbot_against_s_server),
         cmocka_unit_test(test_espircd_plain_tcp),
+        cmocka_unit_test(test_mqtt_device_plain_mqtt_and_gpio),
     };
     return cmocka_run_group_tests(tests, NULL, group_teardown);
 }
