@@ -120,12 +120,18 @@ typedef enum {
     IOTLS_BUFFERS_SHARED       /* in the loop's record workspace */
 } iotls_buffers_t;
 
+/* A timeout field set to this never fires (0 means the default where a
+ * default exists: idle_timeout_ms of listener connections). */
+#define IOTLS_TIMEOUT_NEVER UINT32_MAX
+
 typedef struct {
     iotls_config_t tls;            /* role is set by connect/listen */
     size_t send_queue;             /* plaintext bytes send() may queue (default 16384) */
     uint32_t connect_timeout_ms;   /* default 10000; 0 = none */
     uint32_t handshake_timeout_ms; /* default 15000; 0 = none */
-    uint32_t idle_timeout_ms;      /* default 0 = none */
+    uint32_t idle_timeout_ms;      /* default 0: none for clients; 120000 for
+                                      listener connections (IOTLS_TIMEOUT_NEVER:
+                                      none there either) */
     iotls_mfl_policy_t mfl_policy; /* client; default IOTLS_MFL_FAIL */
     const char *verify_name;       /* client: name to check instead of host (NULL = host) */
     /* Record buffers: own, or the loop's shared workspace (added in 0.2;
@@ -212,9 +218,20 @@ typedef struct {
 
 /*
  * Listen on host:port (host NULL or "" = all IPv4 and IPv6 addresses;
- * port 0 = pick one, see iotls_listener_port). At most `max_conns`
- * connections live at once (0 = 64); extra ones are accepted and closed at
- * once. cfg->tls.creds is required.
+ * port 0 = pick one, see iotls_listener_port). cfg->tls.creds is required.
+ *
+ * Lock-out policy (so a flood of silent sockets or idle TLS clients cannot
+ * keep legitimate clients out):
+ *  - At most `max_conns` connections live at once (0 = 64). A new
+ *    connection at the cap evicts the OLDEST connection still in its TLS
+ *    handshake (its `error` callback gets IOTLS_ERR_TOO_MANY_CONNECTIONS);
+ *    only when every live connection has completed its handshake is the
+ *    new one closed at once instead (iotls_listener_rejected).
+ *  - cfg->handshake_timeout_ms (default 15000) ends handshakes that stall;
+ *    cfg->idle_timeout_ms 0 means 120000 here (IOTLS_TIMEOUT_NEVER: none).
+ *  - An optional per-address cap, iotls_listener_set_max_per_address().
+ *  - When full, one line at most every 10 s through cfg->tls.log (stderr
+ *    when NULL) says so, with what was evicted and refused meanwhile.
  */
 iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint16_t port,
                                      unsigned max_conns, const iotls_conn_config_t *cfg,
@@ -225,6 +242,12 @@ unsigned iotls_listener_active(const iotls_listener_t *l);
 /* Connections accepted and closed at once: over max_conns, or no memory /
  * no entropy for their session. (Added after 0.1 skeleton; additive.) */
 unsigned long iotls_listener_rejected(const iotls_listener_t *l);
+/* Connections evicted at the cap while still in their handshake. */
+unsigned long iotls_listener_evicted(const iotls_listener_t *l);
+/* At most `n` live connections from one IP address (0 = no such cap, the
+ * default); more from that address are closed at once and counted by
+ * iotls_listener_rejected(). Applies to connections accepted from now on. */
+void iotls_listener_set_max_per_address(iotls_listener_t *l, unsigned n);
 /* Stop accepting; live connections continue. */
 void iotls_listener_free(iotls_listener_t *l);
 

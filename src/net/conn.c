@@ -214,7 +214,7 @@ static void conn_release(iotls_conn_t *c)
         c->ai_list = c->ai_next = NULL;
     }
     if (c->listener != NULL) {
-        iotls_net_listener_conn_gone(c->listener);
+        iotls_net_listener_conn_gone(c->listener, c);
         c->listener = NULL;
     }
     iotls_loop_defer_release(c->loop, &c->deferred, conn_memory_release);
@@ -261,7 +261,7 @@ void iotls_net_conn_fail(iotls_conn_t *c, const iotls_error_t *e)
 void iotls_net_conn_arm(iotls_conn_t *c, iotls_conn_timer_t mode, uint32_t ms)
 {
     c->timer_mode = mode;
-    if (mode == IOTLS_CONN_TIMER_NONE || ms == 0) {
+    if (mode == IOTLS_CONN_TIMER_NONE || ms == 0 || ms == IOTLS_TIMEOUT_NEVER) {
         c->timer_mode = IOTLS_CONN_TIMER_NONE;
         iotls_timer_disarm(&c->timer);
         return;

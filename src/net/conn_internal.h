@@ -21,6 +21,12 @@
 #ifndef IOTLS_NET_CLOSE_LINGER_MS
 #define IOTLS_NET_CLOSE_LINGER_MS 2000 /* wait for the peer's close_notify */
 #endif
+#ifndef IOTLS_NET_SERVER_IDLE_TIMEOUT_MS
+#define IOTLS_NET_SERVER_IDLE_TIMEOUT_MS 120000 /* listener conns with idle_timeout_ms 0 */
+#endif
+#ifndef IOTLS_NET_LISTENER_LOG_INTERVAL_MS
+#define IOTLS_NET_LISTENER_LOG_INTERVAL_MS 10000 /* at most one "full" line per interval */
+#endif
 #ifndef IOTLS_NET_RECV_CHUNK
 #define IOTLS_NET_RECV_CHUNK 2048 /* stack bytes per `received` callback */
 #endif
@@ -49,6 +55,10 @@ struct iotls_conn {
     iotls_timer_t timer; /* one deadline at a time, see timer_mode */
     iotls_loop_t *loop;
     iotls_listener_t *listener; /* server side: told when we are released */
+    /* Server side: the listener's list of live connections, oldest first
+     * (eviction picks the oldest still in its handshake). */
+    iotls_conn_t *listener_prev, *listener_next;
+    uint64_t accepted_ms;
 
     iotls_conn_callbacks_t cb;
     void *user;
@@ -137,6 +147,6 @@ iotls_conn_t *iotls_net_conn_accept(iotls_listener_t *l, iotls_loop_t *loop, int
                                     const struct sockaddr *sa, socklen_t sa_len,
                                     const iotls_conn_config_t *cfg,
                                     const iotls_conn_callbacks_t *cb, iotls_error_t *err);
-void iotls_net_listener_conn_gone(iotls_listener_t *l);
+void iotls_net_listener_conn_gone(iotls_listener_t *l, iotls_conn_t *c);
 
 #endif

@@ -1,14 +1,20 @@
 /*
  * net/listener.c — TCP listener handing accepted sockets to server-side
- * connections, with a cap on live connections.
+ * connections, with a lock-out policy: a cap on live connections where the
+ * newest arrival evicts the oldest connection still in its handshake (a
+ * flood of silent sockets then cycles through the slots instead of
+ * holding them), an optional per-address cap, and a rate-limited log line
+ * when full.
  *
  * The listener's memory outlives iotls_listener_free() while connections
- * it accepted are alive (they report back when released), so neither side
- * needs to walk the other's list.
+ * it accepted are alive (they report back when released). It keeps them
+ * in a list, oldest first, to find the eviction candidate and count
+ * connections per address.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -29,8 +35,12 @@ struct iotls_listener {
     int fd;
     uint16_t port;
     unsigned max_conns;
+    unsigned max_per_addr; /* 0 = no per-address cap */
     unsigned active;
-    unsigned long rejected;
+    unsigned long rejected, evicted;
+    iotls_conn_t *oldest, *newest; /* live connections in accept order */
+    uint64_t last_full_log_ms;
+    bool logged_full;
     bool closed;
     bool released;
     iotls_conn_config_t cfg;
@@ -51,19 +61,126 @@ static void listener_maybe_release(iotls_listener_t *l)
     }
 }
 
-void iotls_net_listener_conn_gone(iotls_listener_t *l)
+void iotls_net_listener_conn_gone(iotls_listener_t *l, iotls_conn_t *c)
 {
+    if (c->listener_prev != NULL)
+        c->listener_prev->listener_next = c->listener_next;
+    else if (l->oldest == c)
+        l->oldest = c->listener_next;
+    if (c->listener_next != NULL)
+        c->listener_next->listener_prev = c->listener_prev;
+    else if (l->newest == c)
+        l->newest = c->listener_prev;
+    c->listener_prev = c->listener_next = NULL;
     if (l->active > 0)
         l->active--;
     listener_maybe_release(l);
 }
 
+static void listener_link(iotls_listener_t *l, iotls_conn_t *c)
+{
+    c->accepted_ms = iotls_loop_now_ms(l->loop);
+    c->listener_prev = l->newest;
+    c->listener_next = NULL;
+    if (l->newest != NULL)
+        l->newest->listener_next = c;
+    else
+        l->oldest = c;
+    l->newest = c;
+}
+
+/* The IP part of two addresses (ports differ for every connection). */
+static bool listener_same_ip(const struct sockaddr_storage *a, const struct sockaddr *b)
+{
+    if (a->ss_family != b->sa_family)
+        return false;
+    if (b->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)(const void *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)(const void *)b)->sin_addr.s_addr;
+    if (b->sa_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)(const void *)b)->sin6_addr,
+                      sizeof(struct in6_addr)) == 0;
+    return false;
+}
+
+static unsigned listener_count_ip(const iotls_listener_t *l, const struct sockaddr *sa)
+{
+    unsigned n = 0;
+    for (const iotls_conn_t *c = l->oldest; c != NULL; c = c->listener_next)
+        n += listener_same_ip(&c->addr, sa);
+    return n;
+}
+
+/* One line at most every IOTLS_NET_LISTENER_LOG_INTERVAL_MS: an operator
+ * learns the server is full without a flood filling the log. */
+static void listener_log_full(iotls_listener_t *l, const char *what)
+{
+    uint64_t now = iotls_loop_now_ms(l->loop);
+    if (l->logged_full && now - l->last_full_log_ms < IOTLS_NET_LISTENER_LOG_INTERVAL_MS)
+        return;
+    l->logged_full = true;
+    l->last_full_log_ms = now;
+    char line[IOTLS_NET_ADDR_TEXT * 2 + 256];
+    snprintf(line, sizeof(line),
+             "iotls: listener on port %u is full (%u of %u connections): %s; %lu evicted in "
+             "their handshake and %lu refused so far",
+             (unsigned)l->port, l->active, l->max_conns, what, l->evicted, l->rejected);
+    if (l->cfg.tls.log != NULL)
+        l->cfg.tls.log(l->cfg.tls.log_ctx, line);
+    else
+        fprintf(stderr, "%s\n", line);
+}
+
+/* Make room at the cap: the oldest connection still in its handshake goes
+ * (a silent socket or a stalled client), never one that is serving. false
+ * when every live connection has completed its handshake. */
+static bool listener_evict_one(iotls_listener_t *l, const char *newcomer)
+{
+    iotls_conn_t *victim = l->oldest;
+    while (victim != NULL && victim->phase != IOTLS_CONN_HANDSHAKE)
+        victim = victim->listener_next;
+    if (victim == NULL)
+        return false;
+    uint64_t age = iotls_loop_now_ms(l->loop) - victim->accepted_ms;
+    char what[IOTLS_NET_ADDR_TEXT * 2 + 96];
+    snprintf(what, sizeof(what), "evicted %s (handshake not done after %llu ms) for %s",
+             victim->peer, (unsigned long long)age, newcomer);
+    l->evicted++;
+    listener_log_full(l, what);
+    IOTLS_NET_CONN_FAIL(victim, IOTLS_ERR_TOO_MANY_CONNECTIONS,
+                        "evicted: the listener on port %u is full (%u connections) and this "
+                        "connection from %s had not completed its TLS handshake after %llu ms",
+                        (unsigned)l->port, l->max_conns, victim->peer, (unsigned long long)age);
+    return true;
+}
+
+static void listener_refuse(iotls_listener_t *l, int fd, const char *why)
+{
+    close(fd);
+    l->rejected++;
+    listener_log_full(l, why);
+}
+
 static void listener_accept_one(iotls_listener_t *l, int fd, const struct sockaddr_storage *ss,
                                 socklen_t len)
 {
-    if (l->active >= l->max_conns) {
+    char who[IOTLS_NET_ADDR_TEXT], why[IOTLS_NET_ADDR_TEXT + 96];
+    iotls_net_addr_format((const struct sockaddr *)ss, len, who, sizeof(who));
+    if (l->max_per_addr != 0 &&
+        listener_count_ip(l, (const struct sockaddr *)ss) >= l->max_per_addr) {
+        snprintf(why, sizeof(why), "refused %s (already %u connections from that address)", who,
+                 l->max_per_addr);
+        listener_refuse(l, fd, why);
+        return;
+    }
+    if (l->active >= l->max_conns && !listener_evict_one(l, who)) {
+        snprintf(why, sizeof(why), "refused %s (every connection is past its handshake)", who);
+        listener_refuse(l, fd, why);
+        return;
+    }
+    if (l->closed) { /* the evicted connection's callback freed the listener */
         close(fd);
-        l->rejected++;
         return;
     }
     int one = 1;
@@ -78,6 +195,7 @@ static void listener_accept_one(iotls_listener_t *l, int fd, const struct sockad
         return;
     }
     l->active++;
+    listener_link(l, c);
     if (l->cb.accepted != NULL) {
         void *u = l->cb.accepted(l, c, l->user);
         if (c->phase == IOTLS_CONN_DONE)
@@ -200,6 +318,9 @@ iotls_listener_t *iotls_listener_new(iotls_loop_t *loop, const char *host, uint1
     l->cfg = *cfg;
     l->cfg.tls.role = IOTLS_ROLE_SERVER;
     l->cfg.verify_name = NULL; /* client-only; the caller's string need not live on */
+    /* Idle clients must not hold slots for ever: servers get a default. */
+    if (l->cfg.idle_timeout_ms == 0)
+        l->cfg.idle_timeout_ms = IOTLS_NET_SERVER_IDLE_TIMEOUT_MS;
     if (iotls_session_size(&l->cfg.tls) == 0) {
         iotls_error_set(err, IOTLS_ERR_CONFIG,
                         "invalid TLS configuration: buffer_size %zu is not 0 or %d..%d",
@@ -254,6 +375,17 @@ unsigned iotls_listener_active(const iotls_listener_t *l)
 unsigned long iotls_listener_rejected(const iotls_listener_t *l)
 {
     return l != NULL ? l->rejected : 0;
+}
+
+unsigned long iotls_listener_evicted(const iotls_listener_t *l)
+{
+    return l != NULL ? l->evicted : 0;
+}
+
+void iotls_listener_set_max_per_address(iotls_listener_t *l, unsigned n)
+{
+    if (l != NULL)
+        l->max_per_addr = n;
 }
 
 void iotls_listener_free(iotls_listener_t *l)

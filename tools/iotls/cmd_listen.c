@@ -80,8 +80,16 @@ static void usage(FILE *out)
             "  --buffer BYTES     record buffer per connection, 512..16384 (default 16384;\n"
             "                     smaller only serves clients that ask max_fragment_length)\n"
             "  --half-duplex      one buffer for both directions (less RAM)\n"
-            "  --max-conns N      live connections at most (default 64); more are refused\n"
-            "  --idle-timeout MS  close connections silent this long (default: never)\n"
+            "  --max-conns N      live connections at most (default 64); a new one at the\n"
+            "                     cap evicts the oldest connection still in its handshake\n"
+            "                     (refused only when all have completed it); one log line\n"
+            "                     every 10 s at most while full\n"
+            "  --max-per-addr N   live connections from one IP address at most (default:\n"
+            "                     no such cap)\n"
+            "  --handshake-timeout MS  end handshakes not done by then (default 15000;\n"
+            "                     0 = never)\n"
+            "  --idle-timeout MS  close connections silent this long (default 120000;\n"
+            "                     0 = never)\n"
             "  --sni-cert NAME,CERT,KEY  other credentials for clients asking for NAME\n"
             "                     (SNI; NAME may be *.example.com); repeatable\n"
             "  --client-ca FILE   ask clients for a certificate issued by these CAs\n"
@@ -182,6 +190,13 @@ static void on_disconnected(iotls_conn_t *c, void *user)
 
 static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 {
+    struct echo *e = user;
+    /* Evictions are summed up by the listener's own rate-limited line: one
+     * line each would let a flood fill the log. */
+    if (err->code == IOTLS_ERR_TOO_MANY_CONNECTIONS && !(e && e->ls->verbose)) {
+        echo_free(e);
+        return;
+    }
     char who[128];
     snprintf(who, sizeof who, "%s %s", CMD, iotls_conn_peer(c));
     cli_print_error(who, err);
@@ -197,6 +212,8 @@ int cmd_listen(int argc, char **argv)
         {"sni-cert", required_argument, NULL, 'n'},
         {"max-conns", required_argument, NULL, 'm'},
         {"idle-timeout", required_argument, NULL, 'i'},
+        {"handshake-timeout", required_argument, NULL, 'H'},
+        {"max-per-addr", required_argument, NULL, 'A'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -204,7 +221,7 @@ int cmd_listen(int argc, char **argv)
     struct listen_state ls = {0};
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
-    size_t v, max_conns = 64, cache_bytes = 32768;
+    size_t v, max_conns = 64, max_per_addr = 0, cache_bytes = 32768;
     bool require_client_cert = false;
     cli_tls_t tls;
     cli_tls_init(&tls);
@@ -236,7 +253,16 @@ int cmd_listen(int argc, char **argv)
         case 'i':
             if (!cli_parse_size(optarg, "--idle-timeout", 0, 86400000, &v))
                 goto out;
-            cfg.idle_timeout_ms = (uint32_t)v;
+            cfg.idle_timeout_ms = v ? (uint32_t)v : IOTLS_TIMEOUT_NEVER;
+            break;
+        case 'H':
+            if (!cli_parse_size(optarg, "--handshake-timeout", 0, 3600000, &v))
+                goto out;
+            cfg.handshake_timeout_ms = v ? (uint32_t)v : IOTLS_TIMEOUT_NEVER;
+            break;
+        case 'A':
+            if (!cli_parse_size(optarg, "--max-per-addr", 0, 100000, &max_per_addr))
+                goto out;
             break;
         case 'v': ls.verbose = true; break;
         case 'h':
@@ -288,6 +314,7 @@ int cmd_listen(int argc, char **argv)
     if (!l) {
         cli_print_error(CMD, &err);
     } else {
+        iotls_listener_set_max_per_address(l, (unsigned)max_per_addr);
         fprintf(stderr, "listening on %s:%u\n", host[0] ? host : "*", iotls_listener_port(l));
         rc = iotls_loop_run(loop) == 0 ? 0 : 1;
         iotls_listener_free(l);
