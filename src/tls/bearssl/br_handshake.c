@@ -231,10 +231,11 @@ void iotls_br_note_hello(iotls_session_t *s)
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER) {
         s->report.mfl_agreed = bytes;
     } else if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT) {
-        /* BearSSL's server acknowledges a request below its own record
-         * size; at or above it, its records are already small enough and
-         * it leaves the extension out of its ServerHello. */
+        /* The engine acknowledges a request up to our own record size
+         * (br_setup.c, set_buffers), or any with a workspace's full-size
+         * buffers; above it, the extension stays out of its ServerHello. */
+        unsigned limit = s->ws ? IOTLS_BUFFER_MAX - 1 : (unsigned)s->payload;
         s->report.mfl_requested = bytes;
-        s->report.mfl_agreed = bytes && bytes < s->payload ? bytes : 0;
+        s->report.mfl_agreed = bytes && bytes <= limit ? bytes : 0;
     }
 }

@@ -208,6 +208,17 @@ static void set_buffers(iotls_session_t *s, uint8_t *block_bufs)
         br_ssl_engine_set_buffers_bidi(s->eng, block_bufs, iotls_br_input_len(s->payload),
                                        block_bufs + iotls_br_input_len(s->payload),
                                        iotls_br_output_len(cfg, s->payload));
+    /* BearSSL's server acknowledges max_fragment_length only for a request
+     * strictly below log_max_frag_len, which set_buffers made our own
+     * record size (ssl_hs_server.t0, read-client-frag): a client asking
+     * for exactly our size got no answer, then sent full-size records we
+     * cannot hold. One step up makes an equal request acknowledged; the
+     * engine's real record limit (max_frag_len) stays our size, so a
+     * client that asks nothing still gets records that fit. BearSSL 0.6
+     * has no call for this: it is the one engine field iotls writes
+     * (test_protocol_state pins the behaviour). reset keeps it. */
+    if (cfg->role == IOTLS_ROLE_SERVER && s->payload < IOTLS_BUFFER_MAX)
+        s->eng->log_max_frag_len++;
 }
 
 iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
