@@ -26,7 +26,7 @@ bool nm_isinteger(lua_State *L, int idx)
     if (lua_isinteger(L, idx))
         return true;
 #endif
-    if (lua_type(L, idx) != LUA_TNUMBER)
+    if (!lua_isnumber(L, idx)) /* numbers, and strings that convert (as luaL_checkinteger) */
         return false;
     lua_Number n = lua_tonumber(L, idx);
     return isfinite(n) && floor(n) == n;
@@ -34,10 +34,10 @@ bool nm_isinteger(lua_State *L, int idx)
 
 lua_Integer nm_checkrange(lua_State *L, int idx, const char *what, lua_Integer lo, lua_Integer hi)
 {
-    if (lua_type(L, idx) != LUA_TNUMBER || !nm_isinteger(L, idx)) {
+    if (!nm_isinteger(L, idx)) {
         const char *msg =
             lua_pushfstring(L, "%s must be an integer, got %s", what,
-                            lua_type(L, idx) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, idx));
+                            lua_isnumber(L, idx) ? "a fraction" : luaL_typename(L, idx));
         luaL_argerror(L, idx, msg);
     }
     lua_Number n = lua_tonumber(L, idx);

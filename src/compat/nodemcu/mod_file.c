@@ -23,7 +23,9 @@ typedef struct {
     FILE *fp;
 } nm_file_t;
 
-/* Full path of a script-given name, or a Lua error. */
+/* Full path of a script-given name (pushed on the stack), or a Lua error.
+ * Callers fix the stack size first (lua_settop) so that later argument
+ * indices do not land on the pushed path. */
 static const char *path_of(lua_State *L, int idx)
 {
     nm_rt_t *rt = nm_rt(L);
@@ -200,8 +202,9 @@ static int m_close(lua_State *L)
 
 static int file_open(lua_State *L)
 {
-    const char *path = path_of(L, 1);
     const char *mode = luaL_optstring(L, 2, "r");
+    lua_settop(L, 2); /* path_of pushes: keep argument indices stable */
+    const char *path = path_of(L, 1);
     static const char *const modes[] = {"r", "w", "a", "r+", "w+", "a+", NULL};
     bool ok = false;
     for (int i = 0; modes[i]; i++)
@@ -237,6 +240,7 @@ static int file_remove(lua_State *L)
 
 static int file_rename(lua_State *L)
 {
+    lua_settop(L, 2);
     const char *from = path_of(L, 1);
     const char *to = path_of(L, 2);
     struct stat st;
@@ -361,6 +365,7 @@ static int file_getcontents(lua_State *L)
 
 static int file_putcontents(lua_State *L)
 {
+    lua_settop(L, 2);
     const char *path = path_of(L, 1);
     size_t len;
     const char *s = luaL_checklstring(L, 2, &len);

@@ -160,6 +160,7 @@ void nm_open_uart(lua_State *L);
 void nm_open_gpio(lua_State *L);
 void nm_open_sjson(lua_State *L);
 void nm_open_http(lua_State *L);
+void nm_open_mqtt(lua_State *L);
 
 void nm_open_tls_cert(lua_State *L);
 

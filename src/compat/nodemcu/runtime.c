@@ -331,7 +331,7 @@ static int open_modules(lua_State *L)
     } mods[] = {{"tls", nm_open_tls},   {"net", nm_open_net},   {"tmr", nm_open_tmr},
                 {"node", nm_open_node}, {"wifi", nm_open_wifi}, {"file", nm_open_file},
                 {"uart", nm_open_uart}, {"gpio", nm_open_gpio}, {"sjson", nm_open_sjson},
-                {"http", nm_open_http}}; /* http last: it uses tls and node */
+                {"http", nm_open_http}, {"mqtt", nm_open_mqtt}}; /* these two use tls, tmr, node */
     for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++) {
         mods[i].open(L);
         lua_setglobal(L, mods[i].name);
