@@ -54,3 +54,18 @@ const char *espc_code_name(sint8 code)
     default: return "ESPCONN_?";
     }
 }
+
+void espc_tell_end(struct espconn *esp, sint8 code)
+{
+    esp->state = ESPCONN_CLOSE;
+    esp_tcp *tcp = esp->proto.tcp;
+    if (code == ESPCONN_OK) {
+        if (tcp && tcp->disconnect_callback)
+            tcp->disconnect_callback(esp);
+    } else if (tcp && tcp->reconnect_callback) {
+        tcp->reconnect_callback(esp, code);
+    } else {
+        espc_log("no reconnect callback registered for %s (error %d dropped)", espc_code_name(code),
+                 code);
+    }
+}

@@ -144,6 +144,11 @@ espc_server_t *espc_server_find(const struct espconn *esp);
 /* Net callbacks shared by client and accepted connections. */
 extern const iotls_conn_callbacks_t espc_conn_callbacks;
 
+/* A TCP or SSL connection is over: state ESPCONN_CLOSE, then the
+ * disconnect callback (code ESPCONN_OK) or the reconnect callback with
+ * code (a log line when none is registered). */
+void espc_tell_end(struct espconn *esp, sint8 code);
+
 /* ESPCONN_* for an iotls error; `connected`: after the handshake. */
 sint8 espc_map_error(const iotls_error_t *err, bool connected);
 const char *espc_code_name(sint8 code);

@@ -147,18 +147,7 @@ static void link_end(plain_link_t *l, sint8 code)
     close_fd(&l->fd, &l->watch);
     free(l->out);
     l->out = NULL;
-    struct espconn *esp = l->esp;
-    esp->state = ESPCONN_CLOSE;
-    esp_tcp *tcp = esp->proto.tcp;
-    if (code == ESPCONN_OK) {
-        if (tcp && tcp->disconnect_callback)
-            tcp->disconnect_callback(esp);
-    } else if (tcp && tcp->reconnect_callback) {
-        tcp->reconnect_callback(esp, code);
-    } else {
-        espc_log("TCP: no reconnect callback registered for %s (error %d dropped)",
-                 espc_code_name(code), code);
-    }
+    espc_tell_end(l->esp, code);
 }
 
 static sint8 errno_code(int e)

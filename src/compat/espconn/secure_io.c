@@ -52,18 +52,7 @@ static void link_end(espc_link_t *l, sint8 code)
     espc_link_remove(l);
     free(l->pending);
     l->pending = NULL;
-    struct espconn *esp = l->esp;
-    esp->state = ESPCONN_CLOSE;
-    esp_tcp *tcp = esp->proto.tcp;
-    if (code == ESPCONN_OK) {
-        if (tcp && tcp->disconnect_callback)
-            tcp->disconnect_callback(esp);
-    } else if (tcp && tcp->reconnect_callback) {
-        tcp->reconnect_callback(esp, code);
-    } else {
-        espc_log("no reconnect callback registered for %s (error %d dropped)", espc_code_name(code),
-                 code);
-    }
+    espc_tell_end(l->esp, code);
     free(l);
 }
 
