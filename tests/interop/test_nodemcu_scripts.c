@@ -419,6 +419,22 @@ static void test_file_module(void **state)
     }
 }
 
+/* Mutated JSON into sjson.decode and the streaming decoder: decoded or a
+ * Lua error, never a crash (the sanitizer build runs this too). */
+static void test_sjson_mutations(void **state)
+{
+    (void)state;
+    for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
+        const char *args[] = {"50000", NULL};
+        iotls_test_result_t r;
+        lua(iotls_test_lua_versions[v], NULL,
+            iotls_test_src("tests/interop/nodemcu/sjson_mutate.lua"), args, &r);
+        CHECK(&r, iotls_test_result_ok(&r));
+        CHECK(&r, strstr(r.out, "mutations\t50000\tdecoded\ttrue\trejected\ttrue\ttrue") != NULL);
+        iotls_test_result_free(&r);
+    }
+}
+
 /* ---- real scripts from public repositories ------------------------------------ */
 
 static void test_realapps_sjson_streaming(void **state)
@@ -564,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_legacy_static_timers),
         cmocka_unit_test(test_gpio_button),
         cmocka_unit_test(test_file_module),
+        cmocka_unit_test(test_sjson_mutations),
         cmocka_unit_test(test_realapps_sjson_streaming),
         cmocka_unit_test(test_realapp_http_ota),
         cmocka_unit_test(test_require_from_stock_lua),

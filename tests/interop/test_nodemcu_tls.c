@@ -5,6 +5,7 @@
  * hold/unhold with a 1 MiB reply, 100 consecutive sends, bad arguments,
  * an error inside a callback, and a hostile script. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -258,6 +259,40 @@ static void test_verify_missing_ca_and_off(void **state)
     iotls_test_peer_stop(&srv);
 }
 
+/* tls.setDebug / --debug: level 1 logs a line per connection, level 2
+ * iotls's handshake report; level 0 stays quiet. */
+static void test_debug_levels(void **state)
+{
+    (void)state;
+    iotls_test_peer_t srv;
+    start_www(&srv, NULL, 0);
+    char port[16];
+    snprintf(port, sizeof port, "%u", srv.port);
+    for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
+        const char *levels[] = {"0", "1", "2"};
+        for (int l = 0; l < 3; l++) {
+            const char *opts[] = {"--debug", levels[l], NULL};
+            const char *args[] = {port,   "localhost", spec("pem", pki->ca_pem, NULL),
+                                  "none", HELLO_REQ,   NULL};
+            iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
+                                    .opts = opts,
+                                    .script = iotls_test_src("tests/interop/nodemcu/tls_probe.lua"),
+                                    .args = args};
+            iotls_test_result_t r;
+            assert_int_equal(iotls_test_lua_run(&run, &r), 0);
+            CHECK(&r, iotls_test_result_ok(&r));
+            CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+            bool line = strstr(r.err, "tls: connected to localhost (127.0.0.1:") != NULL;
+            bool report = strstr(r.err, "tls:   ") != NULL;
+            CHECK(&r, line == (l >= 1));
+            CHECK(&r, report == (l >= 2));
+            CHECK(&r, l < 1 || strstr(r.err, "chain + host name") != NULL);
+            iotls_test_result_free(&r);
+        }
+    }
+    iotls_test_peer_stop(&srv);
+}
+
 /* ---- client certificates: s_server -Verify --------------------------------- */
 
 static void test_auth_against_s_server_verify(void **state)
@@ -448,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_verify_several_cas_and_callback),
         cmocka_unit_test(test_verify_wrong_ca_and_name),
         cmocka_unit_test(test_verify_missing_ca_and_off),
+        cmocka_unit_test(test_debug_levels),
         cmocka_unit_test(test_auth_against_s_server_verify),
         cmocka_unit_test(test_hold_unhold_1mib),
         cmocka_unit_test(test_100_sends_to_iotls_listen),

@@ -366,6 +366,8 @@ static void parse_number(parser_t *p)
     double v = strtod(num, &end);
     if (*end != '\0')
         perr(p, "bad number");
+    if (!isfinite(v)) /* 1e999: not representable, and encode() could not write it back */
+        perr(p, "number out of range");
     if (!frac && fabs(v) < 9.007199254740992e15)
         lua_pushinteger(p->L, (lua_Integer)v);
     else
