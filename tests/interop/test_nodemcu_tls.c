@@ -227,6 +227,25 @@ static void test_verify_wrong_ca_and_name(void **state)
     }
     iotls_test_peer_stop(&wrong);
     iotls_test_peer_stop(&srv);
+
+    /* The same against iotls listen: the wrong CA, and no CA at all. */
+    iotls_test_peer_t echo;
+    start_listen(&echo);
+    for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
+        const char *ver = iotls_test_lua_versions[v];
+        iotls_test_result_t r;
+        probe(ver, NULL, echo.port, "localhost", spec("pem", pki->other_ca_pem, NULL), "none", &r);
+        CHECK(&r, iotls_test_result_ok(&r));
+        CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_UNTRUSTED]") != NULL);
+        CHECK(&r, strstr(r.out, "connected\t") == NULL);
+        iotls_test_result_free(&r);
+
+        probe(ver, image("listen-missing", ver), echo.port, "localhost", "stored", "none", &r);
+        CHECK(&r, r.exited && r.exit_code == 1);
+        CHECK(&r, strstr(r.err, "no certificates found") != NULL);
+        iotls_test_result_free(&r);
+    }
+    iotls_test_peer_stop(&echo);
 }
 
 /* No CA: verify(true) on an empty image throws NodeMCU's "no certificates

@@ -61,6 +61,16 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* An error outside any protected call (in practice: no memory left even to
+ * report one) ends the program with a message instead of abort(). */
+static int panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "iotls lua: unrecoverable Lua error: %s\n", msg ? msg : "(no message)");
+    fflush(stdout);
+    _exit(1);
+}
+
 int main(int argc, char **argv)
 {
     iotls_nodemcu_options_t opt;
@@ -138,6 +148,7 @@ int main(int argc, char **argv)
         free(script_dir), free(fs_dir);
         return 1;
     }
+    lua_atpanic(L, panic);
     luaL_openlibs(L);
     iotls_error_t err;
     iotls_error_clear(&err);

@@ -344,6 +344,9 @@ static void start_connection(nm_socket_t *s)
     cfg.tls.log = nm_tls_log;
     cfg.tls.log_ctx = rt;
     cfg.mfl_policy = IOTLS_MFL_RETRY_FULL;
+    /* Sends wait in the script's strings (the queue table), not in iotls:
+     * one record's worth queued there is enough to keep the wire busy. */
+    cfg.send_queue = SOCKET_BUFFER;
     cfg.verify_name = s->host;
     iotls_error_t err;
     iotls_error_clear(&err);
