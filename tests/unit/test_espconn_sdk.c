@@ -259,6 +259,12 @@ static void test_plain_tcp_refused_and_bad(void **state)
     assert_int_equal(espconn_tcp_set_max_con(1), ESPCONN_OK);
     assert_int_equal(espconn_tcp_get_max_con(), 1);
     assert_int_equal(espconn_regist_time(&tcp.srv, 7201, 0), ESPCONN_ARG);
+    /* A bind address that is not one never turns into "every address". */
+    setenv(ESPCONN_HOST_ENV_BIND, "localhost", 1);
+    assert_int_equal(espconn_accept(&tcp.srv), ESPCONN_ARG);
+    assert_logged("IOTLS_ESPCONN_BIND=localhost is not an IPv4 address (or *): not listening");
+    unsetenv(ESPCONN_HOST_ENV_BIND);
+    assert_int_equal(espconn_host_plain_listeners(), 0);
 }
 
 static int idle_discon;

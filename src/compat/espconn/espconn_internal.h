@@ -107,6 +107,12 @@ int espc_port_map(const char *fn, int port);
 /* Where servers listen: 127.0.0.1, or IOTLS_ESPCONN_BIND (NULL for "*",
  * every address). */
 const char *espc_bind_addr(void);
+struct sockaddr_in;
+/* The address a plain TCP or UDP server binds for local_port: the bind
+ * address (shown: its text, "*" for all) and the mapped port. false (after
+ * a log line naming fn) when IOTLS_ESPCONN_BIND is not an IPv4 address. */
+bool espc_bind_sockaddr(const char *fn, int local_port, struct sockaddr_in *a, const char **shown,
+                        int *port);
 
 /* Plain TCP/UDP (plain_tcp.c, udp.c): release everything without
  * callbacks (shutdown), and whether `esp` is one of theirs. */

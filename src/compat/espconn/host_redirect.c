@@ -5,6 +5,7 @@
  *   IOTLS_ESPCONN_PORTS="6697=40123,8883=40124"
  *       connects to, and servers on, port 6697 use 40123 instead.
  * Unset (the default) they change nothing; every use is logged. */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,4 +74,27 @@ const char *espc_bind_addr(void)
     if (strcmp(bind, "*") == 0)
         return NULL; /* every address, like the SDK on the chip */
     return bind;
+}
+
+bool espc_bind_sockaddr(const char *fn, int local_port, struct sockaddr_in *a, const char **shown,
+                        int *port)
+{
+    const char *bind_to = espc_bind_addr();
+    *port = espc_port_map(fn, local_port);
+    memset(a, 0, sizeof *a);
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)*port);
+    a->sin_addr.s_addr = htonl(INADDR_ANY);
+    *shown = bind_to ? bind_to : "*";
+    if (bind_to == NULL)
+        return true;
+    uint32 ip = ipaddr_addr(bind_to);
+    if (ip == IPADDR_NONE) {
+        /* Never fall back to every address because of a typo. */
+        espc_log("%s: %s=%s is not an IPv4 address (or *): not listening", fn,
+                 ESPCONN_HOST_ENV_BIND, bind_to);
+        return false;
+    }
+    a->sin_addr.s_addr = ip;
+    return true;
 }

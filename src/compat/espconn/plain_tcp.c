@@ -461,19 +461,17 @@ sint8 espconn_accept(struct espconn *espconn)
         espc_log("%s: local_port %d is not a port", fn, tcp->local_port);
         return ESPCONN_ARG;
     }
-    const char *bind_to = espc_bind_addr();
-    int port = espc_port_map(fn, tcp->local_port);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind_to != NULL && ipaddr_addr(bind_to) != IPADDR_NONE)
-        a.sin_addr.s_addr = ipaddr_addr(bind_to);
+    const char *bind_to;
+    int port;
+    struct sockaddr_in a;
+    if (!espc_bind_sockaddr(fn, tcp->local_port, &a, &bind_to, &port))
+        return ESPCONN_ARG;
     int fd = tcp_socket();
     int one = 1;
     if (fd >= 0)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 8) < 0) {
-        espc_log("%s: cannot listen on %s:%d: %s", fn, bind_to ? bind_to : "*", port,
-                 strerror(errno));
+        espc_log("%s: cannot listen on %s:%d: %s", fn, bind_to, port, strerror(errno));
         if (fd >= 0)
             close(fd);
         return ESPCONN_ARG;
@@ -499,8 +497,7 @@ sint8 espconn_accept(struct espconn *espconn)
         tcp->local_port = ntohs(a.sin_port);
     }
     espconn->state = ESPCONN_LISTEN;
-    espc_log("TCP server listening on %s:%d", bind_to ? bind_to : "*",
-             port ? port : tcp->local_port);
+    espc_log("TCP server listening on %s:%d", bind_to, port ? port : tcp->local_port);
     pump_arm();
     return ESPCONN_OK;
 }

@@ -92,16 +92,14 @@ sint8 espconn_create(struct espconn *espconn)
         espc_log("%s: local_port %d is not a port", fn, udp->local_port);
         return ESPCONN_ARG;
     }
-    const char *bind_to = espc_bind_addr();
-    int port = espc_port_map(fn, udp->local_port);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind_to != NULL && ipaddr_addr(bind_to) != IPADDR_NONE)
-        a.sin_addr.s_addr = ipaddr_addr(bind_to);
+    const char *bind_to;
+    int port;
+    struct sockaddr_in a;
+    if (!espc_bind_sockaddr(fn, udp->local_port, &a, &bind_to, &port))
+        return ESPCONN_ARG;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-        espc_log("%s: cannot bind UDP %s:%d: %s", fn, bind_to ? bind_to : "*", port,
-                 strerror(errno));
+        espc_log("%s: cannot bind UDP %s:%d: %s", fn, bind_to, port, strerror(errno));
         if (fd >= 0)
             close(fd);
         return ESPCONN_ARG;
