@@ -393,6 +393,15 @@ static void test_hold_unhold_1mib(void **state)
         /* ...and after unhold everything arrived: header + 1 MiB. */
         CHECK(&r, total == (long)strlen(IOTLS_TEST_WWW_HEADER) + (1L << 20));
         iotls_test_result_free(&r);
+
+        const char *args2[] = {port, pki->ca_pem, NULL};
+        run.script = iotls_test_src("tests/interop/nodemcu/close_held.lua");
+        run.args = args2;
+        run.timeout_ms = 20000;
+        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
+        CHECK(&r, iotls_test_result_ok(&r));
+        CHECK(&r, iotls_test_count(r.out, "closed while held") == 1);
+        iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
 }

@@ -493,6 +493,10 @@ static int s_close(lua_State *L)
         s->close_requested = true; /* the pending "dns" step ends it */
     else if (s->conn && s->state != S_CLOSING) {
         s->state = S_CLOSING;
+        if (s->held) { /* the close must be able to read the peer's close_notify */
+            iotls_conn_unhold(s->conn);
+            s->held = false;
+        }
         iotls_conn_close(s->conn); /* "disconnection" follows from the loop */
     }
     return 0;
@@ -501,6 +505,8 @@ static int s_close(lua_State *L)
 static int s_hold(lua_State *L)
 {
     nm_socket_t *s = check_socket(L, 1);
+    if (s->state == S_CLOSING)
+        return 0; /* a closing socket must read the peer's close_notify */
     if (s->conn && !s->held)
         iotls_conn_hold(s->conn);
     if (s->conn)
