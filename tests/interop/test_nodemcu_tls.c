@@ -312,6 +312,40 @@ static void test_debug_levels(void **state)
     iotls_test_peer_stop(&srv);
 }
 
+/* A server that ignores max_fragment_length (Go's crypto/tls): the socket
+ * asked for NodeMCU's 4 KiB records, gets a 16 KiB one, and iotls
+ * reconnects once with a full buffer instead of failing as the chip does. */
+static void test_mfl_ignored_fallback(void **state)
+{
+    (void)state;
+    iotls_test_peer_t srv;
+    int rc = iotls_test_mfl_ignoring_server_start(NULL, &srv);
+    if (rc == 1)
+        skip(); /* go is not installed */
+    assert_int_equal(rc, 0);
+    char port[16], expect[64];
+    snprintf(port, sizeof port, "%u", srv.port);
+    snprintf(expect, sizeof expect, "disconnection\tnil\t%d\t", IOTLS_TEST_MFL_PAYLOAD);
+    for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
+        const char *opts[] = {"--debug", "1", NULL};
+        const char *args[] = {port,   "localhost",   spec("pem", pki->ca_pem, NULL),
+                              "none", "one line\\n", NULL};
+        iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
+                                .opts = opts,
+                                .script = iotls_test_src("tests/interop/nodemcu/tls_probe.lua"),
+                                .args = args};
+        iotls_test_result_t r;
+        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
+        CHECK(&r, iotls_test_result_ok(&r));
+        CHECK(&r, iotls_test_count(r.out, "connected\t127.0.0.1") == 1);
+        CHECK(&r, strstr(r.out, expect) != NULL);
+        CHECK(&r, strstr(r.err, "ignores max_fragment_length") != NULL);
+        CHECK(&r, strstr(r.err, "reconnecting once with a 16384-byte buffer") != NULL);
+        iotls_test_result_free(&r);
+    }
+    iotls_test_peer_stop(&srv);
+}
+
 /* ---- client certificates: s_server -Verify --------------------------------- */
 
 static void test_auth_against_s_server_verify(void **state)
@@ -512,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_verify_wrong_ca_and_name),
         cmocka_unit_test(test_verify_missing_ca_and_off),
         cmocka_unit_test(test_debug_levels),
+        cmocka_unit_test(test_mfl_ignored_fallback),
         cmocka_unit_test(test_auth_against_s_server_verify),
         cmocka_unit_test(test_hold_unhold_1mib),
         cmocka_unit_test(test_100_sends_to_iotls_listen),
