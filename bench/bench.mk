@@ -27,7 +27,7 @@ SIZE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -ffunction-sections -fdata-sec
 
 BENCH_BINS := $(SHARED) $(addprefix $(BENCH_DIR)/bench-,$(BENCH_STACKS)) \
               $(BENCH_DIR)/malloc_count.so $(BENCH_DIR)/server-iotls $(BENCH_DIR)/server-openssl \
-              $(SIZE_DIR)/min-client $(SIZE_DIR)/min-server
+              $(SIZE_DIR)/min-client $(SIZE_DIR)/min-server $(BENCH_DIR)/net-throughput
 
 .PHONY: bench bench-build bench-smoke
 bench-build: $(BENCH_BINS)
@@ -43,6 +43,13 @@ $(BENCH_DIR)/malloc_count.so: bench/malloc_count.c
 $(BENCH_DIR)/server-%: $(BUILD)/obj/bench/server_%.o $(BENCH_SERVER) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_LD) -o $@ $< $(BENCH_SERVER) $(BENCH_LIBS_$*) -lpthread -ldl
+
+# The net layer's throughput at a record size; recv/send counted by wrapping
+# them at link time (the static library's calls resolve to the wrappers).
+$(BENCH_DIR)/net-throughput: $(BUILD)/obj/bench/net_throughput.o $(call obj,bench/tcp.c) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_LD) -Wl,--wrap=recv,--wrap=send -o $@ $(BUILD)/obj/bench/net_throughput.o \
+	    $(call obj,bench/tcp.c) $(STATIC) $(LIBS)
 
 $(SIZE_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -21,12 +21,13 @@ typedef struct {
     unsigned port;
     size_t buffer;        /* iotls record buffer; 0 = 16384 */
     bool release_buffers; /* OpenSSL: SSL_MODE_RELEASE_BUFFERS */
+    bool own_buffers;     /* iotls: record buffers in each connection, not shared */
     unsigned stop_after;  /* > 0: stop after this many handshakes (probe runs) */
     bool paint;           /* run the loop on a painted stack; report its peak */
 } bench_server_opts_t;
 
-/* --cert F --key F --port P [--buffer B] [--release-buffers] [--stop-after N]
- * [--paint]. -1 (usage on stderr) when cert, key or port is missing. */
+/* --cert F --key F --port P [--buffer B] [--release-buffers] [--own-buffers]
+ * [--stop-after N] [--paint]. -1 (usage on stderr) when cert, key or port is missing. */
 int bench_server_parse(int argc, char **argv, bench_server_opts_t *o);
 
 /* Call when a handshake completes. true: --stop-after is reached, stop. */

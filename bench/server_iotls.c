@@ -2,8 +2,11 @@
  * server-iotls — an iotls listener (net API, epoll) that accepts TLS
  * connections and keeps them open and idle: the server side of the scale
  * and per-connection benches. A session cache is on, so returning clients
- * resume. Prints "READY" once listening; runs until SIGTERM or
- * --stop-after. Options and the measurement it prints: bench/server.h.
+ * resume. Connections share the loop's record workspace (the listener
+ * default) unless --own-buffers. Prints "READY" once listening; runs until
+ * SIGTERM or --stop-after. Options and the measurement it prints:
+ * bench/server.h; it adds what the connections report themselves
+ * (iotls_conn_memory) and the shared workspace's size and spill use.
  */
 #include <signal.h>
 #include <string.h>
@@ -69,6 +72,7 @@ int main(int argc, char **argv)
     cfg.tls.creds = creds;
     cfg.tls.buffer_size = o.buffer;
     cfg.tls.session_cache = cache;
+    cfg.buffers = o.own_buffers ? IOTLS_BUFFERS_OWN : IOTLS_BUFFERS_SHARED;
     /* Idle connections are the point here: no idle timeout (the default). */
     iotls_listener_callbacks_t cb;
     memset(&cb, 0, sizeof cb);
@@ -84,8 +88,12 @@ int main(int argc, char **argv)
     }
     signal(SIGTERM, on_term);
     bench_server_run(serve, NULL);
-    printf("impl=iotls failed=%lu rejected=%lu conn_memory=%zu", failed, iotls_listener_rejected(l),
-           conn_memory);
+    iotls_workspace_stats_t ws;
+    iotls_workspace_stats(iotls_loop_workspace(loop), &ws);
+    printf("impl=iotls failed=%lu rejected=%lu conn_memory=%zu workspace_bytes=%zu "
+           "spill_capacity=%zu spill_peak=%zu spill_failures=%lu",
+           failed, iotls_listener_rejected(l), conn_memory, ws.buffer_bytes + ws.spill_capacity,
+           ws.spill_capacity, ws.spill_peak, ws.spill_failures);
     bench_server_report();
     return 0;
 }

@@ -43,6 +43,8 @@ int bench_server_parse(int argc, char **argv, bench_server_opts_t *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--release-buffers"))
             o->release_buffers = true;
+        else if (!strcmp(a, "--own-buffers"))
+            o->own_buffers = true;
         else if (!strcmp(a, "--paint"))
             o->paint = true;
         else if (v && !strcmp(a, "--cert"))
@@ -63,7 +65,7 @@ int bench_server_parse(int argc, char **argv, bench_server_opts_t *o)
     if (!o->cert || !o->key || !o->port) {
         fprintf(stderr,
                 "usage: %s --cert F --key F --port P [--buffer B] [--release-buffers] "
-                "[--stop-after N] [--paint]\n",
+                "[--own-buffers] [--stop-after N] [--paint]\n",
                 argv[0]);
         return -1;
     }

@@ -44,6 +44,7 @@ function allocated(   save, h, k) {
         if (!(k in pseen)) { pseen[k] = 1; porder[++pn] = k }
         probe[k SUBSEP f["probe"]] = $0
     }
+    if (f["mode"] == "netput") { np[f["buffer"] SUBSEP f["dir"]] = $0; if (!(f["buffer"] in npseen)) { npseen[f["buffer"]] = 1; nporder[++npn] = f["buffer"] } }
     if (f["mode"] == "size") size[++zn] = $0
     if (f["mode"] == "libsize") lib = $0
 }
@@ -113,6 +114,29 @@ END {
         printf "| %s | %s | %s | %s |\n", name(p[1], p[2]), tsuite[t], orna(tp[t SUBSEP "down"]), orna(tp[t SUBSEP "up"])
     }
     print ""
+    print "### Throughput of the net layer by record size"
+    print ""
+    print "bench/net_throughput.c: an iotls listener and an iotls client in one process,"
+    print "one event loop, pinned to one core, so both ends'"'"' work is in the figure (it"
+    print "compares record sizes, not stacks). The client'"'"'s buffer_size sets the record"
+    print "size (max_fragment_length, acknowledged by the shared-buffer server). recv()"
+    print "and send() are counted by wrapping them at link time."
+    print ""
+    print "| Record size | Direction | MB/s | vs 16 KiB | recv() per record | send() per record |"
+    print "|---:|---|---:|---:|---:|---:|"
+    for (i = 1; i <= npn; i++) {
+        b = nporder[i]
+        for (d = 0; d < 2; d++) {
+            dir = d ? "up" : "down"
+            $0 = np[b SUBSEP dir]; parse()
+            if (f["mb_s"] == "") { printf "| %s | %s | failed | | | |\n", b, dir; continue }
+            ref = np["16384" SUBSEP dir]; split(ref, rr, "mb_s="); split(rr[2], rv, " ")
+            printf "| %s | %s | %.1f | %s | %.2f | %.2f |\n", b, d ? "upload" : "download", f["mb_s"],
+                (rv[1] > 0 ? sprintf("%.2fx", rv[1] / f["mb_s"]) : "-"),
+                f["recv_calls"] / f["records"], f["send_calls"] / f["records"]
+        }
+    }
+    print ""
     print "### RAM and stack per server connection"
     print ""
     print "The bench servers (bench/server_iotls.c: the net API listener with a session"
@@ -128,9 +152,13 @@ END {
     print "allocated at start, 100 bytes per session, sized like OpenSSL'"'"'s default of 20480"
     print "sessions); allocations = allocation calls per connection. Stack: the"
     print "whole server loop on a painted thread, minus an empty thread: the deepest use"
-    print "over all its accepts and handshakes (without the counter preloaded). iotls"
-    print "with the default 16384-byte record buffer, which a server needs unless every"
-    print "client asks for max_fragment_length."
+    print "over all its accepts and handshakes (without the counter preloaded). iotls:"
+    print "`iotls` = connections share the loop'"'"'s record workspace (the listener default:"
+    print "two full-size record buffers and a spill pool, allocated once per loop at the"
+    print "first connection, so NOT in the per-connection columns; its size is below the"
+    print "scale table), `iotls-own-buffers` = each connection owns 16384-byte buffers"
+    print "(before 0.2). The heap columns come from the counter around the whole process;"
+    print "the scale table adds what each connection reports itself (`iotls_conn_memory`)."
     print ""
     print "| Server | Handshake | N | Heap peak per connection | Heap steady per connection | Allocations per connection | Peak stack of the server loop |"
     print "|---|---|---:|---:|---:|---:|---:|"
@@ -175,6 +203,19 @@ END {
         if (f["resume"] == 1 && f["resumed"] != f["n"]) bad = bad sprintf(" %s resumed of %s;", f["resumed"], f["n"])
         if (f["failed"] != "" && f["failed"] != 0) bad = bad sprintf(" %s failed;", f["failed"])
         if (bad != "") printf "\n(server %s, %s, N=%s:%s)\n\n", f["server"], kind, f["n"], bad
+    }
+    wsn = 0
+    for (i = 1; i <= sn; i++) {
+        $0 = scale[i]; parse()
+        if (f["server"] == "iotls" && f["workspace_bytes"] != "") {
+            wsb = f["workspace_bytes"]; wsc = f["spill_capacity"]; wsn = f["n"]
+            wsp = (f["spill_peak"] > wsp ? f["spill_peak"] : wsp); wsf += f["spill_failures"]
+        }
+    }
+    if (wsn) {
+        print ""
+        printf "The `iotls` server'"'"'s one shared workspace per loop: %.1f KiB (record buffers %.1f KiB +", wsb / 1024, (wsb - wsc) / 1024
+        printf " spill pool %.0f KiB), once for all N; largest spill pool use in these runs %.1f KiB, %d spill failures.\n", wsc / 1024, wsp / 1024, wsf
     }
     print ""
     print "### Code size"

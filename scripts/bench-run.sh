@@ -178,6 +178,13 @@ for s in $STACKS; do
     done
 done
 
+log "net layer throughput by record size"
+# Both ends in one process on CPU 0 (bench/net_throughput.c): the same run
+# at 1 KiB and 16 KiB records, side by side.
+taskset -c 0 "$B/net-throughput" --cert "$WORK/ec.pem" --key "$WORK/ec.key" --ca "$WORK/ec-ca.pem" \
+    --bytes "$BIG" --buffer 1024 --buffer 16384 >>"$RESULTS" 2>"$WORK/err" ||
+    log "FAILED: net-throughput: $(head -c 300 "$WORK/err")"
+
 # ---- servers: scale, CPU per handshake, heap and stack per connection -----
 # Each run: a bench server on CPU 0, an OpenSSL client on CPU 1 opening one
 # warm-up connection and then N more, all held open (with --resume the N
@@ -225,6 +232,8 @@ SRV_OPENSSL="$B/server-openssl --cert $WORK/ec.pem --key $WORK/ec.key"
 servers() { # N resume probe
     # shellcheck disable=SC2086
     serve iotls "$1" "$2" "$3" $SRV_IOTLS
+    # shellcheck disable=SC2086
+    serve iotls-own-buffers "$1" "$2" "$3" $SRV_IOTLS --own-buffers
     # shellcheck disable=SC2086
     serve openssl "$1" "$2" "$3" $SRV_OPENSSL
     # shellcheck disable=SC2086
