@@ -86,7 +86,7 @@ tests: $(ESPIDF_REALAPPS)
 
 install: install-espidf
 install-espidf: $(ESPIDF_LIB)
-	install -d $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/freertos \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/freertos \
 	    $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/lwip $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(ESPIDF_INC)/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/
 	install -m 644 $(ESPIDF_INC)/freertos/*.h $(DESTDIR)$(PREFIX)/include/iotls/compat/esp-idf/freertos/
