@@ -18,3 +18,11 @@ BROWSER_TESTS := $(BUILD)/tests/browser/test_browser_status
 test-browser: $(BROWSER_TESTS) $(TOOL)
 	IOTLS_BUILD=$(BUILD) tests/run.sh $(BROWSER_TESTS)
 tests: $(BROWSER_TESTS)
+
+# HTTPS server benchmark beside nginx (scripts/bench.d/http.sh, run by
+# `make bench` / `make bench-smoke` through scripts/bench-run.sh).
+HTTP_LOAD := $(BENCH_DIR)/http-load
+bench-build: $(HTTP_LOAD) $(TOOL)
+$(HTTP_LOAD): bench/http_load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lssl -lcrypto

@@ -306,3 +306,14 @@ if [ "$MODE" = full ]; then
     cp "$WORK/benchmarks.md" docs/benchmarks.md
     log "wrote docs/benchmarks.md"
 fi
+
+# Layers add their own benchmarks as scripts/bench.d/NAME.sh BUILD MODE [DOC]:
+# each prints its section and, in a full run, appends it to the page.
+for extra in scripts/bench.d/*.sh; do
+    [ -x "$extra" ] || continue
+    if [ "$MODE" = full ]; then
+        "$extra" "$BUILD" "$MODE" docs/benchmarks.md
+    else
+        "$extra" "$BUILD" "$MODE"
+    fi
+done
