@@ -129,6 +129,8 @@ typedef struct {
     unsigned open_conns;
     unsigned long accepted;
     unsigned long rejected; /* refused: over max_conns, no memory */
+    unsigned long evicted;  /* TLS: dropped in their handshake at the cap for a
+                               newer client (net/ lock-out policy) */
     unsigned long handshakes_full;
     unsigned long handshakes_resumed;
     unsigned long requests;

@@ -284,8 +284,10 @@ void iotls_http_server_stats(const iotls_http_server_t *srv, iotls_http_server_s
     *st = srv->stats;
     st->rejected = srv->tcp_rejected;
     for (const http_listener_t *hl = srv->listeners; hl; hl = hl->next)
-        if (hl->tls)
+        if (hl->tls) {
             st->rejected += iotls_listener_rejected(hl->tls);
+            st->evicted += iotls_listener_evicted(hl->tls);
+        }
 }
 
 void iotls_http_server_free(iotls_http_server_t *srv)

@@ -3,8 +3,9 @@
  * thread) against hostile clients while curl keeps being served: an
  * oversized head (431), a slowloris over TLS (one byte every 100 ms: 408
  * once header_timeout passes), clients that vanish mid-request and
- * mid-response, and 200 connections beyond max_conns (each accepted and
- * closed at once). Afterwards no connection is left, the descriptor count is
+ * mid-response, silent sockets that cannot lock curl out (net/ evicts the
+ * oldest handshake at the cap), and, with every slot held by a verified
+ * client, 200 connections beyond max_conns (each accepted and closed). Afterwards no connection is left, the descriptor count is
  * what it was, and the sanitizer build checks that nothing leaked.
  */
 #include <arpa/inet.h>
@@ -264,17 +265,54 @@ static void test_oversized_head_and_slowloris_over_tls(void **state)
     assert_int_equal(count_fds(), fds);
 }
 
+static void count_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
+{
+    (*(int *)user)++;
+}
+
+static void count_failed(iotls_conn_t *c, const iotls_error_t *e, void *user)
+{
+    fprintf(stderr, "held client: %s\n", e->text);
+    (*(int *)user) += 1000;
+}
+
 static void test_200_connections_beyond_the_limit(void **state)
 {
     int fds = count_fds();
     server_t s;
     server_start(&s);
-    /* Eight connections hold every slot (silent: still in the handshake). */
-    int held[8];
+    /* Silent sockets cannot lock the server: at the cap the oldest one
+     * still in its handshake is evicted for a real client (net/ policy). */
+    int silent[8];
     for (int i = 0; i < 8; i++)
-        held[i] = tcp_connect(s.port);
+        silent[i] = tcp_connect(s.port);
     usleep(100000);
-    /* 200 more: each accepted and closed at once, no bytes. */
+    expect_served(&s);
+    for (int i = 0; i < 8; i++)
+        close(silent[i]);
+
+    /* Eight verified TLS clients (iotls, on a loop of this thread) hold
+     * every slot with completed handshakes... */
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_loop_t *cloop = iotls_loop_new(&err);
+    assert_non_null(cloop);
+    iotls_trust_t *trust = iotls_trust_new();
+    assert_true(iotls_trust_load_file(trust, pki->ca_pem, &err) > 0);
+    iotls_conn_config_t cfg;
+    iotls_conn_config_init(&cfg);
+    cfg.tls.trust = trust;
+    iotls_conn_callbacks_t cb = {count_connected, NULL, NULL, NULL, count_failed};
+    int connected = 0;
+    usleep(200000); /* the closed silent sockets leave the server first */
+    for (int i = 0; i < 8; i++)
+        assert_non_null(
+            iotls_conn_connect(cloop, "localhost", s.port, &cfg, &cb, &connected, &err));
+    for (int i = 0; i < 500 && connected < 8; i++)
+        iotls_loop_run_once(cloop, 20);
+    assert_int_equal(connected, 8);
+
+    /* ...so 200 more are each accepted and closed at once, no bytes. */
     int refused = 0;
     for (int i = 0; i < 200; i++) {
         int fd = tcp_connect(s.port);
@@ -287,10 +325,12 @@ static void test_200_connections_beyond_the_limit(void **state)
     iotls_http_server_stats_t st;
     server_stats(&s, &st);
     assert_int_equal(st.rejected, 200);
+    assert_true(st.evicted >= 1);
     assert_int_equal(st.open_conns, 8);
+
     /* Slots come back when the holders go; curl is served again. */
-    for (int i = 0; i < 8; i++)
-        close(held[i]);
+    iotls_loop_free(cloop);
+    iotls_trust_free(trust);
     for (int i = 0; i < 50; i++) {
         server_stats(&s, &st);
         if (st.open_conns == 0)

@@ -11,14 +11,14 @@ static int status_json(serve_app_t *app, char *buf, size_t cap)
     iotls_http_server_stats_t st;
     iotls_http_server_stats(app->srv, &st);
     uint64_t up = (iotls_loop_now_ms(app->loop) - st.started_ms) / 1000;
-    int n = snprintf(buf, cap,
-                     "{\"uptime_s\":%llu,\"open_connections\":%u,\"accepted\":%lu,"
-                     "\"rejected\":%lu,\"requests\":%lu,\"handshakes\":{\"full\":%lu,"
-                     "\"resumed\":%lu},\"tls_bytes_per_connection\":%zu,"
-                     "\"http_bytes_per_connection\":%zu,\"leds\":[",
-                     (unsigned long long)up, st.open_conns, st.accepted, st.rejected, st.requests,
-                     st.handshakes_full, st.handshakes_resumed, st.tls_bytes_per_conn,
-                     st.http_bytes_per_conn);
+    int n = snprintf(
+        buf, cap,
+        "{\"uptime_s\":%llu,\"open_connections\":%u,\"accepted\":%lu,"
+        "\"rejected\":%lu,\"evicted\":%lu,\"requests\":%lu,\"handshakes\":{\"full\":%lu,"
+        "\"resumed\":%lu},\"tls_bytes_per_connection\":%zu,"
+        "\"http_bytes_per_connection\":%zu,\"leds\":[",
+        (unsigned long long)up, st.open_conns, st.accepted, st.rejected, st.evicted, st.requests,
+        st.handshakes_full, st.handshakes_resumed, st.tls_bytes_per_conn, st.http_bytes_per_conn);
     for (int i = 0; i < SERVE_LEDS && n > 0 && (size_t)n < cap; i++)
         n += snprintf(buf + n, cap - (size_t)n, "%s%s", i ? "," : "",
                       app->led[i] ? "true" : "false");
