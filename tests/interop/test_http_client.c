@@ -112,6 +112,16 @@ static void test_get_from_iotls_server(void **state)
     assert_non_null(strstr(r.out, "\"resumed\":1}"));
     iotls_test_result_free(&r);
 
+    /* The server closes after each answer (asked to): the client's next
+     * connection in the same process resumes the session it saved. */
+    r = get((const char *[]){"-v", "--ca", pki->ca_pem, "-H", "Connection: close",
+                             url(p.port, "/api/whoami"), url(p.port, "/api/status"), NULL});
+    expect_ok(&r);
+    assert_non_null(strstr(r.err, "handshake:       full"));
+    assert_non_null(strstr(r.err, "handshake:       resumed"));
+    assert_null(strstr(r.err, "reused the kept-alive connection"));
+    iotls_test_result_free(&r);
+
     /* 4xx: the body is printed, the exit status is 22. */
     r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/nothing"), NULL});
     assert_true(r.exited);

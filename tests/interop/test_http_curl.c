@@ -87,6 +87,14 @@ static void test_get_head_and_keepalive_reuse(void **state)
     assert_non_null(strstr(r.out, "\"accepted\":1,"));
     iotls_test_result_free(&r);
 
+    /* Two connections in one curl run: the second resumes the session
+     * (resumption is on by default in the server). */
+    r = curl((const char *[]){"-v", "--no-keepalive", "-H", "Connection: close",
+                              url(&p, "/api/status"), url(&p, "/api/status"), NULL});
+    expect_ok(&r);
+    assert_non_null(strstr(r.out, "\"resumed\":1}"));
+    iotls_test_result_free(&r);
+
     r = curl((const char *[]){"-I", url(&p, "/"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "HTTP/1.1 200 OK"));

@@ -144,6 +144,10 @@ int cmd_get(int argc, char **argv)
     int rc = 2, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vhX:d:H:", opts, NULL)) != -1) {
+        /* -H HEADER and --half-duplex share the code 'H'; only -H has an
+         * argument (getopt clears optarg for options without one). */
+        if (opt == 'H' && optarg)
+            opt = 'E';
         int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
         if (shared == 0)
             shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
@@ -161,7 +165,6 @@ int cmd_get(int argc, char **argv)
         case 'i': session_in = optarg; break;
         case 'X': st.method = optarg; break;
         case 'd': data = optarg; break;
-        case 'H':
         case 'E':
             if (st.header_count == GET_MAX_HEADERS) {
                 fprintf(stderr, "iotls get: at most %d headers\n", GET_MAX_HEADERS);
