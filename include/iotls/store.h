@@ -99,6 +99,21 @@ int iotls_flash_open_file(iotls_flash_t *f, const char *path, bool writable, iot
  * Opened writable. */
 int iotls_flash_create_file(iotls_flash_t *f, const char *path, size_t size, iotls_error_t *err);
 
+/*
+ * Host side: change an image file atomically. Locks the image's directory
+ * (flock: concurrent updaters wait their turn), copies the image to
+ * "<path>.new" — or, when `path` does not exist and create_size != 0,
+ * creates an erased image of that size there (*created = true) — and opens
+ * the copy writable in *f. Change it through *f, then
+ * iotls_flash_file_commit(): fsync, rename over `path`, fsync the
+ * directory, unlock. iotls_flash_close() instead abandons the update.
+ * Until the rename `path` is unchanged; a kill at any point leaves either
+ * the old or the new image, whole (a stale .new is replaced next time).
+ */
+int iotls_flash_file_update(iotls_flash_t *f, const char *path, size_t create_size, bool *created,
+                            iotls_error_t *err);
+int iotls_flash_file_commit(iotls_flash_t *f, iotls_error_t *err);
+
 /* Use your own backend (an MCU port): `ops` and `ctx` are kept. */
 int iotls_flash_init_ops(iotls_flash_t *f, const iotls_flash_ops_t *ops, void *ctx, size_t size,
                          iotls_error_t *err);
@@ -229,6 +244,35 @@ int iotls_store_probe(iotls_flash_t *f, unsigned sector, iotls_error_t *err);
  */
 int iotls_store_write(iotls_flash_t *f, unsigned sector, const uint8_t *blob, size_t len,
                       iotls_error_t *err);
+
+/*
+ * Before iotls_store_write(): would writing `len` bytes at `sector` destroy
+ * another intact blob or ESP8266 list? The erase covers whole sectors, so a
+ * two-sector blob at 0x3A wipes a CA bundle at 0x3B. Returns 0 when
+ * nothing but the blob at `sector` itself (the one being replaced) would
+ * be lost; -1 with IOTLS_ERR_BAD_STATE naming the victim
+ * ("... destroying the intact CA bundle at sector 0x3B (812 bytes) ...").
+ */
+int iotls_store_check_overwrite(iotls_flash_t *f, unsigned sector, size_t len, iotls_error_t *err);
+
+/*
+ * Power-loss safe updates on a device: two slots (A and B, far enough
+ * apart for the blob). iotls_store_write_ab() writes into the slot that
+ * does NOT hold the newest intact copy, with a sequence number one higher
+ * (the header's sequence and CRC are rewritten), and never touches the
+ * other. A power cut at any byte leaves the previous copy intact, and
+ * iotls_store_newest() then picks it: the loader falls back by itself.
+ * Returns the slot written, or -1.
+ */
+int iotls_store_write_ab(iotls_flash_t *f, unsigned slot_a, unsigned slot_b, const uint8_t *blob,
+                         size_t len, iotls_error_t *err);
+
+/* The slot (slot_a or slot_b) holding the intact blob with the higher
+ * sequence number (serial-number order, so a wrapped counter is newer);
+ * -1 with both reasons when neither holds one. Pass it to the loaders:
+ *     int s = iotls_store_newest(&flash, 0x3B, 0x3D, &err);
+ *     if (s >= 0) iotls_store_load_trust(&flash, (unsigned)s, trust, &err); */
+int iotls_store_newest(iotls_flash_t *f, unsigned slot_a, unsigned slot_b, iotls_error_t *err);
 
 /* Read and validate the blob at `sector` into caller memory. Too small a
  * buffer gives IOTLS_ERR_MEMORY_TOO_SMALL with the size needed in *len. */

@@ -9,7 +9,8 @@ int iotls_store_probe(iotls_flash_t *f, unsigned sector, iotls_error_t *err)
     uint8_t buf[IOTLS_FLASH_SECTOR_SIZE];
     if (iotls_flash_read(f, iotls_flash_sector_offset(sector), buf, sizeof buf, err) < 0)
         return -1;
-    if (!memcmp(buf, STORE_MAGIC, 4))
+    /* A damaged magic still marks a blob (the parser says what is wrong). */
+    if (store_magic_distance(buf) <= STORE_MAGIC_DAMAGE_BITS)
         return IOTLS_SECTOR_BLOB;
     size_t i = 0;
     while (i < sizeof buf && buf[i] == 0xFF)

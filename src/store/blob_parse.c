@@ -44,6 +44,14 @@ static bool torn_magic(const uint8_t *buf)
     return i > 0 && all_ff(buf + i, IOTLS_STORE_HEADER_SIZE - i);
 }
 
+unsigned store_magic_distance(const uint8_t *buf)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < 4; i++)
+        bits += (unsigned)__builtin_popcount((unsigned)(buf[i] ^ (uint8_t)STORE_MAGIC[i]));
+    return bits;
+}
+
 static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_error_t *err)
 {
     if (len < IOTLS_STORE_HEADER_SIZE) {
@@ -62,6 +70,14 @@ static int check_header(const uint8_t *buf, size_t len, const char *w, iotls_err
                               "%s: blob write never completed (header cut inside the magic); "
                               "write it again",
                               w);
+        /* A bit or two off "IOTB" is a damaged blob, not foreign data that
+         * happens to start like one (1 in 10^7 for random bytes). */
+        unsigned bits = store_magic_distance(buf);
+        if (bits <= STORE_MAGIC_DAMAGE_BITS)
+            return STORE_FAIL(err, IOTLS_ERR_FILE,
+                              "%s: damaged blob header: magic %02x %02x %02x %02x is %u bit%s "
+                              "off \"IOTB\"",
+                              w, buf[0], buf[1], buf[2], buf[3], bits, bits == 1 ? "" : "s");
         return STORE_FAIL(err, IOTLS_ERR_CONFIG,
                           "%s: no iotls blob (foreign data: starts %02x %02x %02x %02x, "
                           "expected \"IOTB\")",

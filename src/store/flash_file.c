@@ -47,13 +47,17 @@ static int file_program(iotls_flash_t *f, size_t off, const void *buf, size_t le
     return file_write(f, off, buf, len);
 }
 
+/* 16 sectors per write: a new 4 MiB image is 64 writes, not 1024. */
 static int file_erase(iotls_flash_t *f, size_t off, size_t len)
 {
-    uint8_t ff[IOTLS_FLASH_SECTOR_SIZE];
+    uint8_t ff[16 * IOTLS_FLASH_SECTOR_SIZE];
     memset(ff, 0xFF, sizeof ff);
-    for (size_t done = 0; done < len; done += sizeof ff)
-        if (file_write(f, off + done, ff, sizeof ff) < 0)
+    for (size_t done = 0; done < len;) {
+        size_t n = len - done < sizeof ff ? len - done : sizeof ff;
+        if (file_write(f, off + done, ff, n) < 0)
             return -1;
+        done += n;
+    }
     return 0;
 }
 
@@ -87,6 +91,11 @@ int iotls_flash_open_file(iotls_flash_t *f, const char *path, bool writable, iot
                         strerror(errno));
         if (fd >= 0)
             close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        iotls_error_set(err, IOTLS_ERR_FILE, "'%s' is a directory, not a flash image", path);
         return -1;
     }
     if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % IOTLS_FLASH_SECTOR_SIZE) {

@@ -76,6 +76,11 @@ static inline bool store_rd_take(store_rd_t *r, size_t n, const uint8_t **out)
 #define STORE_COMMIT "DONE"
 #define STORE_ENTRY_HEADER 8u
 
+/* Bits by which buf[0..4) differs from the magic; up to this many is a
+ * damaged blob header rather than foreign data. */
+#define STORE_MAGIC_DAMAGE_BITS 2u
+unsigned store_magic_distance(const uint8_t *buf);
+
 /* Record an error and evaluate to -1: `return STORE_FAIL(err, code, ...)`. */
 #define STORE_FAIL(err, code, ...) (iotls_error_set((err), (code), __VA_ARGS__), -1)
 

@@ -368,9 +368,10 @@ static void test_every_bit_flip_detected(void **state)
     b[17] ^= 4; /* the stored payload CRC itself: header CRC catches it */
     expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE, "blob header CRC mismatch");
     b[17] ^= 4;
+    /* A flipped magic bit is a damaged blob (FILE), not foreign data. */
     b[0] ^= 1;
-    expect_parse_error(b, len, 0x3B, IOTLS_ERR_CONFIG,
-                       "sector 0x3B: no iotls blob (foreign data: starts 48 4f 54 42");
+    expect_parse_error(b, len, 0x3B, IOTLS_ERR_FILE,
+                       "sector 0x3B: damaged blob header: magic 48 4f 54 42 is 1 bit off \"IOTB\"");
     b[0] ^= 1;
     b[4] = 2;
     expect_parse_error(b, len, 0x3B, IOTLS_ERR_CONFIG,

@@ -158,9 +158,14 @@ static void save_session_to_flash(struct connect_state *st, const uint8_t *saved
     iotls_error_t err;
     iotls_error_clear(&err);
     iotls_flash_t f;
-    if (iotls_flash_open_file(&f, st->flash, true, &err) == 0) {
-        iotls_store_save_session(&f, (unsigned)st->session_sector, saved, n, st->host, &err);
-        iotls_flash_close(&f);
+    /* Through a locked copy renamed over the image: a kill mid-save must
+     * not cost the CA and credentials stored beside the session. */
+    if (iotls_flash_file_update(&f, st->flash, 0, NULL, &err) == 0) {
+        if (iotls_store_save_session(&f, (unsigned)st->session_sector, saved, n, st->host, &err) ==
+            0)
+            iotls_flash_file_commit(&f, &err);
+        else
+            iotls_flash_close(&f);
     }
     if (err.code != IOTLS_OK) {
         cli_print_error(CMD, &err);

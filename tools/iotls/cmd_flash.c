@@ -138,6 +138,7 @@ typedef struct {
     const char *image, *blob, *out;
     unsigned sector;
     bool have_sector;
+    bool force; /* write even over another intact blob */
     size_t size;
 } io_opts_t;
 
@@ -162,6 +163,8 @@ static bool parse_io(int argc, char **argv, io_opts_t *o)
             } else {
                 o->out = v;
             }
+        } else if (!strcmp(a, "--force")) {
+            o->force = true;
         } else if (a[0] != '-' && !o->image) {
             o->image = a;
         } else if (a[0] != '-' && !o->blob) {
@@ -174,36 +177,86 @@ static bool parse_io(int argc, char **argv, io_opts_t *o)
     return o->image && o->have_sector;
 }
 
+/* The blob at `sector` reads back byte for byte as `blob`. */
+static bool blob_verified(iotls_flash_t *f, unsigned sector, const uint8_t *blob, size_t len,
+                          iotls_error_t *err)
+{
+    size_t got_len = 0;
+    uint8_t *got = iotls_store_read_alloc(f, sector, &got_len, err);
+    bool same = got && got_len == len && memcmp(got, blob, len) == 0;
+    if (got && !same)
+        iotls_error_set(err, IOTLS_ERR_FILE,
+                        "sector 0x%02X: read back %zu bytes that differ from the %zu-byte blob "
+                        "written",
+                        sector, got_len, len);
+    if (got)
+        OPENSSL_cleanse(got, got_len);
+    free(got);
+    return same;
+}
+
+/* Read the committed image again: what a device would flash. */
+static bool image_verified(const char *image, unsigned sector, const uint8_t *blob, size_t len,
+                           iotls_error_t *err)
+{
+    iotls_flash_t f;
+    if (iotls_flash_open_file(&f, image, false, err) < 0)
+        return false;
+    bool ok = blob_verified(&f, sector, blob, len, err);
+    iotls_flash_close(&f);
+    return ok;
+}
+
+/*
+ * All or nothing: the image is changed through a locked copy that replaces
+ * it by rename only once the blob reads back intact (see
+ * iotls_flash_file_update). A blob whose erase would wipe another intact
+ * blob is refused unless --force.
+ */
 static int write_cmd(int argc, char **argv)
 {
     io_opts_t o;
     if (!parse_io(argc, argv, &o) || !o.blob || o.out) {
-        fprintf(stderr, "usage: iotls flash write IMAGE --sector N BLOB [--size BYTES]\n");
+        fprintf(stderr,
+                "usage: iotls flash write IMAGE --sector N BLOB [--size BYTES] [--force]\n");
         return 2;
     }
     iotls_error_t err;
     iotls_flash_t f;
-    size_t len;
+    iotls_store_blob_t parsed;
+    size_t file_len = 0, len;
+    bool created = false, open = false;
     iotls_error_clear(&err);
-    uint8_t *blob = iotls_file_read(o.blob, &len, &err);
-    bool created = false;
+    uint8_t *blob = iotls_file_read(o.blob, &file_len, &err);
     int rc = 1;
-    if (blob && access(o.image, F_OK) != 0) {
-        created = iotls_flash_create_file(&f, o.image, o.size, &err) == 0;
-        if (!created)
-            goto out;
-    } else if (!blob || iotls_flash_open_file(&f, o.image, true, &err) < 0) {
+    if (!blob || iotls_store_blob_parse(blob, file_len, -1, &parsed, &err) < 0)
+        goto out;
+    len = parsed.total_len;
+    if (iotls_flash_file_update(&f, o.image, o.size, &created, &err) < 0)
+        goto out;
+    open = true;
+    if (!o.force && iotls_store_check_overwrite(&f, o.sector, len, &err) < 0) {
+        iotls_error_append(&err, " (--force writes it anyway)");
         goto out;
     }
-    if (iotls_store_write(&f, o.sector, blob, len, &err) == 0) {
-        printf("%s: wrote %zu bytes at sector 0x%02X (offset 0x%zX)%s\n", o.image, len, o.sector,
-               iotls_flash_sector_offset(o.sector), created ? ", new image" : "");
-        rc = 0;
-    }
-    iotls_flash_close(&f);
+    if (iotls_store_write(&f, o.sector, blob, len, &err) < 0 ||
+        !blob_verified(&f, o.sector, blob, len, &err))
+        goto out;
+    open = false;
+    if (iotls_flash_file_commit(&f, &err) < 0 ||
+        !image_verified(o.image, o.sector, blob, len, &err))
+        goto out;
+    printf("%s: wrote %zu bytes at sector 0x%02X (offset 0x%zX), read back and verified%s\n",
+           o.image, len, o.sector, iotls_flash_sector_offset(o.sector),
+           created ? ", new image" : "");
+    rc = 0;
 out:
+    if (open)
+        iotls_flash_close(&f); /* abandons the update: the image is unchanged */
     if (rc)
         prov_fail_err(CMD, &err);
+    if (blob)
+        OPENSSL_cleanse(blob, file_len);
     free(blob);
     return rc;
 }
@@ -249,7 +302,8 @@ int cmd_flash(int argc, char **argv)
     FILE *out = strcmp(sub, "--help") && strcmp(sub, "-h") ? stderr : stdout;
     fprintf(out, "usage: iotls flash pack ca PEM... -o BLOB\n"
                  "       iotls flash pack creds --cert PEM --key KEY -o BLOB\n"
-                 "       iotls flash write IMAGE --sector N BLOB [--size BYTES]  (default 4 MiB)\n"
+                 "       iotls flash write IMAGE --sector N BLOB [--size BYTES] [--force]\n"
+                 "                                          (new images: 4 MiB by default)\n"
                  "       iotls flash read IMAGE --sector N [-o FILE]\n"
                  "       iotls flash inspect IMAGE|BLOB   (exit 1 if any blob is damaged)\n"
                  "sectors are 4096 bytes: --sector 0x3B is offset 0x3B000\n");
