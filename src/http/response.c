@@ -149,6 +149,8 @@ int iotls_http_resp_start(iotls_http_req_t *req, int status, const char *content
         n += snprintf(head + n, sizeof head - (size_t)n, "Transfer-Encoding: chunked\r\n");
     if (!req->keep_alive)
         n += snprintf(head + n, sizeof head - (size_t)n, "Connection: close\r\n");
+    else if (req->head.version_minor == 0)
+        n += snprintf(head + n, sizeof head - (size_t)n, "Connection: keep-alive\r\n");
     if ((size_t)n >= sizeof head)
         return -1;
     req->out_left = content_length;

@@ -324,6 +324,10 @@ static void test_routes_params_query_pipelining(void **state)
     close(fd);
     /* HTTP/1.0 closes after the answer unless asked to keep alive. */
     fd = tcp_connect(s.port);
+    send_all(fd, "GET /hello?q=10 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    r = read_until(fd, "q=10\n", NULL);
+    assert_non_null(strstr(r, "Connection: keep-alive\r\n"));
+    free(r);
     send_all(fd, "GET /hello HTTP/1.0\r\n\r\n");
     r = read_until(fd, NULL, NULL);
     assert_non_null(strstr(r, "Connection: close"));
