@@ -45,7 +45,8 @@ $(ESPIDF_PKI)/done: $(TOOL) mk/espidf.mk
 
 $(ESPIDF_EMBED): $(ESPIDF_PKI)/done scripts/embed-files.sh
 	scripts/embed-files.sh $@ $(ESPIDF_PKI)/ca.pem:server_root_cert.pem \
-	    $(ESPIDF_PKI)/client.pem:client_cert.pem $(ESPIDF_PKI)/client.key:client_key.pem
+	    $(ESPIDF_PKI)/client.pem:client_cert.pem $(ESPIDF_PKI)/client.key:client_key.pem \
+	    $(ESPIDF_PKI)/server.pem:servercert.pem $(ESPIDF_PKI)/server.key:prvtkey.pem
 
 $(BUILD)/examples/esp-idf/%: $(BUILD)/obj/examples/esp-idf/%.o $(ESPIDF_EMBED) $(ESPIDF_LIB) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -80,7 +81,18 @@ $(REALAPP_IDF)/https_x509_bundle/https_x509_bundle: $(X509_BUNDLE_SRC) $(ESPIDF_
 	@mkdir -p $(dir $@)
 	$(CC) $(REALAPP_IDF_CFLAGS) -o $@ $(X509_BUNDLE_SRC) $(LDFLAGS) $(ESPIDF_LDLIBS)
 
+HTTPS_SERVER_DIR := tests/realapps/esp-idf/https_server_simple/main
+$(REALAPP_IDF)/https_server_simple/embed.o: scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-files.sh $@ $(HTTPS_SERVER_DIR)/certs/servercert.pem:servercert.pem \
+	    $(HTTPS_SERVER_DIR)/certs/prvtkey.pem:prvtkey.pem $(HTTPS_SERVER_DIR)/certs/cacert.pem:cacert.pem
+
+$(REALAPP_IDF)/https_server_simple/https_server_simple: $(HTTPS_SERVER_DIR)/main.c $(REALAPP_IDF)/https_server_simple/embed.o $(ESPIDF_LIB) $(STATIC)
+	$(CC) $(REALAPP_IDF_CFLAGS) -o $@ $(HTTPS_SERVER_DIR)/main.c $(REALAPP_IDF)/https_server_simple/embed.o \
+	    $(LDFLAGS) $(ESPIDF_LDLIBS)
+
 ESPIDF_REALAPPS := $(REALAPP_IDF)/https_request/https_request \
+    $(REALAPP_IDF)/https_server_simple/https_server_simple \
     $(REALAPP_IDF)/https_x509_bundle/https_x509_bundle
 tests: $(ESPIDF_REALAPPS)
 

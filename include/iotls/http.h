@@ -153,6 +153,10 @@ void iotls_http_sconn_drained(iotls_http_sconn_t *sc);
 void iotls_http_sconn_gone(iotls_http_sconn_t *sc);
 /* The transport finished its handshake (TLS): counts full/resumed. */
 void iotls_http_sconn_secured(iotls_http_sconn_t *sc, const iotls_report_t *r);
+/* The operations of the TLS transport listen_tls uses (t is an
+ * iotls_conn_t): for servers that accept TLS connections themselves (to
+ * see each connection's life) and attach them. */
+const iotls_http_transport_ops_t *iotls_http_tls_transport(void);
 
 /* ---- the request a handler sees ------------------------------------------ */
 
@@ -216,6 +220,9 @@ int iotls_http_resp_write(iotls_http_req_t *req, const void *data, size_t len);
 int iotls_http_resp_end(iotls_http_req_t *req);
 /* Bytes written by the handler that the transport has not taken yet. */
 size_t iotls_http_resp_pending(const iotls_http_req_t *req);
+/* Close the connection after this response (adds "Connection: close");
+ * before the response starts. */
+void iotls_http_resp_close_after(iotls_http_req_t *req);
 /* Called when everything written so far has been handed to the transport. */
 void iotls_http_req_on_writable(iotls_http_req_t *req, iotls_http_handler_fn fn, void *user);
 /* Called if the connection ends before the response did (the request is

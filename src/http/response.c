@@ -123,6 +123,12 @@ int iotls_http_resp_header(iotls_http_req_t *req, const char *name, const char *
     return 0;
 }
 
+void iotls_http_resp_close_after(iotls_http_req_t *req)
+{
+    if (req && !req->started)
+        req->keep_alive = false;
+}
+
 int iotls_http_resp_start(iotls_http_req_t *req, int status, const char *content_type,
                           int64_t content_length)
 {

@@ -176,6 +176,11 @@ static const char *tls_peer(void *t)
 static const iotls_http_transport_ops_t tls_ops = {tls_send,  tls_space,  tls_hold, tls_close,
                                                    tls_abort, tls_report, tls_peer};
 
+const iotls_http_transport_ops_t *iotls_http_tls_transport(void)
+{
+    return &tls_ops;
+}
+
 static void *on_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
 {
     iotls_http_server_t *srv = user;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cmd.h"
+#include "idf_app.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -130,6 +131,53 @@ static void test_https_x509_bundle(void **state)
     assert_true(refused);
 }
 
+/* Espressif's https_server/simple: its own certificates, a client
+ * certificate required (cacert_pem set). curl and iotls get with the
+ * example's client certificate get the page; without one the handshake is
+ * refused and the server logs why and keeps serving. */
+static void test_https_server_simple(void **state)
+{
+    char prog[PATH_MAX], certs[PATH_MAX];
+    char ca[PATH_MAX + 16], cc[PATH_MAX + 32], ck[PATH_MAX + 32], url[64];
+    snprintf(prog, sizeof prog, "%s/realapps/esp-idf/https_server_simple/https_server_simple",
+             build_dir());
+    assert_non_null(realpath("tests/realapps/esp-idf/https_server_simple/main/certs", certs));
+    snprintf(ca, sizeof ca, "%s/cacert.pem", certs);
+    snprintf(cc, sizeof cc, "%s/client_cert.pem", certs);
+    snprintf(ck, sizeof ck, "%s/client_key.pem", certs);
+    iotls_test_job_t job;
+    uint16_t port;
+    assert_int_equal(iotls_test_idf_server_start(prog, 8443, NULL, &job, &port), 0);
+    snprintf(url, sizeof url, "https://localhost:%u/", port);
+
+    iotls_test_result_t with, without, get;
+    const char *a1[] = {"-sS", "--cacert", ca, "--cert", cc, "--key", ck, url, NULL};
+    assert_int_equal(iotls_test_curl_run(a1, 10000, &with), 0);
+    const char *a2[] = {"-sS", "--cacert", ca, url, NULL};
+    assert_int_equal(iotls_test_curl_run(a2, 10000, &without), 0);
+    const char *g[] = {iotls_test_tool(), "get", "--ca", ca, "--cert", cc, "--key", ck, url, NULL};
+    iotls_test_cmd_t cmd = {.argv = g, .timeout_ms = 10000};
+    assert_int_equal(iotls_test_run_cmd(&cmd, &get), 0);
+    iotls_test_result_t srv;
+    iotls_test_idf_server_stop(&job, &srv);
+
+    int ok = iotls_test_result_ok(&with) && strstr(with.out, "<h1>Hello Secure World!</h1>") &&
+             !iotls_test_result_ok(&without) && iotls_test_result_ok(&get) &&
+             strstr(get.out, "<h1>Hello Secure World!</h1>") &&
+             strstr(srv.out, "client did not send the required certificate");
+    if (!ok) {
+        iotls_test_result_dump("curl with client certificate", &with);
+        iotls_test_result_dump("curl without", &without);
+        iotls_test_result_dump("iotls get", &get);
+        iotls_test_result_dump("https_server_simple", &srv);
+    }
+    iotls_test_result_free(&with);
+    iotls_test_result_free(&without);
+    iotls_test_result_free(&get);
+    iotls_test_result_free(&srv);
+    assert_true(ok);
+}
+
 static int teardown(void **state)
 {
     iotls_test_pki_free();
@@ -141,6 +189,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_https_request),
         cmocka_unit_test(test_https_x509_bundle),
+        cmocka_unit_test(test_https_server_simple),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
