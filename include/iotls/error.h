@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "iotls/options.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -105,6 +107,7 @@ const char *iotls_alert_name(int alert);
 /* Reset to IOTLS_OK with empty text. */
 void iotls_error_clear(iotls_error_t *err);
 
+#if IOTLS_ERROR_TEXT
 /*
  * Record an error unless one is already recorded (first error wins).
  * Safe with err == NULL. Returns `code` so callers can `return
@@ -122,6 +125,18 @@ void iotls_error_append(iotls_error_t *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+#else
+/* Terse build (IOTLS_ERROR_TEXT=0, iotls/options.h): the same calls record
+ * the code only (text stays empty), and their sentences and arguments are
+ * not compiled at all. */
+#define iotls_error_set(err, code, ...) iotls_error_set_code((err), (code))
+#define iotls_error_append(err, ...) ((void)(err))
+#endif
+
+/* Record only a code (first error wins); what iotls_error_set does in a
+ * terse build. */
+iotls_err_t iotls_error_set_code(iotls_error_t *err, iotls_err_t code);
 
 /* Copy src into dst when dst holds no error yet. */
 void iotls_error_copy(iotls_error_t *dst, const iotls_error_t *src);

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "iotls/error.h"
+#include "iotls/options.h"
 #include "iotls/trust.h"
 
 #ifdef __cplusplus

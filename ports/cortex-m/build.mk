@@ -14,7 +14,7 @@ XAR      := $(CROSS)ar
 PORT     := ports/cortex-m
 
 CPUS     := cortex-m4 cortex-m0plus
-PROFILES := both-full
+PROFILES := client-ec client-ec-terse client-full server-ec both-ec both-full
 
 PFLAGS_client-ec       := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1
 PFLAGS_client-ec-terse := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0

@@ -144,6 +144,18 @@ void iotls_error_clear(iotls_error_t *err)
     err->text[0] = '\0';
 }
 
+iotls_err_t iotls_error_set_code(iotls_error_t *err, iotls_err_t code)
+{
+    if (!err || err->code != IOTLS_OK)
+        return code;
+    err->code = code;
+    err->engine_code = 0;
+    err->alert = -1;
+    err->text[0] = '\0';
+    return code;
+}
+
+#if IOTLS_ERROR_TEXT
 iotls_err_t iotls_error_set(iotls_error_t *err, iotls_err_t code, const char *fmt, ...)
 {
     if (!err || err->code != IOTLS_OK)
@@ -170,6 +182,8 @@ void iotls_error_append(iotls_error_t *err, const char *fmt, ...)
     iotls_vformat(err->text + used, sizeof err->text - used, fmt, ap);
     va_end(ap);
 }
+
+#endif
 
 void iotls_error_copy(iotls_error_t *dst, const iotls_error_t *src)
 {

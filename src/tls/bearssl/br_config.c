@@ -43,13 +43,19 @@ size_t iotls_session_size(const iotls_config_t *cfg)
     if (!config_valid(cfg))
         return 0;
     size_t payload = iotls_buffer_effective(cfg->buffer_size);
-    size_t n = ALIGN_UP(sizeof(struct iotls_session));
+    size_t n = ALIGN_UP(sizeof(struct iotls_session)) + ALIGN_UP(iotls_br_context_size(cfg->role));
     if (iotls_br_needs_x509(cfg))
         n += ALIGN_UP(sizeof(iotls_br_x509_t));
     if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
         n += iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload);
     /* Slack to align a caller block that is not max_align_t aligned. */
     return n + alignof(max_align_t);
+}
+
+size_t iotls_br_context_size(iotls_role_t role)
+{
+    return role == IOTLS_ROLE_CLIENT ? sizeof(br_ssl_client_context)
+                                     : sizeof(br_ssl_server_context);
 }
 
 void iotls_config_init(iotls_config_t *cfg, iotls_role_t role)
@@ -110,6 +116,20 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                                "%d..%d bytes",
                                IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX),
                -1;
+    if ((cfg->role == IOTLS_ROLE_CLIENT && !IOTLS_CLIENT) ||
+        (cfg->role == IOTLS_ROLE_SERVER && !IOTLS_SERVER))
+        return iotls_error_set(err, IOTLS_ERR_CONFIG,
+                               "this build of iotls has no %s sessions (IOTLS_%s=0)",
+                               cfg->role == IOTLS_ROLE_CLIENT ? "client" : "server",
+                               cfg->role == IOTLS_ROLE_CLIENT ? "CLIENT" : "SERVER"),
+               -1;
+#if IOTLS_EC_DEVICE
+    if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
+        return iotls_error_set(err, IOTLS_ERR_CONFIG,
+                               "this build of iotls is the EC device profile (IOTLS_EC_DEVICE): "
+                               "its credentials must have an EC P-256 key, not RSA"),
+               -1;
+#endif
     if (mem_len < iotls_session_size(cfg))
         return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
                                "session memory is %lu bytes; this configuration needs %lu "

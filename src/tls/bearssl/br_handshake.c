@@ -9,6 +9,7 @@
 
 /* ---- error translation -------------------------------------------------- */
 
+#if IOTLS_ERROR_TEXT
 /* What a received alert most likely means here. A client that was asked
  * for a certificate (CertificateRequest seen in the clear) and has none is
  * told exactly that, whichever alert the server uses for it. */
@@ -59,10 +60,12 @@ static const char *alert_reason(const iotls_session_t *s, int alert)
     default: return "";
     }
 }
+#endif
 
 static void explain_too_large(iotls_session_t *s)
 {
     unsigned len = s->track.last_length;
+    (void)len; /* terse builds (IOTLS_ERROR_TEXT=0) drop the sentences */
     if (s->cfg.role == IOTLS_ROLE_CLIENT && s->report.mfl_requested && !s->report.mfl_agreed)
         iotls_error_set(&s->error, IOTLS_ERR_RECORD_TOO_LARGE,
                         "record of %u bytes exceeds the %lu-byte buffer (server ignored "
@@ -173,6 +176,7 @@ void iotls_br_fill_report(iotls_session_t *s)
     }
 }
 
+#if IOTLS_SERVER
 /* DNS names compare ASCII-case-insensitively (strcasecmp is POSIX, and
  * locale-dependent where it exists). */
 static bool dns_equal(const char *a, const char *b)
@@ -212,6 +216,7 @@ static void choose_server_creds(iotls_session_t *s)
         }
     }
 }
+#endif
 
 /* The peer's hello tells whether max_fragment_length was asked / agreed. */
 void iotls_br_note_hello(iotls_session_t *s)
@@ -219,9 +224,11 @@ void iotls_br_note_hello(iotls_session_t *s)
     const iotls_hello_sniff_t *h = &s->sniff;
     if (!h->done || h->malformed)
         return;
+#if IOTLS_SERVER
     if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT && !s->creds_chosen &&
         s->cfg.sni_creds_count)
         choose_server_creds(s);
+#endif
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&
         s->report.mfl_requested && !h->mfl_present)
         s->report.mfl_ignored = true;

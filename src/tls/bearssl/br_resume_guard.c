@@ -114,5 +114,5 @@ void iotls_br_resume_guard_attach(iotls_session_t *s)
     if (!s->cfg.session_cache)
         return;
     s->cache_guard = &guard_class;
-    br_ssl_server_set_cache(&s->ctx.server, &s->cache_guard);
+    br_ssl_server_set_cache(s->ctx.server, &s->cache_guard);
 }

@@ -47,9 +47,11 @@ typedef struct {
 } iotls_br_spill_t;
 
 struct iotls_session {
+    /* The engine context, in the block right after this struct and sized by
+     * role (iotls_br_context_size). */
     union {
-        br_ssl_client_context client;
-        br_ssl_server_context server;
+        br_ssl_client_context *client;
+        br_ssl_server_context *server;
     } ctx;
     br_ssl_engine_context *eng;
     iotls_br_x509_t *x509; /* client; server asking for client certificates */
@@ -90,7 +92,17 @@ struct iotls_workspace {
     unsigned long switches, spills, failures;
 };
 
+/* br_algos.c: the algorithms installed (all, or the EC device profile's). */
+const br_ec_impl *iotls_br_ec(void);
+br_ecdsa_sign iotls_br_ecdsa_sign(void);
+const uint16_t *iotls_br_default_suites(size_t *count);
+void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *trust);
+void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
+                                const iotls_trust_t *trust);
+void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c);
+
 /* br_config.c */
+size_t iotls_br_context_size(iotls_role_t role);
 bool iotls_br_needs_x509(const iotls_config_t *cfg);
 size_t iotls_br_input_len(size_t payload);
 size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload);

@@ -6,26 +6,11 @@
 #include "tls/bearssl/br_session.h"
 #include "tls/format.h"
 
-/* ECDHE only (forward secrecy), AEAD first. The same list serves both
- * roles; the key type of the credentials narrows it further. */
-static const uint16_t default_suites[] = {
-    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-    BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
-    BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
-};
-
 static void set_suites_and_alpn(iotls_session_t *s)
 {
     const iotls_config_t *cfg = &s->cfg;
-    const uint16_t *suites = default_suites;
-    size_t count = sizeof default_suites / sizeof default_suites[0];
+    size_t count;
+    const uint16_t *suites = iotls_br_default_suites(&count);
     if (cfg->suites && cfg->suite_count) {
         suites = cfg->suites;
         count = cfg->suite_count;
@@ -82,6 +67,7 @@ static void region_clear(iotls_br_spill_t *r)
 
 /* ---- role set-up -------------------------------------------------------- */
 
+#if IOTLS_CLIENT
 static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
 {
     if (cfg->insecure)
@@ -96,18 +82,19 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
     const iotls_config_t *cfg = &s->cfg;
     iotls_x509_mode_t mode = client_mode(cfg);
     const iotls_trust_t *trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
-    br_ssl_client_init_full(&s->ctx.client, &s->x509->u.minimal, trust ? trust->anchors : NULL,
-                            trust ? trust->count : 0);
-    s->eng = &s->ctx.client.eng;
+    iotls_br_client_algorithms(s->ctx.client, &s->x509->u.minimal, trust);
+    s->eng = &s->ctx.client->eng;
+#if !IOTLS_EC_DEVICE
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
-        br_ssl_client_set_single_rsa(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
+        br_ssl_client_set_single_rsa(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                      br_skey_decoder_get_rsa(&cfg->creds->key),
                                      br_rsa_pkcs1_sign_get_default());
-    else if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
-        br_ssl_client_set_single_ec(&s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
+#endif
+    if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
+        br_ssl_client_set_single_ec(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                     br_skey_decoder_get_ec(&cfg->creds->key), BR_KEYTYPE_SIGN,
-                                    cfg->creds->leaf_signer_key_type, br_ec_get_default(),
-                                    br_ecdsa_sign_asn1_get_default());
+                                    cfg->creds->leaf_signer_key_type, iotls_br_ec(),
+                                    iotls_br_ecdsa_sign());
     /* The report keeps the name; the X.509 wrapper points at it. */
     iotls_format(s->report.server_name, sizeof s->report.server_name, "%s",
                  server_name ? server_name : "");
@@ -133,52 +120,52 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
     }
     return 0;
 }
+#endif
 
+#if IOTLS_SERVER
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
 {
     /* Signing only: key exchange is always ECDHE (forward secrecy). */
-    if (c->key_type == BR_KEYTYPE_RSA)
-        br_ssl_server_set_single_rsa(&s->ctx.server, c->chain, c->chain_len,
+#if !IOTLS_EC_DEVICE
+    if (c->key_type == BR_KEYTYPE_RSA) {
+        br_ssl_server_set_single_rsa(s->ctx.server, c->chain, c->chain_len,
                                      br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
                                      br_rsa_private_get_default(), br_rsa_pkcs1_sign_get_default());
-    else
-        br_ssl_server_set_single_ec(&s->ctx.server, c->chain, c->chain_len,
-                                    br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
-                                    c->leaf_signer_key_type, br_ec_get_default(),
-                                    br_ecdsa_sign_asn1_get_default());
+        return;
+    }
+#endif
+    br_ssl_server_set_single_ec(s->ctx.server, c->chain, c->chain_len,
+                                br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
+                                c->leaf_signer_key_type, iotls_br_ec(), iotls_br_ecdsa_sign());
 }
 
 static void init_server(iotls_session_t *s)
 {
     const iotls_config_t *cfg = &s->cfg;
     const iotls_creds_t *c = cfg->creds;
-    /* init_full_* installs every algorithm implementation; the suites and
-     * the key policy are then set the same way for both key types. */
-    if (c->key_type == BR_KEYTYPE_RSA)
-        br_ssl_server_init_full_rsa(&s->ctx.server, c->chain, c->chain_len,
-                                    br_skey_decoder_get_rsa(&c->key));
-    else
-        br_ssl_server_init_full_ec(&s->ctx.server, c->chain, c->chain_len, c->leaf_signer_key_type,
-                                   br_skey_decoder_get_ec(&c->key));
-    s->eng = &s->ctx.server.eng;
+    iotls_br_server_algorithms(s->ctx.server, c);
+    s->eng = &s->ctx.server->eng;
     iotls_br_use_server_creds(s, c);
     iotls_br_resume_guard_attach(s);
     s->report.auth = "not requested";
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_NONE)
         return;
     const iotls_trust_t *t = cfg->trust;
-    br_x509_minimal_init_full(&s->x509->u.minimal, t->anchors, t->count);
+    iotls_br_x509_algorithms(&s->x509->u.minimal, t);
     iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     /* The CertificateVerify signature is checked by the engine itself, and
      * the CertificateRequest only offers algorithms it can check. */
+#if !IOTLS_EC_DEVICE
     br_ssl_engine_set_default_rsavrfy(s->eng);
     br_ssl_engine_set_default_ecdsa(s->eng);
+#endif
     /* The CertificateRequest lists these CA names. */
-    br_ssl_server_set_trust_anchor_names_alt(&s->ctx.server, t->anchors, t->count);
+    br_ssl_server_set_trust_anchor_names_alt(s->ctx.server, t->anchors, t->count);
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
         br_ssl_engine_add_flags(s->eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
 }
+#endif
 
 /* The engine's record buffers: in the block, or the workspace's (the
  * session then starts as the workspace's owner: the reset below writes
@@ -247,18 +234,29 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     s->report.time_check = iotls_br_time_check_name(cfg->time_policy);
     if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&s->cfg, &s->report.time_check, err) < 0)
         return NULL;
+    /* The engine context is sized by role: a client does not pay for the
+     * larger server context. */
+    if (cfg->role == IOTLS_ROLE_CLIENT)
+        s->ctx.client = (br_ssl_client_context *)(void *)p;
+    else
+        s->ctx.server = (br_ssl_server_context *)(void *)p;
+    p += ALIGN_UP(iotls_br_context_size(cfg->role));
     if (iotls_br_needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
         p += ALIGN_UP(sizeof *s->x509);
     }
 
+#if IOTLS_CLIENT
     if (cfg->role == IOTLS_ROLE_CLIENT) {
         if (init_client(s, server_name, err) < 0)
             return NULL;
         s->report.insecure = cfg->insecure;
-    } else {
-        init_server(s);
     }
+#endif
+#if IOTLS_SERVER
+    if (cfg->role == IOTLS_ROLE_SERVER)
+        init_server(s);
+#endif
     set_suites_and_alpn(s);
     iotls_br_limit_signature_hashes(s);
 
@@ -277,7 +275,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     memset(seed, 0, sizeof seed);
     set_buffers(s, p); /* from here on, a failure must release the workspace */
 
-    int ok;
+    int ok = 0;
+#if IOTLS_CLIENT
     if (cfg->role == IOTLS_ROLE_CLIENT) {
         /* SNI carries host names only (RFC 6066 forbids IP literals); it is
          * sent even when the name check is off. */
@@ -285,12 +284,15 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
             s->x509->ip_len || !s->report.server_name[0] ? NULL : s->report.server_name;
         if (s->offered_resume)
             br_ssl_engine_set_session_parameters(s->eng, &s->offered);
-        ok = br_ssl_client_reset(&s->ctx.client, sni, s->offered_resume);
+        ok = br_ssl_client_reset(s->ctx.client, sni, s->offered_resume);
         if (s->payload < IOTLS_BUFFER_MAX)
             s->report.mfl_requested = (unsigned)s->payload;
-    } else {
-        ok = br_ssl_server_reset(&s->ctx.server);
     }
+#endif
+#if IOTLS_SERVER
+    if (cfg->role == IOTLS_ROLE_SERVER)
+        ok = br_ssl_server_reset(s->ctx.server);
+#endif
     if (!ok) {
         int e = br_ssl_engine_last_error(s->eng);
         iotls_error_set(err, iotls_br_error_code(e), "TLS engine refused to start: %s",

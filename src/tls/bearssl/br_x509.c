@@ -559,6 +559,7 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
     }
 
     const char *subject = x->leaf_done ? x->report->peer_subject : "(none)";
+    (void)subject; /* terse builds (IOTLS_ERROR_TEXT=0) drop the sentences */
     switch (br_err) {
     case BR_ERR_X509_BAD_SERVER_NAME:
         iotls_error_set(out, IOTLS_ERR_CERT_NAME_MISMATCH,

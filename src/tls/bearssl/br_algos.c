@@ -1,0 +1,201 @@
+/*
+ * Which BearSSL algorithms a session's engine and X.509 validator get.
+ *
+ * The default build installs everything (BearSSL's *_init_full
+ * functions). The "EC device" profile (IOTLS_EC_DEVICE, iotls/options.h)
+ * installs only TLS 1.2 ECDHE-ECDSA with AES-128-GCM and
+ * ChaCha20-Poly1305, SHA-256, P-256 and X25519, and ECDSA P-256 for
+ * certificates: since nothing else is referenced, nothing else is linked
+ * (BearSSL's full initialisers pull in RSA, 3DES, CBC, SHA-384/512 and
+ * P-384/521 whatever the configured suites).
+ */
+#include "tls/bearssl/br_session.h"
+
+#if IOTLS_EC_DEVICE
+
+/* ARMv6-M has no 32x32->64 multiply: BearSSL's 15-bit code is faster there
+ * (and matches a BearSSL built with BR_LOMUL). */
+#ifndef IOTLS_EC_M15
+#if defined(__ARM_ARCH_6M__)
+#define IOTLS_EC_M15 1
+#else
+#define IOTLS_EC_M15 0
+#endif
+#endif
+#if IOTLS_EC_M15
+#define P256 br_ec_p256_m15
+#define C25519 br_ec_c25519_m15
+#define ECDSA_VRFY br_ecdsa_i15_vrfy_asn1
+#define ECDSA_SIGN br_ecdsa_i15_sign_asn1
+#else
+#define P256 br_ec_p256_m31
+#define C25519 br_ec_c25519_m31
+#define ECDSA_VRFY br_ecdsa_i31_vrfy_asn1
+#define ECDSA_SIGN br_ecdsa_i31_sign_asn1
+#endif
+
+/* One br_ec_impl for the two curves (BearSSL's own combined tables also
+ * carry P-384 and P-521). */
+static const br_ec_impl *curve_impl(int curve)
+{
+    return curve == BR_EC_curve25519 ? &C25519 : &P256;
+}
+static const unsigned char *ec_generator(int curve, size_t *len)
+{
+    return curve_impl(curve)->generator(curve, len);
+}
+static const unsigned char *ec_order(int curve, size_t *len)
+{
+    return curve_impl(curve)->order(curve, len);
+}
+static size_t ec_xoff(int curve, size_t *len)
+{
+    return curve_impl(curve)->xoff(curve, len);
+}
+static uint32_t ec_mul(unsigned char *g, size_t glen, const unsigned char *x, size_t xlen,
+                       int curve)
+{
+    return curve_impl(curve)->mul(g, glen, x, xlen, curve);
+}
+static size_t ec_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
+{
+    return curve_impl(curve)->mulgen(r, x, xlen, curve);
+}
+static uint32_t ec_muladd(unsigned char *a, const unsigned char *b, size_t len,
+                          const unsigned char *x, size_t xlen, const unsigned char *y, size_t ylen,
+                          int curve)
+{
+    /* Only ECDSA (P-256) adds points; X25519 never does. */
+    return curve == BR_EC_secp256r1 ? P256.muladd(a, b, len, x, xlen, y, ylen, curve) : 0;
+}
+static const br_ec_impl ec_device = {
+    (uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_curve25519,
+    ec_generator,
+    ec_order,
+    ec_xoff,
+    ec_mul,
+    ec_mulgen,
+    ec_muladd,
+};
+
+static const uint16_t suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+
+const br_ec_impl *iotls_br_ec(void)
+{
+    return &ec_device;
+}
+
+static void common(br_ssl_engine_context *eng)
+{
+    br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+    br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+    br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_default_aes_gcm(eng);
+    br_ssl_engine_set_default_chapol(eng);
+    br_ssl_engine_set_ec(eng, &ec_device);
+    br_ssl_engine_set_ecdsa(eng, &ECDSA_VRFY);
+}
+
+void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *trust)
+{
+    br_x509_minimal_init(x, &br_sha256_vtable, trust ? trust->anchors : NULL,
+                         trust ? trust->count : 0);
+    br_x509_minimal_set_hash(x, br_sha256_ID, &br_sha256_vtable);
+    br_x509_minimal_set_ecdsa(x, &ec_device, &ECDSA_VRFY);
+}
+
+#if IOTLS_CLIENT
+void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
+                                const iotls_trust_t *trust)
+{
+    br_ssl_client_zero(cc);
+    common(&cc->eng);
+    iotls_br_x509_algorithms(x, trust);
+    br_ssl_engine_set_x509(&cc->eng, &x->vtable);
+}
+#endif
+
+#if IOTLS_SERVER
+void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
+{
+    (void)c; /* the key is installed by iotls_br_use_server_creds */
+    br_ssl_server_zero(sc);
+    common(&sc->eng);
+}
+#endif
+
+br_ecdsa_sign iotls_br_ecdsa_sign(void)
+{
+    return ECDSA_SIGN;
+}
+
+const uint16_t *iotls_br_default_suites(size_t *count)
+{
+    *count = sizeof suites / sizeof suites[0];
+    return suites;
+}
+
+#else /* every algorithm */
+
+const br_ec_impl *iotls_br_ec(void)
+{
+    return br_ec_get_default();
+}
+
+void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *trust)
+{
+    br_x509_minimal_init_full(x, trust ? trust->anchors : NULL, trust ? trust->count : 0);
+}
+
+#if IOTLS_CLIENT
+void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
+                                const iotls_trust_t *trust)
+{
+    br_ssl_client_init_full(cc, x, trust ? trust->anchors : NULL, trust ? trust->count : 0);
+}
+#endif
+
+#if IOTLS_SERVER
+void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
+{
+    /* init_full_* installs every algorithm implementation; the suites and
+     * the key policy are then set the same way for both key types. */
+    if (c->key_type == BR_KEYTYPE_RSA)
+        br_ssl_server_init_full_rsa(sc, c->chain, c->chain_len, br_skey_decoder_get_rsa(&c->key));
+    else
+        br_ssl_server_init_full_ec(sc, c->chain, c->chain_len, c->leaf_signer_key_type,
+                                   br_skey_decoder_get_ec(&c->key));
+}
+#endif
+
+br_ecdsa_sign iotls_br_ecdsa_sign(void)
+{
+    return br_ecdsa_sign_asn1_get_default();
+}
+
+/* ECDHE only (forward secrecy), AEAD first. The same list serves both
+ * roles; the key type of the credentials narrows it further. */
+static const uint16_t default_suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+    BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+};
+
+const uint16_t *iotls_br_default_suites(size_t *count)
+{
+    *count = sizeof default_suites / sizeof default_suites[0];
+    return default_suites;
+}
+
+#endif
