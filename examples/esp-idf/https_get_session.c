@@ -61,9 +61,8 @@ static void get(esp_tls_cfg_t *cfg, const char *label)
 
 static void session_task(void *arg)
 {
-    ESP_ERROR_CHECK(esp_tls_set_global_ca_store(server_root_cert_pem_start,
-                                                server_root_cert_pem_end -
-                                                    server_root_cert_pem_start));
+    ESP_ERROR_CHECK(esp_tls_set_global_ca_store(
+        server_root_cert_pem_start, server_root_cert_pem_end - server_root_cert_pem_start));
     esp_tls_cfg_t first = {.use_global_ca_store = true};
     get(&first, "first");
     if (saved != NULL) {
