@@ -194,6 +194,11 @@ const char *iotls_http_req_auth_user(const iotls_http_req_t *req);
 /* A pointer the handler keeps with the request (streaming state). */
 void iotls_http_req_set_ctx(iotls_http_req_t *req, void *ctx);
 void *iotls_http_req_ctx(const iotls_http_req_t *req);
+/* A pointer kept with the CONNECTION across its keep-alive requests (a
+ * login, a parser, what esp_https_server calls sess_ctx). free_fn (may be
+ * NULL) is called with it when the connection ends or it is replaced. */
+void iotls_http_req_set_conn_ctx(iotls_http_req_t *req, void *ctx, void (*free_fn)(void *ctx));
+void *iotls_http_req_conn_ctx(const iotls_http_req_t *req);
 
 /* Find `key` in a query string ("a=1&b=x%20y") and percent-decode its
  * value into out (NUL-terminated). Returns the value's length, or -1 when

@@ -99,6 +99,8 @@ struct iotls_http_sconn {
     size_t pending_len;
     uint8_t *tail; /* response bytes the transport could not take yet */
     size_t tail_len, tail_cap;
+    void *conn_ctx; /* iotls_http_req_set_conn_ctx */
+    void (*conn_ctx_free)(void *ctx);
     iotls_http_req_t req;
 };
 

@@ -114,6 +114,20 @@ void *iotls_http_req_ctx(const iotls_http_req_t *req)
     return req->ctx;
 }
 
+void iotls_http_req_set_conn_ctx(iotls_http_req_t *req, void *ctx, void (*free_fn)(void *ctx))
+{
+    iotls_http_sconn_t *sc = req->sc;
+    if (sc->conn_ctx_free && sc->conn_ctx && sc->conn_ctx != ctx)
+        sc->conn_ctx_free(sc->conn_ctx);
+    sc->conn_ctx = ctx;
+    sc->conn_ctx_free = free_fn;
+}
+
+void *iotls_http_req_conn_ctx(const iotls_http_req_t *req)
+{
+    return req->sc->conn_ctx;
+}
+
 long iotls_http_query_value(const char *query, const char *key, char *out, size_t cap)
 {
     size_t kl = strlen(key);

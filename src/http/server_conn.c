@@ -27,6 +27,8 @@ static void sc_free(iotls_http_sconn_t *sc)
     if (sc->next)
         sc->next->prev = sc->prev;
     srv->stats.open_conns--;
+    if (sc->conn_ctx_free && sc->conn_ctx)
+        sc->conn_ctx_free(sc->conn_ctx);
     iotls_timer_free(sc->timer);
     free(sc->block);
     free(sc->pending);

@@ -6,11 +6,13 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -216,6 +218,85 @@ static void test_get_from_server_ignoring_mfl(void **state)
     iotls_test_peer_stop(&p);
 }
 
+/* A TLS server that answers with whatever bytes the test writes
+ * (openssl s_server in STDIO mode): what iotls get makes of bad answers. */
+static iotls_test_result_t get_answered_by(const char *answer, size_t len, bool then_kill)
+{
+    iotls_test_peer_t s;
+    iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_STDIO};
+    assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
+    const char *argv[] = {iotls_test_tool(), "get", "-v", "--ca", pki->ca_pem,
+                          url(s.port, "/x"), NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
+    iotls_test_job_t job;
+    assert_int_equal(iotls_test_cmd_start(&cmd, &job), 0);
+    assert_true(iotls_test_peer_wait_stdout(&s, "GET /x HTTP/1.1", 10000));
+    assert_int_equal(iotls_test_peer_write_stdin(&s, answer, len), 0);
+    if (then_kill) {
+        usleep(300000);
+        iotls_test_peer_stop(&s);
+    }
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
+    iotls_test_peer_stop(&s);
+    return r;
+}
+
+static void expect_failure(iotls_test_result_t *r, const char *text)
+{
+    if (r->exit_code != 1 || !strstr(r->err, text))
+        iotls_test_result_dump("iotls get", r);
+    assert_true(r->exited);
+    assert_int_equal(r->exit_code, 1);
+    assert_non_null(strstr(r->err, text));
+    iotls_test_result_free(r);
+}
+
+static void test_get_refuses_bad_answers(void **state)
+{
+    char *big = malloc(10000);
+    assert_non_null(big);
+    int n = snprintf(big, 10000, "HTTP/1.1 200 OK\r\nX-Big: ");
+    memset(big + n, 'a', 9000);
+    memcpy(big + n + 9000, "\r\n\r\n", 4);
+    iotls_test_result_t r = get_answered_by(big, (size_t)n + 9004, false);
+    expect_failure(&r, "response head larger than the client's limit");
+    free(big);
+
+    static const char chunks[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+    r = get_answered_by(chunks, sizeof chunks - 1, false);
+    expect_failure(&r, "malformed chunked body");
+
+    static const char both[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n";
+    r = get_answered_by(both, sizeof both - 1, false);
+    expect_failure(&r, "conflicting or unknown body framing");
+
+    static const char notes[] = "HTTQ/1.1 200 OK\r\n\r\n";
+    r = get_answered_by(notes, sizeof notes - 1, false);
+    expect_failure(&r, "malformed HTTP response head");
+
+    /* 10 of 100 bytes, then the server dies (no close_notify). */
+    static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+    r = get_answered_by(cut, sizeof cut - 1, true);
+    assert_int_equal(r.exit_code, 1);
+    assert_string_equal(r.out, "0123456789");
+    assert_non_null(strstr(r.err, "error (I/O)"));
+    iotls_test_result_free(&r);
+
+    /* Redirects are not followed: the 302 is the answer. */
+    static const char moved[] = "HTTP/1.1 302 Found\r\nLocation: https://elsewhere.example/\r\n"
+                                "Content-Length: 6\r\n\r\nmoved\n";
+    r = get_answered_by(moved, sizeof moved - 1, false);
+    if (!iotls_test_result_ok(&r))
+        iotls_test_result_dump("iotls get", &r);
+    assert_true(iotls_test_result_ok(&r));
+    assert_string_equal(r.out, "moved\n");
+    assert_non_null(strstr(r.err, "< HTTP/1.1 302 Found"));
+    assert_null(strstr(r.err, "elsewhere.example/\n>"));
+    iotls_test_result_free(&r);
+}
+
 /* examples/https_device: server and client in one loop, as documented. */
 static void test_example_https_device(void **state)
 {
@@ -244,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_get_with_client_certificate),
         cmocka_unit_test(test_get_from_openssl_www),
         cmocka_unit_test(test_get_from_server_ignoring_mfl),
+        cmocka_unit_test(test_get_refuses_bad_answers),
         cmocka_unit_test(test_example_https_device),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -59,6 +59,27 @@ static void h_hello(iotls_http_req_t *req, void *user)
     iotls_http_resp_send(req, 200, "text/plain", out, (size_t)n);
 }
 
+/* Counts the requests of its connection (a per-connection context). */
+static atomic_int conn_ctx_freed;
+static void free_counter(void *ctx)
+{
+    free(ctx);
+    atomic_fetch_add(&conn_ctx_freed, 1);
+}
+
+static void h_count(iotls_http_req_t *req, void *user)
+{
+    int *n = iotls_http_req_conn_ctx(req);
+    if (!n) {
+        n = calloc(1, sizeof *n);
+        assert_non_null(n);
+        iotls_http_req_set_conn_ctx(req, n, free_counter);
+    }
+    char out[32];
+    int len = snprintf(out, sizeof out, "count=%d\n", ++*n);
+    iotls_http_resp_send(req, 200, "text/plain", out, (size_t)len);
+}
+
 static void h_item(iotls_http_req_t *req, void *user)
 {
     char out[256];
@@ -172,6 +193,7 @@ static void server_start(server_t *s, const iotls_http_server_config_t *cfg)
                      0);
     assert_int_equal(iotls_http_server_route(s->srv, "GET", "/later", 0, h_deferred, s, &err), 0);
     assert_int_equal(iotls_http_server_route(s->srv, "GET", "/big", 0, h_big, NULL, &err), 0);
+    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/count", 0, h_count, NULL, &err), 0);
     /* Bad registrations are refused with a reason. */
     assert_int_equal(iotls_http_server_route(s->srv, "get", "/x", 0, h_hello, NULL, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_BAD_ARGUMENT);
@@ -314,6 +336,12 @@ static void test_routes_params_query_pipelining(void **state)
     r = read_until(fd, "Found\n", NULL);
     assert_non_null(strstr(r, "HTTP/1.1 404 Not Found"));
     free(r);
+    /* A per-connection context lives across keep-alive requests. */
+    send_all(fd, "GET /count HTTP/1.1\r\nHost: t\r\n\r\nGET /count HTTP/1.1\r\nHost: t\r\n\r\n");
+    r = read_until(fd, "count=2\n", NULL);
+    assert_non_null(strstr(r, "count=1\n"));
+    assert_non_null(strstr(r, "count=2\n"));
+    free(r);
     /* HTTP/1.1 without Host: 400 and close. */
     send_all(fd, "GET /hello HTTP/1.1\r\n\r\n");
     r = read_until(fd, "Request\n", NULL);
@@ -334,6 +362,7 @@ static void test_routes_params_query_pipelining(void **state)
     free(r);
     close(fd);
     server_stop(&s);
+    assert_int_equal(atomic_load(&conn_ctx_freed), 1); /* freed with its connection */
     assert_int_equal(count_fds(), fds);
 }
 
