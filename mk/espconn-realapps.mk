@@ -41,6 +41,30 @@ RA_APPS += espircd
 RA_espircd_SRC := $(sort $(wildcard $(RA_DIR)/espircd/src/*.c $(RA_DIR)/espircd/etslib/*.c))
 RA_espircd_FLAGS := -I$(RA_DIR)/espircd/etslib -I$(RA_DIR)/espircd/src -DICACHE_FLASH -DUSE_OPENSDK
 
+# Spritetm/esphttpd with its libesphttpd submodule: HTTP server (plain
+# TCP), captive-portal DNS (UDP), Wi-Fi setup pages, websockets, pages from
+# an espfs image. Built as its Makefile's "separate" layout (USE_OPENSDK,
+# no heatshrink/gzip, ESPFS_POS): the image made by its own host tool
+# (mkespfsimage) from its html/ is read with spi_flash_read from the flash
+# image, where the test writes it at ESPFS_POS.
+RA_APPS += esphttpd
+RA_HTTPD := $(RA_DIR)/esphttpd
+RA_esphttpd_SRC := $(sort $(wildcard $(RA_HTTPD)/user/*.c $(RA_HTTPD)/libesphttpd/core/*.c \
+                     $(RA_HTTPD)/libesphttpd/util/*.c)) $(RA_HTTPD)/libesphttpd/espfs/espfs.c
+RA_esphttpd_FLAGS := -I$(RA_HTTPD)/include -I$(RA_HTTPD)/user -I$(RA_HTTPD)/libesphttpd/include \
+                     -I$(RA_HTTPD)/libesphttpd -I$(RA_HTTPD)/libesphttpd/espfs -I$(RA_HTTPD)/libesphttpd/core \
+                     -I$(RA_HTTPD)/libesphttpd/util -D__ets__ -DICACHE_FLASH \
+                     -DUSE_OPENSDK -DHTTPD_MAX_CONNECTIONS=4 -DHTTPD_STACKSIZE=2048 -DHTTPD_WEBSOCKETS \
+                     -DESPFS_POS=0x300000 -DESPFS_SIZE=0x80000
+RA_ESPFS_TOOL := $(RA_OUT)/mkespfsimage
+RA_ESPFS_IMAGE := $(RA_OUT)/esphttpd.espfs
+$(RA_ESPFS_TOOL): $(RA_HTTPD)/libesphttpd/espfs/mkespfsimage/main.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu99 -O1 -w -I$(RA_HTTPD)/libesphttpd/include -I$(RA_HTTPD)/libesphttpd/espfs $< -o $@
+$(RA_ESPFS_IMAGE): $(RA_ESPFS_TOOL) $(sort $(shell find $(RA_HTTPD)/html -type f))
+	cd $(RA_HTTPD)/html && find . | $(abspath $(RA_ESPFS_TOOL)) > $(abspath $@)
+realapps tests: $(RA_ESPFS_IMAGE)
+
 # Caerbannog/esphttpclient: HTTP(S) client library and its test program
 # (espmissingincludes.h declares ets_* with the SDK 1.x signatures). It has
 # no user_init (a host project calls http_test()): compiled, not linked.

@@ -7,6 +7,9 @@
  *   jkent/espircd     IRC server on plain TCP against a socket client
  *   FlorianBrett/ESP8266-MQTT-Device  MQTT on plain TCP, GPIO driven by a
  *                     message from mosquitto_pub
+ *   Spritetm/esphttpd HTTP server (pages from its espfs image in flash,
+ *                     templates, a CGI driving GPIO, Wi-Fi scan) against
+ *                     curl, and its captive-portal DNS (UDP) against a query
  * Their server names and ports are fixed in their sources; the host-only
  * IOTLS_ESPCONN_HOSTS / IOTLS_ESPCONN_PORTS point them at the peers. */
 #include <arpa/inet.h>
@@ -26,6 +29,7 @@
 #include <cmocka.h>
 
 #include "cmd.h"
+#include "esp_flash.h"
 #include "peer.h"
 #include "pki.h"
 #include "tmpdir.h"
@@ -68,7 +72,7 @@ static void dump_app(const char *name, const char *out, const char *err)
 static void test_every_app_built(void **state)
 {
     (void)state;
-    const char *names[] = {"esp_mqtt", "espbot", "espircd", "mqtt_device"};
+    const char *names[] = {"esp_mqtt", "espbot", "espircd", "mqtt_device", "esphttpd"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         struct stat st;
         if (stat(app(names[i]), &st) != 0)
@@ -306,6 +310,107 @@ static void test_mqtt_device_plain_mqtt_and_gpio(void **state)
     free(out), free(err);
 }
 
+static int curl_get(const char *url, const char *post, iotls_test_result_t *r)
+{
+    const char *args[] = {"-s", "-i", "-m", "10", url, post ? "-d" : NULL, post, NULL};
+    return iotls_test_curl_run(args, 15000, r);
+}
+
+/* A DNS query for name (type A) to 127.0.0.1:port; 1 when an answer with
+ * the same id and at least one record came back. */
+static int dns_answers(uint16_t port, const char *name)
+{
+    uint8_t q[512] = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
+    size_t n = 12;
+    for (const char *label = name; *label;) {
+        const char *dot = strchr(label, '.');
+        size_t len = dot ? (size_t)(dot - label) : strlen(label);
+        q[n++] = (uint8_t)len;
+        memcpy(q + n, label, len);
+        n += len;
+        label += len + (dot != NULL);
+    }
+    q[n++] = 0;
+    const uint8_t tail[] = {0, 1, 0, 1}; /* A, IN */
+    memcpy(q + n, tail, 4);
+    n += 4;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    uint8_t r[512];
+    ssize_t got = -1;
+    if (sendto(fd, q, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n)
+        got = recv(fd, r, sizeof r, 0);
+    close(fd);
+    return got >= 12 && r[0] == 0x12 && r[1] == 0x34 && (r[2] & 0x80) && (r[6] << 8 | r[7]) >= 1;
+}
+
+/* Spritetm/esphttpd (with libesphttpd): its pages come from the espfs
+ * image its own mkespfsimage made from its html/, written into the flash
+ * image at ESPFS_POS (0x300000) as its "separate" layout expects. */
+static void test_esphttpd_http_and_captive_dns(void **state)
+{
+    (void)state;
+    char espfs[600], image[600];
+    const char *b = getenv("IOTLS_BUILD");
+    snprintf(espfs, sizeof espfs, "%s/realapps/esp8266/esphttpd.espfs", b ? b : "build");
+    size_t len = 0;
+    char *fs = iotls_test_read_file(espfs, &len);
+    assert_non_null(fs);
+    assert_non_null(iotls_test_tmp_path(image, sizeof image, "esphttpd.img"));
+    assert_int_equal(iotls_test_flash_put(image, 0x300, fs, len), 0);
+    free(fs);
+    uint16_t http = iotls_test_free_port(), dns = iotls_test_free_port();
+    assert_true(http != 0 && dns != 0);
+    char flash_env[700], ports[64];
+    snprintf(flash_env, sizeof flash_env, "IOTLS_FLASH=%s", image);
+    snprintf(ports, sizeof ports, "IOTLS_ESPCONN_PORTS=80=%u,53=%u", (unsigned)http, (unsigned)dns);
+    const char *env[] = {flash_env, ports, NULL};
+    iotls_test_job_t job;
+    app_start("esphttpd", env, &job);
+    int ready =
+        iotls_test_cmd_wait_stdout(&job, "Ready", 10000) && iotls_test_port_open(http, 5000);
+    char url[64];
+    iotls_test_result_t root = {0}, page = {0}, led = {0}, ledpage = {0}, scan = {0};
+    int dns_ok = 0;
+    if (ready) {
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/", (unsigned)http);
+        curl_get(url, NULL, &root);
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/index.tpl", (unsigned)http);
+        curl_get(url, NULL, &page);
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/led.cgi", (unsigned)http);
+        curl_get(url, "led=1", &led);
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/led.tpl", (unsigned)http);
+        curl_get(url, NULL, &ledpage);
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/wifi/wifiscan.cgi", (unsigned)http);
+        curl_get(url, NULL, &scan);
+        dns_ok = dns_answers(dns, "esp8266.nonet");
+    }
+    char *err, *out = app_stop(&job, &err);
+    int ok = ready && root.out && strstr(root.out, "Location: /index.tpl") && page.out &&
+             strstr(page.out, "<h1>It Works</h1>") && led.out && strstr(led.out, "302") &&
+             ledpage.out && strstr(ledpage.out, "it's now on") && scan.out &&
+             strstr(scan.out, "\"APs\"") && dns_ok;
+    if (!ok) {
+        dump_app("esphttpd", out, err);
+        iotls_test_result_dump("GET /", &root);
+        iotls_test_result_dump("GET /index.tpl", &page);
+        iotls_test_result_dump("POST /led.cgi", &led);
+        iotls_test_result_dump("GET /led.tpl", &ledpage);
+        iotls_test_result_dump("GET /wifi/wifiscan.cgi", &scan);
+        fprintf(stderr, "dns answered: %d\n", dns_ok);
+    }
+    assert_true(ok);
+    assert_non_null(strstr(err, "gpio: outputs now 0x0004")); /* GPIO2, the LED */
+    assert_non_null(strstr(err, "espconn_create: port 53 is port"));
+    assert_non_null(strstr(out, "URL = /led.cgi"));
+    iotls_test_result_free(&root), iotls_test_result_free(&page), iotls_test_result_free(&led);
+    iotls_test_result_free(&ledpage), iotls_test_result_free(&scan);
+    free(out), free(err);
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
@@ -321,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_espbot_against_s_server),
         cmocka_unit_test(test_espircd_plain_tcp),
         cmocka_unit_test(test_mqtt_device_plain_mqtt_and_gpio),
+        cmocka_unit_test(test_esphttpd_http_and_captive_dns),
     };
     return cmocka_run_group_tests(tests, NULL, group_teardown);
 }

@@ -102,6 +102,13 @@ static void test_os_names_beside_locals(void **state)
     char small[4];
     assert_int_equal(os_snprintf(small, sizeof small, "%d", 12345), 5);
     assert_string_equal(small, "123");
+    /* os_strcat, unbounded on the SDK, stops at a known destination size. */
+    char joined[8] = "ab";
+    os_strcat(joined, "cd");
+    assert_string_equal(joined, "abcd");
+    os_strcat(joined, "efghij");
+    assert_string_equal(joined, "abcdefg");
+    assert_logged("os_strcat: 6 characters truncated to 3 to fit the destination");
     void *p = os_zalloc(16);
     assert_non_null(p);
     assert_int_equal(((uint8 *)p)[15], 0);

@@ -34,7 +34,9 @@ void iotls_esp_install_putc1(void (*putc1)(char c))
     }
 }
 
-size_t espconn_host_strcpy(char *dst, size_t cap, const char *src)
+/* Copies src into dst of cap bytes ((size_t)-1: unknown), truncating with
+ * a log line naming `what` when it does not fit. strlen(src). */
+static size_t copy_bounded(const char *what, char *dst, size_t cap, const char *src)
 {
     size_t n = strlen(src);
     if (cap == 0)
@@ -45,8 +47,23 @@ size_t espconn_host_strcpy(char *dst, size_t cap, const char *src)
     }
     memcpy(dst, src, cap - 1);
     dst[cap - 1] = '\0';
-    espc_log("os_strcpy: %zu characters truncated to %zu to fit the destination", n, cap - 1);
+    espc_log("%s: %zu characters truncated to %zu to fit the destination", what, n, cap - 1);
     return n;
+}
+
+size_t espconn_host_strcpy(char *dst, size_t cap, const char *src)
+{
+    return copy_bounded("os_strcpy", dst, cap, src);
+}
+
+size_t espconn_host_strcat(char *dst, size_t cap, const char *src)
+{
+    size_t have = cap == (size_t)-1 ? strlen(dst) : strnlen(dst, cap);
+    if (cap != (size_t)-1 && have == cap) { /* no terminator inside: nothing fits */
+        espc_log("os_strcat: the destination holds no string within its %zu bytes", cap);
+        return have + strlen(src);
+    }
+    return have + copy_bounded("os_strcat", dst + have, cap == (size_t)-1 ? cap : cap - have, src);
 }
 
 int espconn_host_sprintf(char *dst, size_t cap, const char *fmt, ...)

@@ -10,7 +10,7 @@
  * functions exist in the library too, but are not declared here (their
  * prototypes differ between SDK generations; applications declare them).
  *
- * The SDK's os_strcpy and os_sprintf write without a bound; here they are
+ * The SDK's os_strcpy, os_strcat and os_sprintf write without a bound; here they are
  * BOUNDED whenever the compiler can tell the destination's size (an array,
  * a struct member): the copy is truncated and a log line says so, instead
  * of overflowing. With a bare pointer the size is unknown and they behave
@@ -84,6 +84,9 @@ void iotls_esp_install_putc1(void (*putc1)(char c));
 /* Bounded copies: `cap` is the destination size ((size_t)-1 = unknown).
  * Return strlen(src) (os_strlcpy) / the formatted length (os_snprintf). */
 size_t espconn_host_strcpy(char *dst, size_t cap, const char *src);
+/* Appends src; bounded like espconn_host_strcpy. Returns the length the
+ * result would have had. */
+size_t espconn_host_strcat(char *dst, size_t cap, const char *src);
 int espconn_host_sprintf(char *dst, size_t cap, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -97,6 +100,8 @@ int espconn_host_sprintf(char *dst, size_t cap, const char *fmt, ...)
 #endif
 #define os_strcpy(d, s)                                                                            \
     ((void)espconn_host_strcpy((char *)(d), IOTLS_ESP_OBJSIZE(d), (const char *)(s)), (d))
+#define os_strcat(d, s)                                                                            \
+    ((void)espconn_host_strcat((char *)(d), IOTLS_ESP_OBJSIZE(d), (const char *)(s)), (d))
 #define os_sprintf(d, ...) espconn_host_sprintf((char *)(d), IOTLS_ESP_OBJSIZE(d), __VA_ARGS__)
 #define os_strlcpy(d, s, n) espconn_host_strcpy((char *)(d), (n), (const char *)(s))
 int iotls_esp_snprintf(char *dst, size_t size, const char *fmt, ...)

@@ -1,0 +1,5 @@
+#ifndef CAPTDNS_H
+#define CAPTDNS_H
+void ICACHE_FLASH_ATTR captdnsInit(void);
+
+#endif

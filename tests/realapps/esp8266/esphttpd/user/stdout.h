@@ -1,0 +1,6 @@
+#ifndef STDOUT_H
+#define STDOUT_H
+
+void stdoutInit();
+
+#endif
