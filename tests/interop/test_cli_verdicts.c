@@ -155,6 +155,40 @@ static void test_inspect_reads_16_mib_images(void **state)
     iotls_test_result_free(&r);
 }
 
+/* Output that cannot be written is a failure with a sentence, for every
+ * command (checked once in main): a full disk and a closed pipe. */
+static void test_stdout_write_errors_fail(void **state)
+{
+    const char *t = iotls_test_tool();
+    const char *pack[] = {t, "flash", "pack", "ca", pki->ca_pem, "-o", in_dir("out.blob"), NULL};
+    iotls_test_result_t r;
+    assert_int_equal(run(pack, &r), 0);
+    iotls_test_result_free(&r);
+    struct {
+        const char *script, *want;
+    } cases[] = {
+        {"exec \"$0\" \"$@\" > /dev/full", "No space left on device"},
+        /* The reader is gone before the writer starts (no race). */
+        {"trap '' PIPE; { sleep 0.3; \"$0\" \"$@\"; } | true", "Broken pipe"},
+    };
+    const char *cmds[][4] = {{"cert", "show", pki->ca_pem, NULL},
+                             {"flash", "inspect", in_dir("out.blob"), NULL}};
+    for (size_t c = 0; c < 2; c++) {
+        for (size_t i = 0; i < 2; i++) {
+            const char *argv[] = {"sh",       "-c",       cases[c].script, t,
+                                  cmds[i][0], cmds[i][1], cmds[i][2],      NULL};
+            assert_int_equal(run(argv, &r), c == 0 ? 1 : 0); /* `| true` hides the code */
+            char want[128];
+            snprintf(want, sizeof want, "cannot write to stdout: %s; the output is incomplete",
+                     cases[c].want);
+            if (!strstr(r.err, want))
+                iotls_test_result_dump("stdout error", &r);
+            assert_non_null(strstr(r.err, want));
+            iotls_test_result_free(&r);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_directory_as_a_file_says_so),
         cmocka_unit_test(test_cert_days_zero_explains),
         cmocka_unit_test(test_inspect_reads_16_mib_images),
+        cmocka_unit_test(test_stdout_write_errors_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* iotls cert show FILE — what a certificate, bundle or key is, in words:
  * the facts one checks before flashing it (names, key, validity, and the
  * fingerprints used for pinning). */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "commands.h"
+#include "iotls/trust.h"
 #include "prov.h"
 
 #define CMD "cert show"
@@ -109,7 +112,20 @@ int cmd_cert_show(int argc, char **argv)
                      "or DER)\n");
         return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
     }
-    /* A key file is tried quietly first: a certificate file is the usual case. */
+    /* A key file is tried quietly first: a certificate file is the usual
+     * case. An encrypted key gets the one sentence every command gives. */
+    bool encrypted = false;
+    size_t len;
+    uint8_t *data = iotls_file_read(argv[1], &len, NULL);
+    if (data) {
+        encrypted = iotls_key_is_encrypted(data, len);
+        OPENSSL_cleanse(data, len);
+        free(data);
+    }
+    if (encrypted) {
+        prov_fail(CMD, "private key '%s' " IOTLS_ENCRYPTED_KEY_TEXT, argv[1]);
+        return 1;
+    }
     EVP_PKEY *k = prov_read_key(CMD, argv[1], true);
     if (k) {
         char key[64];

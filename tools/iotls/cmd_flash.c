@@ -1,6 +1,7 @@
 /* iotls flash pack|write|read|inspect — what make_cacert.py, make_cert.py
  * and esptool's write_flash did for the ESP8266 SDK, for iotls blobs
  * (docs/flash-format.md). Inspect lives in cmd_flash_inspect.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,7 +283,9 @@ static int read_cmd(int argc, char **argv)
         return 1;
     }
     bool ok = o.out ? prov_write_file(CMD, o.out, blob, len, 0600, false)
-                    : fwrite(blob, 1, len, stdout) == len;
+                    : fwrite(blob, 1, len, stdout) == len && fflush(stdout) == 0;
+    if (!ok && !o.out)
+        prov_fail(CMD, "cannot write the blob to stdout: %s", strerror(errno));
     OPENSSL_cleanse(blob, len);
     free(blob);
     return ok ? 0 : 1;

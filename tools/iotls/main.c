@@ -1,4 +1,5 @@
 /* iotls — command-line tool: connect, listen (and provisioning commands). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,21 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
+/* Every command's output reaches stdout through stdio: a disk that filled
+ * up or a reader that went away (SIGPIPE ignored) shows only at the final
+ * flush, and must not end in exit 0. A command that already failed has
+ * said why. */
+static int stdout_checked(const char *cmd, int rc)
+{
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+        fprintf(stderr, "iotls %s: cannot write to stdout: %s; the output is incomplete\n", cmd,
+                errno ? strerror(errno) : "write error");
+        return 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -39,7 +55,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return stdout_checked(argv[1], commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "iotls: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;
