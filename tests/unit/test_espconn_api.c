@@ -708,6 +708,31 @@ static void test_gethostbyname(void **state)
     assert_int_equal(dns_result.addr, 0); /* called with NULL */
 }
 
+/* Asked again while the lookup is pending (applications poll from a
+ * timer): still in progress, not an address the callback has not seen;
+ * and the host map answers names without DNS. */
+static void test_gethostbyname_pending_and_host_map(void **state)
+{
+    (void)state;
+    setenv(ESPCONN_HOST_ENV_HOSTS, "broker.example=127.0.0.7,bad=300.1.1.1", 1);
+    struct espconn c = {0};
+    ip_addr_t a = {0};
+    dns_calls = 0;
+    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_INPROGRESS);
+    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_INPROGRESS);
+    assert_int_equal(a.addr, 0);
+    assert_int_equal(espconn_host_run(), 0);
+    assert_int_equal(dns_calls, 1); /* one waiter, one answer */
+    assert_memory_equal(&dns_result.addr, "\x7f\x00\x00\x07", 4);
+    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_OK);
+    assert_memory_equal(&a.addr, "\x7f\x00\x00\x07", 4);
+    assert_logged("'broker.example' is 127.0.0.7 (from IOTLS_ESPCONN_HOSTS, host-only)");
+    assert_int_equal(espconn_gethostbyname(&c, "bad", &a, dns_cb), ESPCONN_INPROGRESS);
+    assert_int_equal(espconn_host_run(), 0);
+    assert_logged("'bad=300.1.1.1' is not an IPv4 address: ignored");
+    unsetenv(ESPCONN_HOST_ENV_HOSTS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +750,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_os_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gethostbyname, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gethostbyname_pending_and_host_map, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

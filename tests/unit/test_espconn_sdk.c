@@ -5,8 +5,8 @@
  * client, idle timeout, refused), UDP, system_os_task/post, the Wi-Fi
  * events and calls, system calls (flash map, partitions, RTC memory,
  * parameters, OTA refused), hardware no-ops that log, SNTP from the host
- * clock, DNS "in progress" while a lookup is pending with the host map,
- * and os_printf writing at once. */
+ * clock, and os_printf writing at once. (DNS while a lookup is pending:
+ * test_espconn_api.c.) */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -588,42 +588,6 @@ static void test_sntp(void **state)
     sntp_stop();
 }
 
-/* ---- DNS ----------------------------------------------------------------- */
-
-static int dns_calls;
-static ip_addr_t dns_seen;
-static void dns_cb(const char *name, ip_addr_t *ip, void *arg)
-{
-    (void)name;
-    (void)arg;
-    dns_calls++;
-    if (ip)
-        dns_seen = *ip;
-}
-
-static void test_dns_in_progress_and_host_map(void **state)
-{
-    (void)state;
-    setenv(ESPCONN_HOST_ENV_HOSTS, "broker.example=127.0.0.7,bad=300.1.1.1", 1);
-    struct espconn c = {0};
-    ip_addr_t a = {0};
-    dns_calls = 0;
-    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_INPROGRESS);
-    /* Asked again (apps poll from a timer) before the answer: still in
-     * progress, not an address the callback has not seen yet. */
-    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_INPROGRESS);
-    assert_int_equal(a.addr, 0);
-    assert_int_equal(espconn_host_run(), 0);
-    assert_int_equal(dns_calls, 1); /* one waiter, one answer */
-    assert_memory_equal(&dns_seen.addr, "\x7f\x00\x00\x07", 4);
-    assert_int_equal(espconn_gethostbyname(&c, "broker.example", &a, dns_cb), ESPCONN_OK);
-    assert_memory_equal(&a.addr, "\x7f\x00\x00\x07", 4);
-    assert_logged("'broker.example' is 127.0.0.7 (from IOTLS_ESPCONN_HOSTS, host-only)");
-    assert_int_equal(espconn_gethostbyname(&c, "bad", &a, dns_cb), ESPCONN_INPROGRESS);
-    assert_int_equal(espconn_host_run(), 0);
-    assert_logged("'bad=300.1.1.1' is not an IPv4 address: ignored");
-}
-
 /* ---- os_printf ----------------------------------------------------------- */
 
 static void test_os_printf_unbuffered(void **state)
@@ -662,7 +626,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_param_load_from_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hardware_noops_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sntp, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dns_in_progress_and_host_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_os_printf_unbuffered, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

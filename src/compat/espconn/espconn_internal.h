@@ -150,6 +150,12 @@ espc_server_t *espc_server_find(const struct espconn *esp);
 /* Net callbacks shared by client and accepted connections. */
 extern const iotls_conn_callbacks_t espc_conn_callbacks;
 
+/* Appends data to a connection's unsent bytes (*buf: len bytes, the first
+ * off taken). ESPCONN_OK, ESPCONN_MAXNUM past ESPC_SEND_QUEUE_MAX or
+ * ESPCONN_MEM, each failure with a log line naming fn and who. */
+sint8 espc_queue_append(uint8_t **buf, size_t *len, size_t *off, const uint8 *data, uint16 length,
+                        const char *fn, const char *who);
+
 /* A TCP or SSL connection is over: state ESPCONN_CLOSE, then the
  * disconnect callback (code ESPCONN_OK) or the reconnect callback with
  * code (a log line when none is registered). */

@@ -520,25 +520,8 @@ sint8 espc_plain_send(struct espconn *espconn, uint8 *psent, uint16 length)
         espc_log("%s: nothing to send", fn);
         return ESPCONN_ARG;
     }
-    /* Queued behind what is not yet written (applications send line after
-     * line); one sent callback once all of it is out. */
-    size_t queued = l->out ? l->out_len - l->out_off : 0;
-    if (queued + length > ESPC_SEND_QUEUE_MAX) {
-        espc_log("%s: %zu bytes still queued; %u more would pass the %u-byte bound: refused", fn,
-                 queued, (unsigned)length, (unsigned)ESPC_SEND_QUEUE_MAX);
-        return ESPCONN_MAXNUM;
-    }
-    uint8_t *copy = malloc(queued + length);
-    if (copy == NULL)
-        return ESPCONN_MEM;
-    if (queued > 0)
-        memcpy(copy, l->out + l->out_off, queued);
-    memcpy(copy + queued, psent, length);
-    free(l->out);
-    l->out = copy;
-    l->out_len = queued + length;
-    l->out_off = 0;
-    return ESPCONN_OK;
+    /* One sent callback once all of it is out. */
+    return espc_queue_append(&l->out, &l->out_len, &l->out_off, psent, length, fn, "TCP");
 }
 
 sint8 espc_plain_disconnect(struct espconn *espconn)

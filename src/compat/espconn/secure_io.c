@@ -169,29 +169,10 @@ sint8 espconn_secure_send(struct espconn *espconn, uint8 *psent, uint16 length)
         espc_log("%s: %s: espconn_secure_disconnect was called", fn, iotls_conn_peer(l->conn));
         return ESPCONN_ARG;
     }
-    /* A send before the sent callback is queued behind the previous one:
-     * real applications send line after line (the SDK took them while its
-     * buffers had room). The bound keeps a runaway sender in check. */
-    size_t queued = l->pending ? l->pending_len - l->pending_off : 0;
-    if (queued + length > ESPC_SEND_QUEUE_MAX) {
-        espc_log("%s: %s: %zu bytes still queued; %u more would pass the %u-byte bound: "
-                 "refused (send again after the sent callback)",
-                 fn, iotls_conn_peer(l->conn), queued, (unsigned)length,
-                 (unsigned)ESPC_SEND_QUEUE_MAX);
-        return ESPCONN_MAXNUM;
-    }
-    uint8_t *copy = malloc(queued + length);
-    if (copy == NULL) {
-        espc_log("%s: out of memory for %u bytes", fn, (unsigned)length);
-        return ESPCONN_MEM;
-    }
-    if (queued > 0)
-        memcpy(copy, l->pending + l->pending_off, queued);
-    memcpy(copy + queued, psent, length);
-    free(l->pending);
-    l->pending = copy;
-    l->pending_len = queued + length;
-    l->pending_off = 0;
+    sint8 rc = espc_queue_append(&l->pending, &l->pending_len, &l->pending_off, psent, length, fn,
+                                 iotls_conn_peer(l->conn));
+    if (rc != ESPCONN_OK)
+        return rc;
     l->send_busy = true;
     push_pending(l);
     return ESPCONN_OK;
