@@ -1,9 +1,9 @@
-/* Plain TCP espconn (espconn_connect/accept/send/disconnect/abort/delete)
- * on the same iotls loop as the SSL connections: non-blocking sockets, a
- * readable watch per socket for incoming data and connections, and one
- * "pump" timer that completes connects, writes queued data, delivers sent
- * callbacks, closes, and keeps the program running while any plain socket
- * is open (watches alone do not).
+/* Plain TCP connections (espconn_connect/send/disconnect/abort/delete; the
+ * listening side is plain_server.c) on the same iotls loop as the SSL
+ * connections: non-blocking sockets, a readable watch per socket for
+ * incoming data, and one "pump" timer that completes connects, writes
+ * queued data, delivers sent callbacks, closes, and keeps the program
+ * running while any plain socket is open (watches alone do not).
  *
  * Lifetime: a link that ends is only marked dead (fd closed, watch freed)
  * and its memory is reclaimed by the next pump, never inside a callback;
@@ -20,54 +20,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "compat/espconn/espconn_internal.h"
+#include "compat/espconn/plain_internal.h"
 
 #define PUMP_MS 2
 #define CONNECT_TIMEOUT_MS 10000
 #define RECV_CHUNK 1460 /* one TCP segment, as lwIP hands them to the SDK */
-#define MAX_CON_DEFAULT 5
 
-typedef struct plain_srv plain_srv_t;
-
-typedef struct plain_link {
-    struct espconn *esp;
-    struct espconn own_esp; /* accepted: the per-client espconn */
-    esp_tcp own_tcp;
-    plain_srv_t *srv;
-    int fd;
-    iotls_fd_watch_t *watch;
-    bool connecting, closing, aborting, dead, sent_due;
-    uint8_t *out;
-    size_t out_len, out_off;
-    uint64_t started_ms, active_ms;
-    uint32 idle_s; /* espconn_regist_time(.., 1) on this connection */
-    struct plain_link *next;
-} plain_link_t;
-
-struct plain_srv {
-    struct espconn *esp;
-    int fd;
-    iotls_fd_watch_t *watch;
-    uint32 idle_s;
-    bool dead;
-    plain_srv_t *next;
-};
-
-static plain_link_t *links;
-static plain_srv_t *srvs;
-static iotls_timer_t *pump;
-static uint8 max_con = MAX_CON_DEFAULT;
-static const struct espconn *pending_idle_esp; /* espconn_regist_time before accept */
-static uint32 pending_idle_s;
+espc_plain_t espc_plain = {.max_con = PLAIN_MAX_CON_DEFAULT};
 
 static uint64_t now_ms(void)
 {
     return espc.loop ? iotls_loop_now_ms(espc.loop) : 0;
 }
 
-static plain_srv_t *srv_of(const struct espconn *esp)
+plain_srv_t *plain_srv_of(const struct espconn *esp)
 {
-    for (plain_srv_t *s = srvs; s; s = s->next)
+    for (plain_srv_t *s = espc_plain.srvs; s; s = s->next)
         if (!s->dead && s->esp == esp)
             return s;
     return NULL;
@@ -76,44 +44,44 @@ static plain_srv_t *srv_of(const struct espconn *esp)
 /* The connection an espconn names. As in the SDK, the listening espconn
  * names one of its clients by the remote_ip/remote_port set in it (older
  * applications send and disconnect through it that way). */
-static plain_link_t *link_of(const struct espconn *esp)
+plain_link_t *plain_link_of(const struct espconn *esp)
 {
-    for (plain_link_t *l = links; l; l = l->next)
+    for (plain_link_t *l = espc_plain.links; l; l = l->next)
         if (!l->dead && l->esp == esp)
             return l;
-    const plain_srv_t *s = esp ? srv_of(esp) : NULL;
+    const plain_srv_t *s = esp ? plain_srv_of(esp) : NULL;
     if (s == NULL)
         return NULL;
     const esp_tcp *want = esp->proto.tcp;
-    for (plain_link_t *l = links; l; l = l->next)
+    for (plain_link_t *l = espc_plain.links; l; l = l->next)
         if (!l->dead && l->srv == s && l->own_tcp.remote_port == want->remote_port &&
             memcmp(l->own_tcp.remote_ip, want->remote_ip, 4) == 0)
             return l;
     return NULL;
 }
 
-static unsigned live_links(const plain_srv_t *srv)
+unsigned plain_live_links(const plain_srv_t *srv)
 {
     unsigned n = 0;
-    for (plain_link_t *l = links; l; l = l->next)
+    for (plain_link_t *l = espc_plain.links; l; l = l->next)
         n += !l->dead && (srv == NULL || l->srv == srv);
     return n;
 }
 
 unsigned espconn_host_plain_connections(void)
 {
-    return live_links(NULL);
+    return plain_live_links(NULL);
 }
 
 unsigned espconn_host_plain_listeners(void)
 {
     unsigned n = 0;
-    for (plain_srv_t *s = srvs; s; s = s->next)
+    for (plain_srv_t *s = espc_plain.srvs; s; s = s->next)
         n += !s->dead;
     return n;
 }
 
-static void close_fd(int *fd, iotls_fd_watch_t **w)
+void plain_close_fd(int *fd, iotls_fd_watch_t **w)
 {
     if (*w)
         iotls_fd_watch_free(*w);
@@ -124,7 +92,7 @@ static void close_fd(int *fd, iotls_fd_watch_t **w)
 }
 
 /* Fill remote_ip/remote_port (and local) of `tcp` from the socket. */
-static void fill_addrs(int fd, esp_tcp *tcp)
+void plain_fill_addrs(int fd, esp_tcp *tcp)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
@@ -144,7 +112,7 @@ static void link_end(plain_link_t *l, sint8 code)
     if (l->dead)
         return;
     l->dead = true;
-    close_fd(&l->fd, &l->watch);
+    plain_close_fd(&l->fd, &l->watch);
     free(l->out);
     l->out = NULL;
     espc_tell_end(l->esp, code);
@@ -185,9 +153,7 @@ static void on_readable(iotls_fd_watch_t *w, int fd, void *user)
     }
 }
 
-static void pump_arm(void);
-
-static plain_link_t *link_new(struct espconn *esp, int fd)
+plain_link_t *plain_link_new(struct espconn *esp, int fd)
 {
     plain_link_t *l = calloc(1, sizeof *l);
     if (l == NULL)
@@ -200,9 +166,9 @@ static plain_link_t *link_new(struct espconn *esp, int fd)
         free(l);
         return NULL;
     }
-    l->next = links;
-    links = l;
-    pump_arm();
+    l->next = espc_plain.links;
+    espc_plain.links = l;
+    plain_pump_arm();
     return l;
 }
 
@@ -226,7 +192,7 @@ static void connect_step(plain_link_t *l)
     }
     l->connecting = false;
     l->esp->state = ESPCONN_CONNECT;
-    fill_addrs(l->fd, &l->own_tcp); /* local address only; keep the app's remote */
+    plain_fill_addrs(l->fd, &l->own_tcp); /* local address only; keep the app's remote */
     memcpy(tcp->local_ip, l->own_tcp.local_ip, 4);
     if (tcp->connect_callback)
         tcp->connect_callback(l->esp);
@@ -267,7 +233,7 @@ static void idle_step(plain_link_t *l)
 
 static void reap(void)
 {
-    for (plain_link_t **p = &links; *p;) {
+    for (plain_link_t **p = &espc_plain.links; *p;) {
         plain_link_t *l = *p;
         if (l->dead) {
             *p = l->next;
@@ -276,7 +242,7 @@ static void reap(void)
             p = &l->next;
         }
     }
-    for (plain_srv_t **p = &srvs; *p;) {
+    for (plain_srv_t **p = &espc_plain.srvs; *p;) {
         plain_srv_t *s = *p;
         if (s->dead) {
             *p = s->next;
@@ -292,7 +258,7 @@ static void pump_fire(iotls_timer_t *t, void *user)
     (void)user;
     /* Links added by callbacks are prepended: this walk never meets them,
      * and no callback frees a link. */
-    for (plain_link_t *l = links; l; l = l->next) {
+    for (plain_link_t *l = espc_plain.links; l; l = l->next) {
         if (l->dead)
             continue;
         if (l->connecting) {
@@ -316,43 +282,44 @@ static void pump_fire(iotls_timer_t *t, void *user)
             idle_step(l);
     }
     reap();
-    if (links == NULL && srvs == NULL)
+    if (espc_plain.links == NULL && espc_plain.srvs == NULL)
         iotls_timer_disarm(t);
 }
 
-static void pump_arm(void)
+void plain_pump_arm(void)
 {
-    if (pump == NULL && (pump = iotls_timer_new(espc.loop, pump_fire, NULL)) == NULL) {
+    if (espc_plain.pump == NULL &&
+        (espc_plain.pump = iotls_timer_new(espc.loop, pump_fire, NULL)) == NULL) {
         espc_log("TCP: out of memory for the I/O timer");
         return;
     }
-    iotls_timer_arm(pump, PUMP_MS, PUMP_MS);
+    iotls_timer_arm(espc_plain.pump, PUMP_MS, PUMP_MS);
 }
 
 void espc_plain_forget(void)
 {
-    /* The loop (with its watches and the pump) is already gone. */
-    while (links) {
-        plain_link_t *l = links;
-        links = l->next;
+    /* The loop (with its watches and the pump timer) is already gone. */
+    while (espc_plain.links) {
+        plain_link_t *l = espc_plain.links;
+        espc_plain.links = l->next;
         if (l->fd >= 0)
             close(l->fd);
         free(l->out);
         free(l);
     }
-    while (srvs) {
-        plain_srv_t *s = srvs;
-        srvs = s->next;
+    while (espc_plain.srvs) {
+        plain_srv_t *s = espc_plain.srvs;
+        espc_plain.srvs = s->next;
         if (s->fd >= 0)
             close(s->fd);
         free(s);
     }
-    pump = NULL;
-    max_con = MAX_CON_DEFAULT;
-    pending_idle_esp = NULL;
+    espc_plain.pump = NULL;
+    espc_plain.max_con = PLAIN_MAX_CON_DEFAULT;
+    espc_plain.pending_idle_esp = NULL;
 }
 
-static int tcp_socket(void)
+int plain_tcp_socket(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd >= 0) {
@@ -369,7 +336,7 @@ sint8 espconn_connect(struct espconn *espconn)
     if (rc != ESPCONN_OK)
         return rc;
     esp_tcp *tcp = espconn->proto.tcp;
-    if (link_of(espconn) || espc_link_find(espconn)) {
+    if (plain_link_of(espconn) || espc_link_find(espconn)) {
         espc_log("%s: this espconn is already connected or connecting", fn);
         return ESPCONN_ISCONN;
     }
@@ -377,14 +344,15 @@ sint8 espconn_connect(struct espconn *espconn)
         espc_log("%s: remote_port %d is not a port", fn, tcp->remote_port);
         return ESPCONN_ARG;
     }
-    if (live_links(NULL) >= max_con) {
-        espc_log("%s: %u TCP connections already (espconn_tcp_set_max_con)", fn, (unsigned)max_con);
+    if (plain_live_links(NULL) >= espc_plain.max_con) {
+        espc_log("%s: %u TCP connections already (espconn_tcp_set_max_con)", fn,
+                 (unsigned)espc_plain.max_con);
         return ESPCONN_MAXNUM;
     }
     struct sockaddr_in a = {.sin_family = AF_INET,
                             .sin_port = htons((uint16_t)espc_port_map(fn, tcp->remote_port))};
     memcpy(&a.sin_addr, tcp->remote_ip, 4);
-    int fd = tcp_socket();
+    int fd = plain_tcp_socket();
     if (fd < 0) {
         espc_log("%s: no socket: %s", fn, strerror(errno));
         return ESPCONN_MEM;
@@ -394,7 +362,7 @@ sint8 espconn_connect(struct espconn *espconn)
         espc_log("%s: " IPSTR ":%d: %s", fn, IP2STR(tcp->remote_ip), tcp->remote_port,
                  strerror(errno));
     }
-    plain_link_t *l = link_new(espconn, fd);
+    plain_link_t *l = plain_link_new(espconn, fd);
     if (l == NULL) {
         close(fd);
         espc_log("%s: out of memory", fn);
@@ -405,108 +373,10 @@ sint8 espconn_connect(struct espconn *espconn)
     return ESPCONN_OK;
 }
 
-static void on_acceptable(iotls_fd_watch_t *w, int fd, void *user)
-{
-    (void)w;
-    plain_srv_t *s = user;
-    if (s->dead)
-        return;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (cfd < 0)
-        return;
-    sint8 allow = espconn_tcp_get_max_con_allow(s->esp);
-    unsigned cap = allow > 0 ? (unsigned)allow : IOTLS_ESPCONN_SERVER_CONNS;
-    if (live_links(s) >= cap || live_links(NULL) >= max_con) {
-        espc_log("TCP server port %d: %u clients already: connection refused",
-                 s->esp->proto.tcp->local_port, live_links(s));
-        close(cfd);
-        return;
-    }
-    int one = 1;
-    setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    plain_link_t *l = link_new(NULL, cfd);
-    if (l == NULL) {
-        close(cfd);
-        return;
-    }
-    /* The SDK hands each client a struct espconn of its own that copies the
-     * listening one (callbacks, reverse, ports). */
-    l->srv = s;
-    l->own_esp = *s->esp;
-    l->own_tcp = *s->esp->proto.tcp;
-    l->own_esp.proto.tcp = &l->own_tcp;
-    l->own_esp.state = ESPCONN_CONNECT;
-    l->own_esp.link_cnt = (uint8)live_links(s);
-    l->esp = &l->own_esp;
-    fill_addrs(cfd, &l->own_tcp);
-    esp_tcp *ls = s->esp->proto.tcp;
-    memcpy(ls->remote_ip, l->own_tcp.remote_ip, 4);
-    ls->remote_port = l->own_tcp.remote_port;
-    if (l->own_tcp.connect_callback)
-        l->own_tcp.connect_callback(l->esp);
-}
-
-sint8 espconn_accept(struct espconn *espconn)
-{
-    const char *fn = "espconn_accept";
-    sint8 rc = espc_check_tcp(fn, espconn);
-    if (rc != ESPCONN_OK)
-        return rc;
-    esp_tcp *tcp = espconn->proto.tcp;
-    if (srv_of(espconn) != NULL) {
-        espc_log("%s: this espconn already listens on port %d", fn, tcp->local_port);
-        return ESPCONN_ISCONN;
-    }
-    if (tcp->local_port < 0 || tcp->local_port > 65535) {
-        espc_log("%s: local_port %d is not a port", fn, tcp->local_port);
-        return ESPCONN_ARG;
-    }
-    const char *bind_to;
-    int port;
-    struct sockaddr_in a;
-    if (!espc_bind_sockaddr(fn, tcp->local_port, &a, &bind_to, &port))
-        return ESPCONN_ARG;
-    int fd = tcp_socket();
-    int one = 1;
-    if (fd >= 0)
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 8) < 0) {
-        espc_log("%s: cannot listen on %s:%d: %s", fn, bind_to, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return ESPCONN_ARG;
-    }
-    plain_srv_t *s = calloc(1, sizeof *s);
-    if (s != NULL)
-        s->watch = iotls_loop_watch_readable(espc.loop, fd, on_acceptable, s, NULL);
-    if (s == NULL || s->watch == NULL) {
-        free(s);
-        close(fd);
-        espc_log("%s: out of memory", fn);
-        return ESPCONN_MEM;
-    }
-    s->esp = espconn;
-    s->fd = fd;
-    if (pending_idle_esp == espconn)
-        s->idle_s = pending_idle_s;
-    s->next = srvs;
-    srvs = s;
-    if (tcp->local_port == 0) {
-        socklen_t len = sizeof a;
-        getsockname(fd, (struct sockaddr *)&a, &len);
-        tcp->local_port = ntohs(a.sin_port);
-    }
-    espconn->state = ESPCONN_LISTEN;
-    espc_log("TCP server listening on %s:%d", bind_to, port ? port : tcp->local_port);
-    pump_arm();
-    return ESPCONN_OK;
-}
-
-/* Plain TCP send; called by espconn_send for TCP espconns. */
 sint8 espc_plain_send(struct espconn *espconn, uint8 *psent, uint16 length)
 {
     const char *fn = "espconn_send";
-    plain_link_t *l = link_of(espconn);
+    plain_link_t *l = plain_link_of(espconn);
     if (l == NULL) {
         espc_log("%s: this espconn has no TCP connection%s", fn,
                  espc_link_find(espconn) ? " (it is an SSL connection: espconn_secure_send)" : "");
@@ -526,7 +396,7 @@ sint8 espc_plain_send(struct espconn *espconn, uint8 *psent, uint16 length)
 
 sint8 espc_plain_disconnect(struct espconn *espconn)
 {
-    plain_link_t *l = link_of(espconn);
+    plain_link_t *l = plain_link_of(espconn);
     if (l == NULL)
         return ESPCONN_ARG;
     l->closing = true;
@@ -535,7 +405,7 @@ sint8 espc_plain_disconnect(struct espconn *espconn)
 
 sint8 espc_plain_abort(struct espconn *espconn)
 {
-    plain_link_t *l = link_of(espconn);
+    plain_link_t *l = plain_link_of(espconn);
     if (l == NULL)
         return ESPCONN_ARG;
     struct linger lg = {.l_onoff = 1, .l_linger = 0}; /* RST, as the SDK's abort */
@@ -547,17 +417,17 @@ sint8 espc_plain_abort(struct espconn *espconn)
 /* Forget a connection or server without callbacks. */
 bool espc_plain_delete(struct espconn *espconn)
 {
-    plain_srv_t *s = srv_of(espconn);
+    plain_srv_t *s = plain_srv_of(espconn);
     if (s != NULL) {
         s->dead = true;
-        close_fd(&s->fd, &s->watch);
+        plain_close_fd(&s->fd, &s->watch);
         espconn->state = ESPCONN_CLOSE;
         return true;
     }
-    plain_link_t *l = link_of(espconn);
+    plain_link_t *l = plain_link_of(espconn);
     if (l != NULL) {
         l->dead = true;
-        close_fd(&l->fd, &l->watch);
+        plain_close_fd(&l->fd, &l->watch);
         free(l->out);
         l->out = NULL;
         espconn->state = ESPCONN_CLOSE;
@@ -566,70 +436,9 @@ bool espc_plain_delete(struct espconn *espconn)
     return false;
 }
 
-sint8 espconn_regist_time(struct espconn *espconn, uint32 interval, uint8 type_flag)
-{
-    if (espconn == NULL || interval > 7200) {
-        espc_log("espconn_regist_time: espconn NULL or %u s over 7200", (unsigned)interval);
-        return ESPCONN_ARG;
-    }
-    plain_srv_t *s = srv_of(espconn);
-    plain_link_t *l = link_of(espconn);
-    if (type_flag == 1 && l != NULL) {
-        l->idle_s = interval;
-        return ESPCONN_OK;
-    }
-    if (s != NULL) {
-        s->idle_s = interval;
-        return ESPCONN_OK;
-    }
-    /* Before espconn_accept: kept for the server this espconn becomes. */
-    pending_idle_esp = espconn;
-    pending_idle_s = interval;
-    return ESPCONN_OK;
-}
-
-sint8 espconn_get_connection_info(struct espconn *pespconn, remot_info **pcon_info, uint8 typeflags)
-{
-    (void)typeflags;
-    static remot_info info[16];
-    plain_srv_t *s = pespconn ? srv_of(pespconn) : NULL;
-    plain_link_t *single = pespconn ? link_of(pespconn) : NULL;
-    if (pcon_info == NULL || (s == NULL && single == NULL)) {
-        espc_log("espconn_get_connection_info: not a plain TCP connection or server");
-        return ESPCONN_ARG;
-    }
-    uint8 n = 0;
-    for (plain_link_t *l = links; l && n < 16; l = l->next) {
-        if (l->dead || (s ? l->srv != s : l != single))
-            continue;
-        info[n].state = l->esp->state;
-        info[n].remote_port = l->esp->proto.tcp->remote_port;
-        memcpy(info[n].remote_ip, l->esp->proto.tcp->remote_ip, 4);
-        n++;
-    }
-    *pcon_info = info;
-    pespconn->link_cnt = n;
-    return ESPCONN_OK;
-}
-
-uint8 espconn_tcp_get_max_con(void)
-{
-    return max_con;
-}
-
-sint8 espconn_tcp_set_max_con(uint8 num)
-{
-    if (num == 0) {
-        espc_log("espconn_tcp_set_max_con: 0 connections");
-        return ESPCONN_ARG;
-    }
-    max_con = num;
-    return ESPCONN_OK;
-}
-
 sint8 espconn_recv_hold(struct espconn *pespconn)
 {
-    plain_link_t *l = link_of(pespconn);
+    plain_link_t *l = plain_link_of(pespconn);
     if (l == NULL || l->watch == NULL)
         return ESPCONN_ARG;
     iotls_fd_watch_pause(l->watch, true);
@@ -638,7 +447,7 @@ sint8 espconn_recv_hold(struct espconn *pespconn)
 
 sint8 espconn_recv_unhold(struct espconn *pespconn)
 {
-    plain_link_t *l = link_of(pespconn);
+    plain_link_t *l = plain_link_of(pespconn);
     if (l == NULL || l->watch == NULL)
         return ESPCONN_ARG;
     iotls_fd_watch_pause(l->watch, false);
