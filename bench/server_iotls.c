@@ -73,7 +73,9 @@ int main(int argc, char **argv)
     cfg.tls.buffer_size = o.buffer;
     cfg.tls.session_cache = cache;
     cfg.buffers = o.own_buffers ? IOTLS_BUFFERS_OWN : IOTLS_BUFFERS_SHARED;
-    /* Idle connections are the point here: no idle timeout (the default). */
+    /* Idle connections are the point here: no idle timeout (listeners
+     * otherwise close connections idle for 120 s). */
+    cfg.idle_timeout_ms = IOTLS_TIMEOUT_NEVER;
     iotls_listener_callbacks_t cb;
     memset(&cb, 0, sizeof cb);
     cb.conn.connected = on_connected;
