@@ -143,7 +143,11 @@ static void test_overlap_refused_then_forced_is_reported_missing(void **state)
 
     const char *forced[] = {
         t, "flash", "write", img, "--sector", "0x3A", in_dir("big.blob"), "--force", NULL};
-    assert_int_equal(run_quiet(forced), 0);
+    assert_int_equal(run(forced, &r), 0);
+    assert_non_null(strstr(r.err, "warning: sector 0x3A: writing "));
+    assert_non_null(strstr(r.err, "destroying the intact CA bundle at sector 0x3B"));
+    assert_non_null(strstr(r.err, "written anyway (--force)"));
+    iotls_test_result_free(&r);
     const char *inspect[] = {t,      "flash",    "inspect", img, "--expect",
                              "0x3A", "--expect", "0x3B",    NULL};
     assert_int_equal(run(inspect, &r), 1);

@@ -236,9 +236,14 @@ static int write_cmd(int argc, char **argv)
     if (iotls_flash_file_update(&f, o.image, o.size, &created, &err) < 0)
         goto out;
     open = true;
-    if (!o.force && iotls_store_check_overwrite(&f, o.sector, len, &err) < 0) {
-        iotls_error_append(&err, " (--force writes it anyway)");
-        goto out;
+    if (iotls_store_check_overwrite(&f, o.sector, len, &err) < 0) {
+        if (!o.force) {
+            iotls_error_append(&err, " (--force writes it anyway)");
+            goto out;
+        }
+        /* Forced: still say what is lost (inspect --expect will too). */
+        fprintf(stderr, "iotls " CMD ": warning: %s; written anyway (--force)\n", err.text);
+        iotls_error_clear(&err);
     }
     if (iotls_store_write(&f, o.sector, blob, len, &err) < 0 ||
         !blob_verified(&f, o.sector, blob, len, &err))
