@@ -322,6 +322,19 @@ void iotls_session_release(iotls_session_t *s);
 /* Bytes this session holds in its workspace's spill pool right now. */
 size_t iotls_session_spilled(const iotls_session_t *s);
 
+/*
+ * After the handshake (IOTLS_HANDSHAKE_DONE) the certificate validator's
+ * memory, the TAIL of the session block, is dead: iotls refuses
+ * renegotiation, so no second handshake can use it. This call hands it to
+ * the caller for the rest of the session (and after): returns its start
+ * (max_align_t aligned) and its length, or NULL and 0 before the handshake
+ * is done, after a failure, for sessions without a validator (servers not
+ * asking for client certificates) or when it was already handed out. The
+ * report stays valid (it does not live there). On 32-bit Cortex-M a client
+ * gets about 5 KB back (docs/porting.md).
+ */
+void *iotls_session_spare(iotls_session_t *s, size_t *len);
+
 /* Fail the session from outside (e.g. a timeout seen by the driver). */
 void iotls_session_fail(iotls_session_t *s, const iotls_error_t *err);
 

@@ -340,7 +340,9 @@ static void test_memory_budget(void **state)
     c.half_duplex = true;
     size_t half512 = iotls_session_size(&c);
     assert_true(half512 <= 12 * 1024 + 512);
-    assert_int_equal(c512 - half512, 512 + 85); /* the output buffer BearSSL needs */
+    /* The output buffer BearSSL needs; the buffers end on a max_align_t
+     * boundary (the X.509 validator follows them as the block's tail). */
+    assert_true(c512 - half512 + 16 > 512 + 85 && c512 - half512 < 512 + 85 + 16);
 
     iotls_config_t s;
     iotls_config_init(&s, IOTLS_ROLE_SERVER);

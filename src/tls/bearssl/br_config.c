@@ -44,10 +44,12 @@ size_t iotls_session_size(const iotls_config_t *cfg)
         return 0;
     size_t payload = iotls_buffer_effective(cfg->buffer_size);
     size_t n = ALIGN_UP(sizeof(struct iotls_session)) + ALIGN_UP(iotls_br_context_size(cfg->role));
+    if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
+        n += ALIGN_UP(iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload));
+    /* Last, so that it is the block's tail: free once the handshake is done
+     * (iotls_session_spare). */
     if (iotls_br_needs_x509(cfg))
         n += ALIGN_UP(sizeof(iotls_br_x509_t));
-    if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
-        n += iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload);
     /* Slack to align a caller block that is not max_align_t aligned. */
     return n + alignof(max_align_t);
 }

@@ -294,3 +294,16 @@ const iotls_report_t *iotls_session_report(const iotls_session_t *s)
 {
     return &s->report;
 }
+
+void *iotls_session_spare(iotls_session_t *s, size_t *len)
+{
+    *len = 0;
+    if (!s || !s->x509 || !(iotls_session_state(s) & IOTLS_HANDSHAKE_DONE) || s->failed)
+        return NULL;
+    /* The validator is the block's tail (br_setup.c); once handed out the
+     * session forgets it, so nothing in iotls can touch it again. */
+    void *tail = s->x509;
+    s->x509 = NULL;
+    *len = ALIGN_UP(sizeof(iotls_br_x509_t));
+    return tail;
+}

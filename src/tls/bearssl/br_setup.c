@@ -241,6 +241,12 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     else
         s->ctx.server = (br_ssl_server_context *)(void *)p;
     p += ALIGN_UP(iotls_br_context_size(cfg->role));
+    /* Record buffers next (none with a workspace), then the X.509 validator
+     * as the block's tail: after the handshake nothing touches it again
+     * (renegotiation is refused), and iotls_session_spare hands it out. */
+    uint8_t *bufs = p;
+    if (!cfg->workspace)
+        p += ALIGN_UP(iotls_br_input_len(s->payload) + iotls_br_output_len(cfg, s->payload));
     if (iotls_br_needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
         p += ALIGN_UP(sizeof *s->x509);
@@ -273,7 +279,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         return NULL;
     br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
     memset(seed, 0, sizeof seed);
-    set_buffers(s, p); /* from here on, a failure must release the workspace */
+    set_buffers(s, bufs); /* from here on, a failure must release the workspace */
 
     int ok = 0;
 #if IOTLS_CLIENT

@@ -215,12 +215,21 @@ static bool is_ca_anchor_name(const iotls_br_x509_t *x, uint64_t hash)
     return false;
 }
 
+/* The leaf's SubjectPublicKeyInfo is hashed only for SPKI pins. */
+static bool wants_spki(const iotls_br_x509_t *x)
+{
+    for (size_t i = 0; i < x->cfg->pin_count; i++)
+        if (x->cfg->pins[i].kind == IOTLS_PIN_SPKI_SHA256)
+            return true;
+    return false;
+}
+
 static void x_start_cert(const br_x509_class **ctx, uint32_t length)
 {
     iotls_br_x509_t *x = self(ctx);
     bool leaf = x->depth == 0;
     iotls_cert_walk_init(&x->walk, leaf ? x->ip : NULL, leaf ? x->ip_len : 0,
-                         leaf ? spki_update : NULL, &x->spki_hash);
+                         leaf && wants_spki(x) ? spki_update : NULL, &x->spki_hash);
     if (x->mode == IOTLS_X509_VERIFY && x->trust && x->trust->nc_anchors && !x->anchor_found)
         iotls_cert_walk_set_name_visitor(&x->walk, check_name, x);
     x->time_applied = false;
