@@ -1,12 +1,18 @@
 /* Cipher suite and version names (IANA registry names). */
 #include <stddef.h>
 
+#include "iotls/options.h"
 #include "tls/suites.h"
 
 static const struct {
     uint16_t id;
     const char *name;
 } suites[] = {
+#if IOTLS_EC_DEVICE
+    /* The only two this build can negotiate (iotls/options.h). */
+    {0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
+    {0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+#else
     {0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
     {0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
     {0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
@@ -50,6 +56,7 @@ static const struct {
     {0xC008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA"},
     {0xC012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"},
     {0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"},
+#endif
 };
 
 const char *iotls_cipher_suite_name(uint16_t suite)
