@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "cmd.h"
+#include "http_tserver.h"
 #include "iotls/http.h"
 #include "peer.h"
 #include "pki.h"
@@ -35,72 +36,16 @@
 static const iotls_test_pki_t *pki;
 
 typedef struct {
-    iotls_loop_t *loop;
-    iotls_http_server_t *srv;
+    iotls_test_http_tserver_t t;
     iotls_creds_t *creds;
-    pthread_t thread;
-    atomic_bool stop;
     uint16_t port;
 } server_t;
 
-static void *loop_thread(void *arg)
-{
-    server_t *s = arg;
-    while (!atomic_load(&s->stop))
-        iotls_loop_run_once(s->loop, 20);
-    return NULL;
-}
+static size_t big_size = 64u << 20;
 
 static void h_hello(iotls_http_req_t *req, void *user)
 {
     iotls_http_resp_send(req, 200, "text/plain", "hello\n", 6);
-}
-
-typedef struct {
-    size_t left;
-} big_t;
-
-static void big_more(iotls_http_req_t *req, void *user)
-{
-    big_t *b = user;
-    static const char block[8192];
-    while (b->left && iotls_http_resp_pending(req) == 0) {
-        size_t n = b->left < sizeof block ? b->left : sizeof block;
-        iotls_http_resp_write(req, block, n);
-        b->left -= n;
-    }
-    if (!b->left) {
-        iotls_http_req_on_closed(req, NULL, NULL);
-        free(b);
-        iotls_http_resp_end(req);
-    }
-}
-
-static void big_closed(iotls_http_req_t *req, void *user)
-{
-    free(user);
-}
-
-static void h_big(iotls_http_req_t *req, void *user)
-{
-    big_t *b = malloc(sizeof *b);
-    assert_non_null(b);
-    b->left = 64u << 20;
-    iotls_http_resp_start(req, 200, "application/octet-stream", (int64_t)b->left);
-    iotls_http_req_on_closed(req, big_closed, b);
-    iotls_http_req_on_writable(req, big_more, b);
-    big_more(req, b);
-}
-
-static int count_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    assert_non_null(d);
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 static void server_start(server_t *s)
@@ -111,50 +56,35 @@ static void server_start(server_t *s)
     s->creds = iotls_creds_new();
     assert_int_equal(
         iotls_creds_load_files(s->creds, pki->server_ec.chain, pki->server_ec.key, &err), 0);
-    s->loop = iotls_loop_new(&err);
-    assert_non_null(s->loop);
     iotls_http_server_config_t cfg;
     iotls_http_server_config_init(&cfg);
     cfg.max_conns = 8;
     cfg.max_header_bytes = 2048;
     cfg.header_timeout_ms = 600;
-    s->srv = iotls_http_server_new(s->loop, &cfg, &err);
-    assert_non_null(s->srv);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/", 0, h_hello, NULL, &err), 0);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/big", 0, h_big, NULL, &err), 0);
+    assert_int_equal(iotls_test_http_tserver_init(&s->t, &cfg), 0);
+    iotls_http_server_t *srv = s->t.srv;
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/", 0, h_hello, NULL, &err), 0);
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/big", 0, iotls_test_http_big_handler,
+                                             &big_size, &err),
+                     0);
     iotls_conn_config_t ccfg;
     iotls_conn_config_init(&ccfg);
     ccfg.tls.creds = s->creds;
     ccfg.handshake_timeout_ms = 3000;
-    int port = iotls_http_server_listen_tls(s->srv, "127.0.0.1", 0, &ccfg, &err);
+    int port = iotls_http_server_listen_tls(srv, "127.0.0.1", 0, &ccfg, &err);
     assert_true(port > 0);
     s->port = (uint16_t)port;
-    assert_int_equal(pthread_create(&s->thread, NULL, loop_thread, s), 0);
+    assert_int_equal(iotls_test_http_tserver_run(&s->t), 0);
 }
 
 static void server_stats(server_t *s, iotls_http_server_stats_t *st)
 {
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
-    iotls_http_server_stats(s->srv, st);
-    atomic_store(&s->stop, false);
-    assert_int_equal(pthread_create(&s->thread, NULL, loop_thread, s), 0);
+    iotls_test_http_tserver_stats(&s->t, st);
 }
 
 static void server_stop(server_t *s)
 {
-    iotls_http_server_stats_t st;
-    for (int i = 0; i < 250; i++) {
-        server_stats(s, &st);
-        if (st.open_conns == 0)
-            break;
-        usleep(20000);
-    }
-    assert_int_equal(st.open_conns, 0);
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
-    iotls_http_server_free(s->srv);
-    iotls_loop_free(s->loop);
+    assert_int_equal(iotls_test_http_tserver_stop(&s->t), 0);
     iotls_creds_free(s->creds);
 }
 
@@ -199,7 +129,7 @@ static int teardown(void **state)
 
 static void test_oversized_head_and_slowloris_over_tls(void **state)
 {
-    int fds = count_fds();
+    int fds = iotls_test_count_fds();
     server_t s;
     server_start(&s);
     expect_served(&s);
@@ -262,7 +192,7 @@ static void test_oversized_head_and_slowloris_over_tls(void **state)
     expect_served(&s);
 
     server_stop(&s);
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(iotls_test_count_fds(), fds);
 }
 
 static void count_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
@@ -278,7 +208,7 @@ static void count_failed(iotls_conn_t *c, const iotls_error_t *e, void *user)
 
 static void test_200_connections_beyond_the_limit(void **state)
 {
-    int fds = count_fds();
+    int fds = iotls_test_count_fds();
     server_t s;
     server_start(&s);
     /* Silent sockets cannot lock the server: at the cap the oldest one
@@ -339,7 +269,7 @@ static void test_200_connections_beyond_the_limit(void **state)
     }
     expect_served(&s);
     server_stop(&s);
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(iotls_test_count_fds(), fds);
 }
 
 int main(void)

@@ -27,25 +27,17 @@
 
 #include <cmocka.h>
 
+#include "http_tserver.h"
 #include "iotls/http.h"
 
 typedef struct {
-    iotls_loop_t *loop;
-    iotls_http_server_t *srv;
-    pthread_t thread;
-    atomic_bool stop;
+    iotls_test_http_tserver_t t;
     uint16_t port;
     iotls_timer_t *deferred_timer;
     iotls_http_req_t *deferred_req;
 } server_t;
 
-static void *loop_thread(void *arg)
-{
-    server_t *s = arg;
-    while (!atomic_load(&s->stop))
-        iotls_loop_run_once(s->loop, 20);
-    return NULL;
-}
+static size_t big_size = 4u << 20;
 
 /* ---- handlers ----------------------------------------------------------- */
 
@@ -126,111 +118,50 @@ static void h_deferred(iotls_http_req_t *req, void *user)
     iotls_timer_arm(s->deferred_timer, 50, 0);
 }
 
-/* A large response written as the connection drains. */
-typedef struct {
-    size_t left;
-} big_t;
-
-static void big_more(iotls_http_req_t *req, void *user)
-{
-    big_t *b = user;
-    static const char block[4096] = {'x'};
-    while (b->left && iotls_http_resp_pending(req) == 0) {
-        size_t n = b->left < sizeof block ? b->left : sizeof block;
-        iotls_http_resp_write(req, block, n);
-        b->left -= n;
-    }
-    if (!b->left) {
-        iotls_http_req_on_closed(req, NULL, NULL);
-        free(b);
-        iotls_http_resp_end(req);
-    }
-}
-
-static void big_closed(iotls_http_req_t *req, void *user)
-{
-    free(user);
-}
-
-static void h_big(iotls_http_req_t *req, void *user)
-{
-    big_t *b = malloc(sizeof *b);
-    assert_non_null(b);
-    b->left = 4u << 20;
-    iotls_http_resp_start(req, 200, "application/octet-stream", (int64_t)b->left);
-    iotls_http_req_on_closed(req, big_closed, b);
-    iotls_http_req_on_writable(req, big_more, b);
-    big_more(req, b);
-}
-
 /* ---- server lifecycle ------------------------------------------------------ */
-
-static int count_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    assert_non_null(d);
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
 
 static void server_start(server_t *s, const iotls_http_server_config_t *cfg)
 {
     memset(s, 0, sizeof *s);
+    assert_int_equal(iotls_test_http_tserver_init(&s->t, cfg), 0);
+    iotls_http_server_t *srv = s->t.srv;
     iotls_error_t err;
     iotls_error_clear(&err);
-    s->loop = iotls_loop_new(&err);
-    assert_non_null(s->loop);
-    s->srv = iotls_http_server_new(s->loop, cfg, &err);
-    assert_non_null(s->srv);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/hello", 0, h_hello, NULL, &err), 0);
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/hello", 0, h_hello, NULL, &err), 0);
     assert_int_equal(
-        iotls_http_server_route(s->srv, "GET", "/g/{group}/i/{item}", 0, h_item, NULL, &err), 0);
-    assert_int_equal(iotls_http_server_route(s->srv, "POST", "/echo", IOTLS_HTTP_STREAM_BODY,
+        iotls_http_server_route(srv, "GET", "/g/{group}/i/{item}", 0, h_item, NULL, &err), 0);
+    assert_int_equal(iotls_http_server_route(srv, "POST", "/echo", IOTLS_HTTP_STREAM_BODY,
                                              h_stream_echo, NULL, &err),
                      0);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/later", 0, h_deferred, s, &err), 0);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/big", 0, h_big, NULL, &err), 0);
-    assert_int_equal(iotls_http_server_route(s->srv, "GET", "/count", 0, h_count, NULL, &err), 0);
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/later", 0, h_deferred, s, &err), 0);
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/big", 0, iotls_test_http_big_handler,
+                                             &big_size, &err),
+                     0);
+    assert_int_equal(iotls_http_server_route(srv, "GET", "/count", 0, h_count, NULL, &err), 0);
     /* Bad registrations are refused with a reason. */
-    assert_int_equal(iotls_http_server_route(s->srv, "get", "/x", 0, h_hello, NULL, &err), -1);
+    assert_int_equal(iotls_http_server_route(srv, "get", "/x", 0, h_hello, NULL, &err), -1);
     assert_int_equal(err.code, IOTLS_ERR_BAD_ARGUMENT);
-    s->deferred_timer = iotls_timer_new(s->loop, deferred_fire, s);
+    s->deferred_timer = iotls_timer_new(s->t.loop, deferred_fire, s);
     iotls_error_clear(&err);
-    int port = iotls_http_server_listen_tcp(s->srv, "127.0.0.1", 0, &err);
+    int port = iotls_http_server_listen_tcp(srv, "127.0.0.1", 0, &err);
     assert_true(port > 0);
     s->port = (uint16_t)port;
-    assert_int_equal(pthread_create(&s->thread, NULL, loop_thread, s), 0);
+    assert_int_equal(iotls_test_http_tserver_run(&s->t), 0);
 }
 
 static void server_stats(server_t *s, iotls_http_server_stats_t *st)
 {
-    /* Read on a quiet loop: stop the thread, read, restart. */
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
-    iotls_http_server_stats(s->srv, st);
-    atomic_store(&s->stop, false);
-    assert_int_equal(pthread_create(&s->thread, NULL, loop_thread, s), 0);
+    iotls_test_http_tserver_stats(&s->t, st);
 }
 
 /* Wait until the server has no connection left, then stop it. */
 static void server_stop(server_t *s)
 {
-    iotls_http_server_stats_t st;
-    for (int i = 0; i < 100; i++) {
-        server_stats(s, &st);
-        if (st.open_conns == 0)
-            break;
-        usleep(20000);
-    }
-    assert_int_equal(st.open_conns, 0);
-    atomic_store(&s->stop, true);
-    pthread_join(s->thread, NULL);
+    /* The timer belongs to the loop: free it while the thread is paused. */
+    iotls_test_http_tserver_pause(&s->t);
     iotls_timer_free(s->deferred_timer);
-    iotls_http_server_free(s->srv);
-    iotls_loop_free(s->loop);
+    assert_int_equal(iotls_test_http_tserver_run(&s->t), 0);
+    assert_int_equal(iotls_test_http_tserver_stop(&s->t), 0);
 }
 
 /* ---- raw clients ----------------------------------------------------------- */
@@ -311,7 +242,7 @@ static void expect_served(uint16_t port)
 
 static void test_routes_params_query_pipelining(void **state)
 {
-    int fds = count_fds();
+    int fds = iotls_test_count_fds();
     server_t s;
     server_start(&s, NULL);
     int fd = tcp_connect(s.port);
@@ -363,7 +294,7 @@ static void test_routes_params_query_pipelining(void **state)
     close(fd);
     server_stop(&s);
     assert_int_equal(atomic_load(&conn_ctx_freed), 1); /* freed with its connection */
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(iotls_test_count_fds(), fds);
 }
 
 static void test_streamed_and_deferred_handlers(void **state)
@@ -408,7 +339,7 @@ static void test_streamed_and_deferred_handlers(void **state)
 
 static void test_hostile_heads(void **state)
 {
-    int fds = count_fds();
+    int fds = iotls_test_count_fds();
     iotls_http_server_config_t cfg;
     iotls_http_server_config_init(&cfg);
     cfg.max_header_bytes = 1024;
@@ -504,12 +435,12 @@ static void test_hostile_heads(void **state)
     close(fd); /* reset in the middle of 4 MiB */
     expect_served(s.port);
     server_stop(&s);
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(iotls_test_count_fds(), fds);
 }
 
 static void test_connection_limit(void **state)
 {
-    int fds = count_fds();
+    int fds = iotls_test_count_fds();
     iotls_http_server_config_t cfg;
     iotls_http_server_config_init(&cfg);
     cfg.max_conns = 8;
@@ -555,7 +486,7 @@ static void test_connection_limit(void **state)
     usleep(100000);
     expect_served(s.port);
     server_stop(&s);
-    assert_int_equal(count_fds(), fds);
+    assert_int_equal(iotls_test_count_fds(), fds);
 }
 
 static void test_idle_keepalive_timeout(void **state)
