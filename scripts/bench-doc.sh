@@ -189,5 +189,7 @@ For comparison only (published elsewhere, not measured here): DESIGN.md cites
   like iotls, which has no tickets).
 - Code size of minimal static clients of the other stacks (Debian ships no
   static wolfSSL; only whole-library sizes are shown).
-- Anything on real MCU hardware: the cost model above is the only MCU figure.
+- Real MCU hardware: the Cortex-M figures (make mcu-check, section at the end)
+  come from qemu (instruction counts, not cycles); the cost model above is for
+  other MCUs.
 EOF

@@ -1,0 +1,56 @@
+#!/bin/sh
+# bench-section.sh LOG COMMIT — the Cortex-M section of docs/benchmarks.md,
+# rendered from the output of ports/cortex-m/check.sh (its "mcu:" lines).
+# Used by scripts/bench.d/mcu.sh; nothing in it is typed by hand.
+set -eu
+log=$1
+commit=$2
+cat <<EOF2
+## Cortex-M: size and cost from \`make mcu-check\`
+
+Measured by \`make mcu-check\` on $(date -u +%Y-%m-%d) at commit $commit ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'),
+$(nproc) CPUs; $(arm-none-eabi-gcc --version | head -n 1); newlib-nano; BearSSL 0.6 from the Debian
+source package; $(qemu-system-arm --version | head -n 1 | sed 's/ (.*//') \`-M mps2-an386 -icount shift=0\`).
+Method in [porting.md](porting.md#building-for-cortex-m-make-mcu-make-mcu-check):
+
+- **flash**: \`.text + .rodata + .data\` of a minimal device application of
+  that profile (\`ports/cortex-m/test/probe.c\`), split by the linker map;
+  **iotls + BearSSL** is what the \`mcu:\` line calls \`flash\`. Start-up,
+  board and application code (about 1 KiB) are in none of the columns. No
+  image links \`printf\`, \`strftime\` or \`malloc\` (check.sh fails otherwise).
+- **session**: \`iotls_session_size\` on 32-bit for 2048-byte half-duplex
+  records (a client verifying a chain; a server without client
+  certificates). **spare**: what \`iotls_session_spare\` gives back after the
+  handshake (the X.509 validator, the block's tail).
+- **stack**: peak of the device session (init, handshake, echo, close) on a
+  painted stack of its own.
+- **handshake**: instructions of the device's session init and full
+  handshake (client: ECDSA P-256 server with a leaf + intermediate chain, so
+  three ECDSA verifications plus ECDHE; server: ECDSA signature plus ECDHE),
+  counted by qemu. The milliseconds assume one instruction per cycle, a
+  lower bound (no flash wait states or stalls); Cortex-M0+ code is counted
+  on the an386's M4 core (its instructions, not its cycles). For scale,
+  seed \`002_*\`: 1.5 s per TLS setup on an ESP32 at 240 MHz (mbedTLS).
+
+| profile | CPU | iotls KiB | BearSSL KiB | iotls + BearSSL KiB | libc KiB | session B | spare B | stack B | handshake | at 80 / 160 / 240 MHz |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF2
+sed -n 's/^mcu: //p' "$log" | sort -t' ' -k2,2r -k1,1 | awk '{
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "| %s | %s | %.1f | %.1f | **%.1f** | %.1f | %d | %d | %d | %.1f M | %.0f / %.0f / %.0f ms |\n",
+        v["profile"], v["cpu"], v["flash_iotls"] / 1024, v["flash_bearssl"] / 1024, v["flash"] / 1024,
+        v["flash_libc"] / 1024, v["session"], v["spare"], v["stack"], v["handshake_instr"] / 1e6,
+        v["handshake_instr"] / 80e3, v["handshake_instr"] / 160e3, v["handshake_instr"] / 240e3
+}'
+sed -n 's/^mcu: //p' "$log" | awk '
+    /^profile=client-ec-terse cpu=cortex-m4 / || /^profile=client-ec cpu=cortex-m4 / {
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        f[v["profile"]] = v["flash"]; s = v["session"]; sp = v["spare"]; st = v["stack"]; h = v["handshake_instr"]
+    }
+    END {
+        if (!s) exit
+        printf "\nAgainst the targets of issue 15 (Cortex-M4, EC device client): flash %.1f KiB terse\n", f["client-ec-terse"] / 1024
+        printf "(%.1f KiB with sentences) for a 48 KiB target: %s; session block %d B during the\n", f["client-ec"] / 1024, f["client-ec-terse"] <= 48 * 1024 ? "met" : "not met", s
+        printf "handshake (%d B after it, with the spare tail given back) for 10 KiB: %s;\n", s - sp, s <= 10240 ? "met" : "not met"
+        printf "peak stack %d B for 5 KiB: %s; %.1f M handshake instructions for 30 M: %s.\n", st, st <= 5120 ? "met" : "not met", h / 1e6, h <= 30e6 ? "met" : "not met"
+    }'
