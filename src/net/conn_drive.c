@@ -417,6 +417,13 @@ void iotls_net_conn_on_timer(iotls_timer_t *t, void *user)
             iotls_timer_arm(&c->timer, idle - (now - c->last_activity), 0);
             break;
         }
+        /* Tell the peer the close is deliberate: without close_notify it
+         * must assume an attack or a fault truncated the data (wget
+         * reports a truncated download). Best effort: one non-blocking
+         * write of the alert, then the socket goes. */
+        iotls_session_close(c->session);
+        if (drive_write(c) < 0)
+            break;
         IOTLS_NET_CONN_FAIL(c, IOTLS_ERR_IDLE_TIMEOUT,
                             "no data to or from %s for %u ms (idle timeout)", who, (unsigned)idle);
         break;

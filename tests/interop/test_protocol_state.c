@@ -79,6 +79,15 @@ static char *s_client(uint16_t port, const char *sni, const char *sess_flag, con
     return out;
 }
 
+/* Stops `iotls listen` and returns its log (caller frees). */
+static char *listen_log_text(iotls_test_peer_t *srv)
+{
+    iotls_test_peer_stop(srv);
+    char *log = iotls_test_peer_stderr(srv, NULL);
+    assert_non_null(log);
+    return log;
+}
+
 static void expect(char *out, const char *want)
 {
     if (!strstr(out, want))
@@ -238,9 +247,8 @@ static void test_server_refuses_client_renegotiation(void **state)
     char *out = s_client(srv.port, "localhost", "-sess_out", "/dev/null", NULL);
     expect(out, "New, TLSv1.2");
     assert_true(iotls_test_peer_alive(&srv));
-    iotls_test_peer_stop(&srv);
-    char *log = iotls_test_peer_stderr(&srv, NULL);
-    assert_non_null(log);
+    iotls_test_peer_wait_stderr(&srv, "the client tried to renegotiate", 1, 5000);
+    char *log = listen_log_text(&srv);
     if (!strstr(log, "the client tried to renegotiate; iotls does not renegotiate"))
         fail_msg("iotls listen log:\n%s", log);
     free(log);
@@ -358,6 +366,54 @@ static void test_mfl_request_equal_to_server_buffer(void **state)
     iotls_test_result_free(&r);
 }
 
+/* Issue 9 item 12: an idle timeout ends the connection with close_notify
+ * first, so clients see a deliberate close, not a truncation: Go's
+ * crypto/tls returns io.EOF only after close_notify ("unexpected EOF"
+ * otherwise); gnutls-cli (the library wget uses) says "Peer has closed the
+ * GnuTLS connection" instead of "non-properly terminated". */
+static void test_idle_timeout_sends_close_notify(void **state)
+{
+    iotls_test_peer_t srv;
+    const char *const extra[] = {"--idle-timeout", "300", NULL};
+    start_listen(&srv, extra);
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    /* stdin stays open (a second line 3 s later) so gnutls-cli itself
+     * does not end first. */
+    const char *gnutls[] = {
+        "sh", "-c", "(echo idle; sleep 3) | gnutls-cli --insecure -p \"$0\" 127.0.0.1", port, NULL};
+    iotls_test_cmd_t cmd = {.argv = gnutls, .timeout_ms = 15000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    if (!strstr(r.out, "Peer has closed the GnuTLS connection") &&
+        !strstr(r.err, "Peer has closed the GnuTLS connection"))
+        iotls_test_result_dump("gnutls-cli", &r);
+    assert_true(strstr(r.out, "Peer has closed the GnuTLS connection") ||
+                strstr(r.err, "Peer has closed the GnuTLS connection"));
+    assert_null(strstr(r.err, "non-properly terminated"));
+    iotls_test_result_free(&r);
+
+    char bin[512];
+    int rc = iotls_test_go_build("tls_peer", bin, sizeof bin);
+    assert_true(rc >= 0);
+    if (rc == 0) {
+        char addr[32];
+        snprintf(addr, sizeof addr, "127.0.0.1:%u", srv.port);
+        const char *go[] = {bin, "client", "-send", "idle\n", addr, NULL};
+        iotls_test_cmd_t gcmd = {.argv = go, .timeout_ms = 15000};
+        assert_int_equal(iotls_test_run_cmd(&gcmd, &r), 0);
+        if (!iotls_test_result_ok(&r))
+            iotls_test_result_dump("go client", &r);
+        assert_true(iotls_test_result_ok(&r));
+        assert_non_null(strstr(r.out, "READ 5\nEOF close_notify"));
+        iotls_test_result_free(&r);
+    }
+    iotls_test_peer_wait_stderr(&srv, "(idle timeout) [IOTLS_ERR_IDLE_TIMEOUT]", 2, 5000);
+    char *log = listen_log_text(&srv);
+    assert_non_null(strstr(log, "(idle timeout) [IOTLS_ERR_IDLE_TIMEOUT]"));
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_server_refuses_client_renegotiation),
         cmocka_unit_test(test_client_refuses_server_renegotiation),
         cmocka_unit_test(test_mfl_request_equal_to_server_buffer),
+        cmocka_unit_test(test_idle_timeout_sends_close_notify),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -112,12 +113,25 @@ void iotls_test_peer_dump(const iotls_test_peer_t *p)
     free(e);
 }
 
-int iotls_test_peer_wait_stdout(iotls_test_peer_t *p, const char *needle, int timeout_ms)
+static size_t occurrences(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *q = text; (q = strstr(q, needle)) != NULL; q++)
+        n++;
+    return n;
+}
+
+/* Waits until the peer's stdout (or stderr) holds needle `count` times
+ * and ends a line. */
+static int wait_output(iotls_test_peer_t *p, bool err, const char *needle, size_t count,
+                       int timeout_ms)
 {
     long long deadline = iotls_test_now_ms() + timeout_ms;
     for (;;) {
-        char *o = iotls_test_peer_stdout(p, NULL);
-        int found = o != NULL && strstr(o, needle) != NULL;
+        char *o = err ? iotls_test_peer_stderr(p, NULL) : iotls_test_peer_stdout(p, NULL);
+        size_t len = o ? strlen(o) : 0;
+        int found = o != NULL && occurrences(o, needle) >= count &&
+                    (err ? len > 0 && o[len - 1] == '\n' : 1);
         free(o);
         if (found)
             return 1;
@@ -125,6 +139,17 @@ int iotls_test_peer_wait_stdout(iotls_test_peer_t *p, const char *needle, int ti
             return 0;
         sleep_ms(20);
     }
+}
+
+int iotls_test_peer_wait_stdout(iotls_test_peer_t *p, const char *needle, int timeout_ms)
+{
+    return wait_output(p, false, needle, 1, timeout_ms);
+}
+
+int iotls_test_peer_wait_stderr(iotls_test_peer_t *p, const char *needle, size_t count,
+                                int timeout_ms)
+{
+    return wait_output(p, true, needle, count, timeout_ms);
 }
 
 int iotls_test_peer_write_stdin(iotls_test_peer_t *p, const void *data, size_t len)

@@ -82,6 +82,13 @@ char *iotls_test_peer_stderr(const iotls_test_peer_t *p, size_t *len);
  * died. Used to wait for s_server to print what the client sent. */
 int iotls_test_peer_wait_stdout(iotls_test_peer_t *p, const char *needle, int timeout_ms);
 
+/* Waits until its stderr holds needle `count` times and ends with a whole
+ * line: a server logs a failed connection once it has processed the end,
+ * which may be a moment after the client exited. 1 found, 0 timeout or the
+ * peer died. */
+int iotls_test_peer_wait_stderr(iotls_test_peer_t *p, const char *needle, size_t count,
+                                int timeout_ms);
+
 /* Writes bytes to its stdin. 0 or -1. */
 int iotls_test_peer_write_stdin(iotls_test_peer_t *p, const void *data, size_t len);
 
