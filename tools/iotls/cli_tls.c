@@ -14,6 +14,7 @@ void cli_tls_init(cli_tls_t *t)
 {
     memset(t, 0, sizeof *t);
     t->ca_sector = t->creds_sector = -1;
+    t->ca_sector_b = t->creds_sector_b = -1;
 }
 
 void cli_tls_free(cli_tls_t *t)
@@ -145,13 +146,21 @@ static bool load_flash(cli_tls_t *t, const char *cmd)
         return false;
     }
     bool ok = true;
+    /* An A/B pair loads from the slot with the newest intact copy, so a
+     * torn update falls back to the previous one, as on the device. */
+    long ca = t->ca_sector_b >= 0
+                  ? iotls_store_newest(&f, (unsigned)t->ca_sector, (unsigned)t->ca_sector_b, &err)
+                  : t->ca_sector;
+    long cr = t->creds_sector_b >= 0 ? iotls_store_newest(&f, (unsigned)t->creds_sector,
+                                                          (unsigned)t->creds_sector_b, &err)
+                                     : t->creds_sector;
     if (t->ca_sector >= 0)
-        ok = have_trust(t, &err) &&
-             iotls_store_load_trust(&f, (unsigned)t->ca_sector, t->trust, &err) >= 0;
+        ok = ca >= 0 && have_trust(t, &err) &&
+             iotls_store_load_trust(&f, (unsigned)ca, t->trust, &err) >= 0;
     if (ok && t->creds_sector >= 0) {
         iotls_creds_free(t->creds);
         t->creds = iotls_creds_new();
-        ok = t->creds && iotls_store_load_creds(&f, (unsigned)t->creds_sector, t->creds, &err) >= 0;
+        ok = cr >= 0 && t->creds && iotls_store_load_creds(&f, (unsigned)cr, t->creds, &err) >= 0;
     }
     iotls_flash_close(&f);
     if (!ok) {
@@ -212,8 +221,9 @@ const char cli_tls_help_time[] =
 
 const char cli_tls_help_flash[] =
     "  --flash IMAGE         read trust / credentials from a flash image (iotls flash):\n"
-    "  --ca-sector N         sector of the CA bundle blob (0x3B or 59)\n"
-    "  --creds-sector N      sector of the certificate + key blob\n";
+    "  --ca-sector N         sector of the CA bundle blob (0x3B or 59); N,M: the\n"
+    "                        newest intact copy of an A/B pair (iotls flash write)\n"
+    "  --creds-sector N      sector of the certificate + key blob (N,M as above)\n";
 
 int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg)
 {
@@ -241,7 +251,8 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
     case 'H': cfg->half_duplex = true; return 1;
     case 's':
     case 'r':
-        if (!flash_parse_sector(arg, &sector))
+        if (!flash_parse_sector_pair(arg, &sector,
+                                     opt == 's' ? &t->ca_sector_b : &t->creds_sector_b))
             return -1;
         *(opt == 's' ? &t->ca_sector : &t->creds_sector) = (long)sector;
         return 1;

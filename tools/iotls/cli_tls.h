@@ -21,9 +21,11 @@ typedef struct {
     const char *alpn[CLI_MAX_ALPN];
     size_t alpn_count;
     const char *cert_path, *key_path; /* --cert / --key */
-    /* --flash IMAGE with --ca-sector / --creds-sector (-1 = not given) */
+    /* --flash IMAGE with --ca-sector / --creds-sector (-1 = not given);
+     * the *_b sectors name the second slot of an A/B pair (-1 = none) */
     const char *flash;
     long ca_sector, creds_sector;
+    long ca_sector_b, creds_sector_b;
 } cli_tls_t;
 
 void cli_tls_init(cli_tls_t *t);

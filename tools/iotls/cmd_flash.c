@@ -134,10 +134,35 @@ bool flash_parse_sector(const char *arg, unsigned *sector)
     return true;
 }
 
+bool flash_parse_sector_pair(const char *arg, unsigned *a, long *b)
+{
+    const char *comma = strchr(arg, ',');
+    char first[32];
+    unsigned second;
+    *b = -1;
+    if (!comma)
+        return flash_parse_sector(arg, a);
+    if ((size_t)(comma - arg) >= sizeof first) {
+        prov_fail(CMD, "sector '%s' is not a number from 0 to %u", arg, 0xFFFFFu);
+        return false;
+    }
+    memcpy(first, arg, (size_t)(comma - arg));
+    first[comma - arg] = '\0';
+    if (!flash_parse_sector(first, a) || !flash_parse_sector(comma + 1, &second))
+        return false;
+    if (second == *a) {
+        prov_fail(CMD, "sectors '%s': the two slots must differ", arg);
+        return false;
+    }
+    *b = (long)second;
+    return true;
+}
+
 /* IMAGE --sector N [BLOB] [-o FILE] [--size BYTES] — shared by write and read. */
 typedef struct {
     const char *image, *blob, *out;
     unsigned sector;
+    long sector_b; /* write: second slot of an A/B pair, -1 for none */
     bool have_sector;
     bool force; /* write even over another intact blob */
     size_t size;
@@ -154,7 +179,7 @@ static bool parse_io(int argc, char **argv, io_opts_t *o)
             if (!(v = prov_optarg(CMD, argc, argv, &i)))
                 return false;
             if (a[2] == 's' && a[3] == 'e') {
-                if (!flash_parse_sector(v, &o->sector))
+                if (!flash_parse_sector_pair(v, &o->sector, &o->sector_b))
                     return false;
                 o->have_sector = true;
             } else if (a[2] == 's') {
@@ -178,18 +203,24 @@ static bool parse_io(int argc, char **argv, io_opts_t *o)
     return o->image && o->have_sector;
 }
 
-/* The blob at `sector` reads back byte for byte as `blob`. */
+/* The blob at `sector` reads back as `blob`: byte for byte, or from the
+ * payload on (`from` = IOTLS_STORE_HEADER_SIZE) for an A/B write, which
+ * rewrites the header's sequence number. *seq: the stored sequence. */
 static bool blob_verified(iotls_flash_t *f, unsigned sector, const uint8_t *blob, size_t len,
-                          iotls_error_t *err)
+                          size_t from, uint32_t *seq, iotls_error_t *err)
 {
     size_t got_len = 0;
     uint8_t *got = iotls_store_read_alloc(f, sector, &got_len, err);
-    bool same = got && got_len == len && memcmp(got, blob, len) == 0;
-    if (got && !same)
+    iotls_store_blob_t parsed;
+    bool same = got && got_len == len && memcmp(got + from, blob + from, len - from) == 0 &&
+                iotls_store_blob_parse(got, got_len, (int)sector, &parsed, err) == 0;
+    if (got && !same && err->code == IOTLS_OK)
         iotls_error_set(err, IOTLS_ERR_FILE,
                         "sector 0x%02X: read back %zu bytes that differ from the %zu-byte blob "
                         "written",
                         sector, got_len, len);
+    if (same)
+        *seq = parsed.sequence;
     if (got)
         OPENSSL_cleanse(got, got_len);
     free(got);
@@ -198,35 +229,47 @@ static bool blob_verified(iotls_flash_t *f, unsigned sector, const uint8_t *blob
 
 /* Read the committed image again: what a device would flash. */
 static bool image_verified(const char *image, unsigned sector, const uint8_t *blob, size_t len,
-                           iotls_error_t *err)
+                           size_t from, iotls_error_t *err)
 {
     iotls_flash_t f;
+    uint32_t seq;
     if (iotls_flash_open_file(&f, image, false, err) < 0)
         return false;
-    bool ok = blob_verified(&f, sector, blob, len, err);
+    bool ok = blob_verified(&f, sector, blob, len, from, &seq, err);
     iotls_flash_close(&f);
     return ok;
+}
+
+/* The slot an A/B write goes to: the one not holding the newest copy. */
+static unsigned ab_target(iotls_flash_t *f, unsigned a, unsigned b)
+{
+    iotls_error_t ignored;
+    iotls_error_clear(&ignored);
+    return iotls_store_newest(f, a, b, &ignored) == (int)a ? b : a;
 }
 
 /*
  * All or nothing: the image is changed through a locked copy that replaces
  * it by rename only once the blob reads back intact (see
  * iotls_flash_file_update). A blob whose erase would wipe another intact
- * blob is refused unless --force.
+ * blob is refused unless --force. With --sector A,B the blob goes to the
+ * slot without the newest copy, as a device does it (iotls_store_write_ab).
  */
 static int write_cmd(int argc, char **argv)
 {
     io_opts_t o;
     if (!parse_io(argc, argv, &o) || !o.blob || o.out) {
         fprintf(stderr,
-                "usage: iotls flash write IMAGE --sector N BLOB [--size BYTES] [--force]\n");
+                "usage: iotls flash write IMAGE --sector N[,M] BLOB [--size BYTES] [--force]\n");
         return 2;
     }
     iotls_error_t err;
     iotls_flash_t f;
     iotls_store_blob_t parsed;
     size_t file_len = 0, len;
-    bool created = false, open = false;
+    bool created = false, open = false, ab = o.sector_b >= 0;
+    size_t from = ab ? IOTLS_STORE_HEADER_SIZE : 0;
+    uint32_t seq = 0;
     iotls_error_clear(&err);
     uint8_t *blob = iotls_file_read(o.blob, &file_len, &err);
     int rc = 1;
@@ -236,7 +279,8 @@ static int write_cmd(int argc, char **argv)
     if (iotls_flash_file_update(&f, o.image, o.size, &created, &err) < 0)
         goto out;
     open = true;
-    if (iotls_store_check_overwrite(&f, o.sector, len, &err) < 0) {
+    unsigned target = ab ? ab_target(&f, o.sector, (unsigned)o.sector_b) : o.sector;
+    if (iotls_store_check_overwrite(&f, target, len, &err) < 0) {
         if (!o.force) {
             iotls_error_append(&err, " (--force writes it anyway)");
             goto out;
@@ -245,16 +289,20 @@ static int write_cmd(int argc, char **argv)
         fprintf(stderr, "iotls " CMD ": warning: %s; written anyway (--force)\n", err.text);
         iotls_error_clear(&err);
     }
-    if (iotls_store_write(&f, o.sector, blob, len, &err) < 0 ||
-        !blob_verified(&f, o.sector, blob, len, &err))
+    if ((ab ? iotls_store_write_ab(&f, o.sector, (unsigned)o.sector_b, blob, len, &err)
+            : iotls_store_write(&f, target, blob, len, &err)) < 0 ||
+        !blob_verified(&f, target, blob, len, from, &seq, &err))
         goto out;
     open = false;
     if (iotls_flash_file_commit(&f, &err) < 0 ||
-        !image_verified(o.image, o.sector, blob, len, &err))
+        !image_verified(o.image, target, blob, len, from, &err))
         goto out;
-    printf("%s: wrote %zu bytes at sector 0x%02X (offset 0x%zX), read back and verified%s\n",
-           o.image, len, o.sector, iotls_flash_sector_offset(o.sector),
-           created ? ", new image" : "");
+    printf("%s: wrote %zu bytes at sector 0x%02X (offset 0x%zX)", o.image, len, target,
+           iotls_flash_sector_offset(target));
+    if (ab)
+        printf(", slot %c of 0x%02X,0x%02lX, sequence %u (the other slot keeps the previous copy)",
+               target == o.sector ? 'A' : 'B', o.sector, o.sector_b, (unsigned)seq);
+    printf(", read back and verified%s\n", created ? ", new image" : "");
     rc = 0;
 out:
     if (open)
@@ -271,7 +319,7 @@ static int read_cmd(int argc, char **argv)
 {
     io_opts_t o;
     if (!parse_io(argc, argv, &o) || o.blob) {
-        fprintf(stderr, "usage: iotls flash read IMAGE --sector N [-o FILE]\n");
+        fprintf(stderr, "usage: iotls flash read IMAGE --sector N[,M] [-o FILE]\n");
         return 2;
     }
     iotls_error_t err;
@@ -280,7 +328,9 @@ static int read_cmd(int argc, char **argv)
     uint8_t *blob = NULL;
     iotls_error_clear(&err);
     if (iotls_flash_open_file(&f, o.image, false, &err) == 0) {
-        blob = iotls_store_read_alloc(&f, o.sector, &len, &err);
+        int s = o.sector_b >= 0 ? iotls_store_newest(&f, o.sector, (unsigned)o.sector_b, &err)
+                                : (int)o.sector;
+        blob = s >= 0 ? iotls_store_read_alloc(&f, (unsigned)s, &len, &err) : NULL;
         iotls_flash_close(&f);
     }
     if (!blob) {
@@ -310,10 +360,13 @@ int cmd_flash(int argc, char **argv)
     FILE *out = strcmp(sub, "--help") && strcmp(sub, "-h") ? stderr : stdout;
     fprintf(out, "usage: iotls flash pack ca PEM... -o BLOB\n"
                  "       iotls flash pack creds --cert PEM --key KEY -o BLOB\n"
-                 "       iotls flash write IMAGE --sector N BLOB [--size BYTES] [--force]\n"
+                 "       iotls flash write IMAGE --sector N[,M] BLOB [--size BYTES] [--force]\n"
                  "                                          (new images: 4 MiB by default)\n"
-                 "       iotls flash read IMAGE --sector N [-o FILE]\n"
-                 "       iotls flash inspect IMAGE|BLOB   (exit 1 if any blob is damaged)\n"
-                 "sectors are 4096 bytes: --sector 0x3B is offset 0x3B000\n");
+                 "       iotls flash read IMAGE --sector N[,M] [-o FILE]\n"
+                 "       iotls flash inspect IMAGE|BLOB [--expect SECTOR]...  (exit 1 if any blob\n"
+                 "                                          is damaged or expected and missing)\n"
+                 "sectors are 4096 bytes: --sector 0x3B is offset 0x3B000; --sector 0x3B,0x3D\n"
+                 "names two slots: write goes to the one without the newest copy, read takes\n"
+                 "the newest intact one (a device's power-loss safe updates)\n");
     return out == stdout ? 0 : 2;
 }
