@@ -76,8 +76,8 @@ static int teardown(void **state)
 
 static void write_ab(const char *img, const char *blob, const char *want)
 {
-    const char *argv[] = {
-        iotls_test_tool(), "flash", "write", img, "--sector", "0x3B,0x3D", blob, NULL};
+    const char *argv[] = {iotls_test_tool(), "flash",     "write", img,
+                          "--sector",        "0x3B,0x3D", blob,    NULL};
     iotls_test_result_t r;
     int rc = run(argv, NULL, &r);
     if (rc != 0 || !strstr(r.out, want))
@@ -91,8 +91,8 @@ static int connect_with_flash(uint16_t port, const char *img, iotls_test_result_
 {
     char addr[32];
     snprintf(addr, sizeof addr, "localhost:%u", port);
-    const char *argv[] = {iotls_test_tool(), "connect", "--flash", img, "--ca-sector",
-                          "0x3B,0x3D",       "--linger", "-1",   addr, NULL};
+    const char *argv[] = {iotls_test_tool(), "connect",  "--flash", img,  "--ca-sector",
+                          "0x3B,0x3D",       "--linger", "-1",      addr, NULL};
     return run(argv, "GET /hello.txt HTTP/1.0\r\n\r\n", r);
 }
 
