@@ -4,6 +4,7 @@
  * certificates, all through esp_https_server on iotls. Certificates are
  * embedded at build time (build/espidf-pki, made by iotls cert). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,7 +73,34 @@ static esp_err_t status_get_handler(httpd_req_t *req)
     return httpd_resp_sendstr(req, body);
 }
 
+/* Ends the connection after this answer (httpd_sess_trigger_close). */
+static esp_err_t bye_get_handler(httpd_req_t *req)
+{
+    httpd_sess_trigger_close(req->handle, httpd_req_to_sockfd(req));
+    return httpd_resp_sendstr(req, "bye\n");
+}
+
+/* Counts requests per connection in the session context. */
+static esp_err_t visits_get_handler(httpd_req_t *req)
+{
+    if (req->sess_ctx == NULL) {
+        req->sess_ctx = calloc(1, sizeof(unsigned));
+        req->free_ctx = free;
+    }
+    unsigned *visits = req->sess_ctx;
+    char body[48];
+    snprintf(body, sizeof body, "visit %u on this connection\n", ++*visits);
+    return httpd_resp_sendstr(req, body);
+}
+
+static void queued_work(void *arg)
+{
+    ESP_LOGI(TAG, "queued work ran on the server task (%s)", (const char *)arg);
+}
+
 static const httpd_uri_t handlers[] = {
+    {.uri = "/bye", .method = HTTP_GET, .handler = bye_get_handler},
+    {.uri = "/visits", .method = HTTP_GET, .handler = visits_get_handler},
     {.uri = "/hello", .method = HTTP_GET, .handler = hello_get_handler},
     {.uri = "/echo", .method = HTTP_POST, .handler = echo_post_handler},
     {.uri = "/api/led", .method = HTTP_PUT, .handler = led_put_handler},
@@ -102,6 +130,7 @@ void app_main(void)
     ESP_ERROR_CHECK(httpd_ssl_start(&server, &conf));
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         ESP_ERROR_CHECK(httpd_register_uri_handler(server, &handlers[i]));
+    ESP_ERROR_CHECK(httpd_queue_work(server, queued_work, "from app_main"));
     ESP_LOGI(TAG, "serving");
     for (;;)
         sleep(5); /* the server task does the work; stopped by a signal */

@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -267,6 +271,45 @@ static void test_connect_refused(void **state)
     esp_tls_conn_destroy(tls);
 }
 
+/* Plain TCP through esp-tls (esp_tls_plain_tcp_connect, and a handle with
+ * is_plain_tcp) to a socket this test listens on. */
+static void test_plain_tcp(void **state)
+{
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(ls, 4), 0);
+    assert_int_equal(getsockname(ls, (struct sockaddr *)&sa, &len), 0);
+    int port = ntohs(sa.sin_port);
+
+    int fd = -1;
+    assert_int_equal(esp_tls_plain_tcp_connect("127.0.0.1", 9, port, NULL, NULL, &fd), ESP_OK);
+    int peer = accept(ls, NULL, NULL);
+    assert_true(peer >= 0);
+    assert_int_equal(write(fd, "ping", 4), 4);
+    char b[8] = {0};
+    assert_int_equal(read(peer, b, sizeof b), 4);
+    assert_memory_equal(b, "ping", 4);
+    close(fd);
+    close(peer);
+
+    esp_tls_cfg_t cfg = {.is_plain_tcp = true, .timeout_ms = 2000};
+    esp_tls_t *tls = esp_tls_init();
+    assert_int_equal(esp_tls_conn_new_sync("127.0.0.1", 9, port, &cfg, tls), 1);
+    peer = accept(ls, NULL, NULL);
+    assert_int_equal(write(peer, "pong", 4), 4);
+    assert_int_equal(esp_tls_conn_read(tls, b, sizeof b), 4);
+    assert_memory_equal(b, "pong", 4);
+    assert_int_equal(esp_tls_conn_write(tls, "ok", 2), 2);
+    assert_int_equal(read(peer, b, sizeof b), 2);
+    assert_memory_equal(b, "ok", 2);
+    close(peer);
+    assert_int_equal(esp_tls_conn_read(tls, b, sizeof b), 0); /* the peer closed */
+    esp_tls_conn_destroy(tls);
+    close(ls);
+}
+
 /* examples/esp-idf/https_get_cacert: an app_main program with the CA
  * embedded at build time, run against s_server holding the certificate that
  * CA issued; then against a server from another CA. */
@@ -317,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_async),
         cmocka_unit_test(test_refused_configurations),
         cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_plain_tcp),
         cmocka_unit_test(test_example_program),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -168,6 +168,29 @@ static void test_iotls_get_keepalive(void **state)
     assert_true(ok);
 }
 
+/* Session context across requests of one connection; trigger_close ends
+ * it after the answer; work queued from app_main ran on the server task. */
+static void test_sessions_close_and_queued_work(void **state)
+{
+    iotls_test_result_t res;
+    char u1[96], u2[96];
+    snprintf(u1, sizeof u1, "https://localhost:%u/visits", port);
+    snprintf(u2, sizeof u2, "https://localhost:%u/visits", port);
+    const char *two[] = {"-sS", "--cacert", ca, u1, u2, NULL};
+    assert_int_equal(iotls_test_curl_run(two, 10000, &res), 0);
+    expect_out(&res, "visit 1 on this connection\nvisit 2 on this connection");
+    iotls_test_result_free(&res);
+    const char *bye[] = {"-i", NULL};
+    curl(bye, "/bye", &res);
+    expect_out(&res, "Connection: close");
+    expect_out(&res, "bye");
+    iotls_test_result_free(&res);
+    char *log = iotls_test_read_file(job.out_path, NULL);
+    int ran = log != NULL && strstr(log, "queued work ran on the server task (from app_main)");
+    free(log);
+    assert_true(ran);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_post_echo_chunked_and_put_json),
         cmocka_unit_test(test_errors_and_head),
         cmocka_unit_test(test_iotls_get_keepalive),
+        cmocka_unit_test(test_sessions_close_and_queued_work),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,6 +32,8 @@ struct esp_tls {
     int plain_fd;
     bool non_block;
     int timeout_ms;
+    bool keep_alive;
+    tls_keep_alive_cfg_t keep_alive_cfg; /* applied once connected */
 
     iotls_loop_t *loop;
     iotls_conn_t *conn; /* NULL once the connection ended */
@@ -85,6 +87,9 @@ int espt_io_error(const esp_tls_t *tls);
 const iotls_trust_t *espt_global_trust(void);
 /* The certificate bundle esp_crt_bundle_attach stands for. */
 const iotls_trust_t *espt_bundle_trust(iotls_error_t *err);
+
+/* TCP keep-alive as keep_alive_cfg asks (no-op when disabled). */
+void espt_keep_alive(int fd, const tls_keep_alive_cfg_t *ka);
 
 /* Plain TCP: connect with a timeout. Returns the socket or -1 (err set). */
 int espt_tcp_connect(const char *addr, int port, int timeout_ms, const tls_keep_alive_cfg_t *ka,

@@ -86,7 +86,7 @@ esp_err_t espt_resolve(esp_tls_t *tls, const char *host, int *port, esp_tls_addr
     return ESP_OK;
 }
 
-static void keep_alive(int fd, const tls_keep_alive_cfg_t *ka)
+void espt_keep_alive(int fd, const tls_keep_alive_cfg_t *ka)
 {
     if (ka == NULL || !ka->keep_alive_enable)
         return;
@@ -140,7 +140,7 @@ int espt_tcp_connect(const char *addr, int port, int timeout_ms, const tls_keep_
     }
     /* Blocking from here on, as esp-tls leaves its sockets. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    keep_alive(fd, ka);
+    espt_keep_alive(fd, ka);
     return fd;
 }
 
