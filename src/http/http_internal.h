@@ -9,6 +9,7 @@
 #define HTTP_MAX_RESP_HEADERS 2048 /* bytes of handler-added response headers */
 #define HTTP_MAX_PENDING 65536     /* input held while a response is produced */
 #define HTTP_MAX_USER 128          /* Basic auth user name bytes */
+#define HTTP_HEAD_START 1024       /* first head buffer; most heads fit */
 
 typedef struct http_route {
     struct http_route *next;
@@ -53,7 +54,8 @@ struct iotls_http_req {
     size_t param_name_lens[HTTP_MAX_PARAMS];
     const char *param_values[HTTP_MAX_PARAMS];
     unsigned param_count;
-    char *scratch;    /* path copy, then the user name at max_request_line */
+    char *scratch;    /* path copy */
+    char *user_area;  /* the Basic auth user name (HTTP_MAX_USER + 1) */
     char *param_area; /* parameter values, NUL-terminated, one after another */
     const char *auth_user;
     bool head_only;
@@ -93,8 +95,9 @@ struct iotls_http_sconn {
     bool held;
     bool dead; /* transport closed or aborted: free when not busy */
     unsigned busy;
-    char *block; /* head buffer + fields + scratch, one allocation per request */
+    char *head; /* the request head; grows from HTTP_HEAD_START to max_header_bytes */
     size_t head_len, head_cap;
+    char *meta;       /* field table + scratch, sized for the parsed head */
     uint8_t *pending; /* input that arrived while a response was produced */
     size_t pending_len;
     uint8_t *tail; /* response bytes the transport could not take yet */

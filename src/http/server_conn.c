@@ -30,7 +30,8 @@ static void sc_free(iotls_http_sconn_t *sc)
     if (sc->conn_ctx_free && sc->conn_ctx)
         sc->conn_ctx_free(sc->conn_ctx);
     iotls_timer_free(sc->timer);
-    free(sc->block);
+    free(sc->head);
+    free(sc->meta);
     free(sc->pending);
     free(sc->tail);
     free(sc->req.body);
@@ -77,9 +78,10 @@ static void reset_request(iotls_http_sconn_t *sc)
     memset(&sc->req, 0, sizeof sc->req);
     sc->req.sc = sc;
     sc->have_req = false;
-    free(sc->block);
-    sc->block = NULL;
-    sc->head_len = 0;
+    free(sc->head);
+    free(sc->meta);
+    sc->head = sc->meta = NULL;
+    sc->head_len = sc->head_cap = 0;
 }
 
 void http_request_finished(iotls_http_sconn_t *sc)
@@ -368,7 +370,7 @@ static bool check_auth(iotls_http_sconn_t *sc, iotls_http_req_t *req)
     if (diff)
         return false;
     /* The user name is the part before ':' in our own copy. */
-    char *user = req->scratch + srv->cfg.max_request_line;
+    char *user = req->user_area;
     memcpy(user, srv->auth_userpass, srv->auth_user_len);
     user[srv->auth_user_len] = '\0';
     req->auth_user = user;
@@ -380,11 +382,25 @@ static void start_request(iotls_http_sconn_t *sc, size_t head_len)
     iotls_http_server_t *srv = sc->srv;
     iotls_http_req_t *req = &sc->req;
     const iotls_http_server_config_t *cfg = &srv->cfg;
-    http_field_t *fields = (http_field_t *)(void *)(sc->block + sc->head_cap);
-    req->scratch = (char *)(fields + cfg->max_headers);
-    req->param_area = req->scratch + cfg->max_request_line + HTTP_MAX_USER + 1;
     sc->have_req = true;
-    int rc = http_head_parse_request(sc->block, head_len, fields, cfg->max_headers, &req->head);
+    /* Field table and scratch sized for this head: a line per field at
+     * most, a path and its parameters no longer than the first line. */
+    unsigned lines = 0;
+    for (size_t i = 0; i < head_len; i++)
+        lines += sc->head[i] == '\n';
+    unsigned nf = lines < cfg->max_headers ? lines : cfg->max_headers;
+    const char *nl = memchr(sc->head, '\n', head_len); /* there: the head is complete */
+    size_t line = nl ? (size_t)(nl - sc->head) + 1 : head_len;
+    sc->meta = malloc((size_t)nf * sizeof(http_field_t) + 2 * line + HTTP_MAX_USER + 1);
+    if (!sc->meta) {
+        http_sconn_abort(sc);
+        return;
+    }
+    http_field_t *fields = (http_field_t *)(void *)sc->meta;
+    req->scratch = (char *)(fields + nf);
+    req->user_area = req->scratch + line;
+    req->param_area = req->user_area + HTTP_MAX_USER + 1;
+    int rc = http_head_parse_request(sc->head, head_len, fields, nf, &req->head);
     if (rc) {
         head_error(sc, rc);
         return;
@@ -486,17 +502,22 @@ static size_t sc_feed(iotls_http_sconn_t *sc, const uint8_t *data, size_t len)
         return feed_body(sc, data, len);
     if (sc->phase != SC_IDLE && sc->phase != SC_HEAD)
         return 0;
-    if (!sc->block) {
-        sc->head_cap = cfg->max_header_bytes;
-        /* Head buffer, field table, scratch (path copy, parameters, user). */
-        size_t need = sc->head_cap + (size_t)cfg->max_headers * sizeof(http_field_t) +
-                      2 * cfg->max_request_line + HTTP_MAX_USER + 1;
-        sc->block = malloc(need);
-        if (!sc->block) {
+    /* The head buffer grows by doubling up to max_header_bytes, so a
+     * typical request holds about 1 KB while it arrives. */
+    size_t max = cfg->max_header_bytes;
+    if (sc->head_len + len > sc->head_cap && sc->head_cap < max) {
+        size_t cap = sc->head_cap ? sc->head_cap : HTTP_HEAD_START;
+        while (cap < sc->head_len + len && cap < max)
+            cap *= 2;
+        if (cap > max)
+            cap = max;
+        char *h = realloc(sc->head, cap);
+        if (!h) {
             http_sconn_abort(sc);
             return len;
         }
-        sc->head_len = 0;
+        sc->head = h;
+        sc->head_cap = cap;
     }
     if (sc->phase == SC_IDLE) {
         sc->phase = SC_HEAD;
@@ -505,11 +526,10 @@ static size_t sc_feed(iotls_http_sconn_t *sc, const uint8_t *data, size_t len)
     size_t room = sc->head_cap - sc->head_len;
     size_t n = len < room ? len : room;
     size_t before = sc->head_len;
-    memcpy(sc->block + sc->head_len, data, n);
+    memcpy(sc->head + sc->head_len, data, n);
     sc->head_len += n;
-    long end =
-        http_head_scan(sc->block, sc->head_len, cfg->max_request_line, cfg->max_header_bytes);
-    if (end < 0 || (end == 0 && sc->head_len == sc->head_cap)) {
+    long end = http_head_scan(sc->head, sc->head_len, cfg->max_request_line, max);
+    if (end < 0 || (end == 0 && sc->head_len == max)) {
         head_error(sc, end < 0 ? (int)-end : 431);
         return len;
     }
