@@ -168,7 +168,6 @@ int nm_gpio_attach(nm_rt_t *rt, int fd, iotls_error_t *err)
     rt->gpio_watch = iotls_loop_watch_readable(rt->loop, fd, on_readable, rt, err);
     if (rt->gpio_watch == NULL)
         return -1;
-    rt->gpio_fd = fd;
     return 0;
 }
 

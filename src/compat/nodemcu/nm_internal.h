@@ -112,7 +112,6 @@ struct nm_rt {
 
     nm_gpio_t *gpio;
     iotls_fd_watch_t *gpio_watch;
-    int gpio_fd;
     bool gpio_trace;
     char gpio_line[64];
     size_t gpio_line_len;

@@ -273,7 +273,6 @@ static nm_rt_t *rt_new(lua_State *L, const iotls_nodemcu_options_t *opt, iotls_e
     rt->owned.next = rt->owned.prev = &rt->owned;
     rt->L = L;
     rt->verify_cb = rt->auth_cb = LUA_NOREF;
-    rt->gpio_fd = -1;
     rt->debug_level = opt->debug_level;
     rt->log = opt->log;
     rt->log_ctx = opt->log_ctx;

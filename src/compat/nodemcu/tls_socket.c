@@ -203,10 +203,6 @@ static void pump(nm_socket_t *s)
     lua_pop(L, 2);
 }
 
-typedef struct {
-    nm_socket_t *s;
-} sent_arg_t;
-
 /* The head string is on the wire: drop it from the queue, fire "sent". */
 static int sent_run(lua_State *L)
 {
