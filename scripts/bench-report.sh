@@ -119,20 +119,21 @@ END {
     print "bench/net_throughput.c: an iotls listener and an iotls client in one process,"
     print "one event loop, pinned to one core, so both ends'"'"' work is in the figure (it"
     print "compares record sizes, not stacks). The client'"'"'s buffer_size sets the record"
-    print "size (max_fragment_length, acknowledged by the shared-buffer server). recv()"
-    print "and send() are counted by wrapping them at link time."
+    print "size (max_fragment_length, acknowledged by the shared-buffer server). Median"
+    print "of 5 runs (range beside it: the machine may be shared). recv() and send() are"
+    print "counted by wrapping them at link time."
     print ""
-    print "| Record size | Direction | MB/s | vs 16 KiB | recv() per record | send() per record |"
-    print "|---:|---|---:|---:|---:|---:|"
+    print "| Record size | Direction | MB/s (median) | range of 5 runs | 16 KiB / this | recv() per record | send() per record |"
+    print "|---:|---|---:|---:|---:|---:|---:|"
     for (i = 1; i <= npn; i++) {
         b = nporder[i]
         for (d = 0; d < 2; d++) {
             dir = d ? "up" : "down"
             $0 = np[b SUBSEP dir]; parse()
-            if (f["mb_s"] == "") { printf "| %s | %s | failed | | | |\n", b, dir; continue }
+            if (f["mb_s"] == "") { printf "| %s | %s | failed | | | | |\n", b, dir; continue }
             ref = np["16384" SUBSEP dir]; split(ref, rr, "mb_s="); split(rr[2], rv, " ")
-            printf "| %s | %s | %.1f | %s | %.2f | %.2f |\n", b, d ? "upload" : "download", f["mb_s"],
-                (rv[1] > 0 ? sprintf("%.2fx", rv[1] / f["mb_s"]) : "-"),
+            printf "| %s | %s | %.1f | %.1f-%.1f | %s | %.2f | %.2f |\n", b, d ? "upload" : "download", f["mb_s"],
+                f["min_mb_s"], f["max_mb_s"], (rv[1] > 0 ? sprintf("%.2fx", rv[1] / f["mb_s"]) : "-"),
                 f["recv_calls"] / f["records"], f["send_calls"] / f["records"]
         }
     }

@@ -134,8 +134,8 @@ static void drive_consume_staged(iotls_conn_t *c)
  * records) into the loop's staging area, the session takes them piece by
  * piece (the drive loop hands out plaintext in between), and what it took is
  * consumed from the socket afterwards: what it did not take simply stays
- * in the kernel, so no connection keeps leftovers. Large record bodies
- * still go straight into the session's buffer.
+ * in the kernel, so no connection keeps leftovers. Large records still go
+ * straight into the session's buffer.
  */
 static int drive_read(iotls_conn_t *c)
 {
@@ -143,8 +143,13 @@ static int drive_read(iotls_conn_t *c)
     uint8_t *buf = iotls_session_recv_buf(c->session, &len);
     if (buf == NULL || len == 0)
         return 0;
-    uint8_t *stage = c->staged_len == 0 && len >= IOTLS_NET_STAGING / 4
-                         ? NULL /* a large body: no gain in staging it */
+    /* Large records gain nothing from staging (a peek would copy a whole
+     * record to use its header): their headers and bodies go straight into
+     * the session, as long as the peer keeps sending large ones. */
+    if (len > 5)
+        c->large_records = len >= IOTLS_NET_STAGING / 4;
+    uint8_t *stage = c->staged_len == 0 && (c->large_records || len >= IOTLS_NET_STAGING / 4)
+                         ? NULL
                          : iotls_net_staging(c->loop);
     if (stage == NULL) {
         ssize_t n = drive_recv(c, buf, len, 0);

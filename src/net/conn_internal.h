@@ -82,6 +82,7 @@ struct iotls_conn {
      * how many of them the session took (consumed from the socket when the
      * pass ends). */
     size_t staged_len, staged_fed;
+    bool large_records; /* the peer's last record body was large: no staging */
 
     bool readable; /* epoll said readable and we have not drained it */
     bool held;

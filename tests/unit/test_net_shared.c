@@ -398,6 +398,95 @@ static void *forward_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
     return w;
 }
 
+/* Forwarding with room in the pool: server conn A writes each piece it
+ * reads into conn B's session (the buffers change hands mid-record, A's
+ * rest of the record is set aside and put back); B's client gets all 60 KB
+ * in order. */
+static void fwd_a_sent(iotls_conn_t *c, void *user)
+{
+    peer_t *p = user;
+    client_pump(c, p);
+    if (p->queued == STREAM)
+        iotls_conn_close(c);
+}
+
+static void fwd_a_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
+{
+    fwd_a_sent(c, user);
+}
+
+static const iotls_conn_callbacks_t fwd_a_cb = {fwd_a_connected, NULL, fwd_a_sent, a_disconnected,
+                                                a_error};
+
+static void fwd_b_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
+{
+    waiter_t *wt = user;
+    iotls_conn_config_t cfg;
+    iotls_conn_config_init(&cfg);
+    cfg.tls.trust = trust; /* 16 KiB records: read in 2 KiB pieces, forwarded mid-record */
+    cfg.buffers = IOTLS_BUFFERS_SHARED;
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    wt->a->w = wt->w;
+    assert_non_null(
+        iotls_conn_connect(wt->w->loop, "127.0.0.1", wt->port, &cfg, &fwd_a_cb, wt->a, &err));
+}
+
+static void fwd_b_received(iotls_conn_t *c, const uint8_t *d, size_t n, void *user)
+{
+    waiter_t *wt = user;
+    b_received(c, d, n, user);
+    if (wt->got == STREAM)
+        iotls_conn_close(c);
+}
+
+static void test_forwarding_between_shared_connections(void **state)
+{
+    world_t w;
+    world_init(&w);
+    iotls_error_t err;
+    iotls_error_clear(&err);
+    iotls_conn_config_t cfg;
+    iotls_conn_config_init(&cfg);
+    cfg.tls.creds = creds;
+    cfg.send_queue = 128 * 1024; /* B's queue takes whatever A brings */
+    iotls_listener_callbacks_t cb;
+    memset(&cb, 0, sizeof cb);
+    cb.accepted = forward_accepted;
+    cb.conn.received = s_received;
+    cb.conn.disconnected = s_disconnected;
+    cb.conn.error = s_error;
+    w.listener = iotls_listener_new(w.loop, "127.0.0.1", 0, 0, &cfg, &cb, &w, &err);
+    assert_non_null(w.listener);
+    peer_t a;
+    memset(&a, 0, sizeof a);
+    waiter_t wt = {&w, &a, iotls_listener_port(w.listener), 0, false};
+    iotls_conn_config_t bcfg;
+    iotls_conn_config_init(&bcfg);
+    bcfg.tls.trust = trust;
+    bcfg.buffers = IOTLS_BUFFERS_SHARED;
+    iotls_conn_callbacks_t bcb = {fwd_b_connected, fwd_b_received, NULL, b_end, b_error};
+    assert_non_null(iotls_conn_connect(w.loop, "127.0.0.1", wt.port, &bcfg, &bcb, &wt, &err));
+    while (wt.got < STREAM && !a.errored)
+        assert_true(iotls_loop_run_once(w.loop, 5000) >= 0);
+    if (a.errored)
+        fail_msg("client A: %s", a.text);
+    assert_int_equal(wt.got, STREAM);
+    assert_false(wt.bad);
+    assert_true(w.forwards > 1);
+    iotls_listener_free(w.listener);
+    w.listener = NULL;
+    assert_int_equal(iotls_loop_run(w.loop), 0);
+    assert_int_equal(w.server_errors, 0);
+    iotls_workspace_stats_t st;
+    iotls_workspace_stats(iotls_loop_workspace(w.loop), &st);
+    assert_true(st.spills > 0); /* A's unread rest of a record was set aside */
+    assert_int_equal(st.spill_failures, 0);
+    assert_int_equal(st.spill_used, 0);
+    iotls_loop_free(w.loop);
+    alarm(0);
+}
+
 static void test_spill_pool_exhaustion_fails_one_connection(void **state)
 {
     world_t w;
@@ -486,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_idle_shared_connection_memory),
         cmocka_unit_test(test_shared_echo_interleaved),
         cmocka_unit_test(test_spill_pool_exhaustion_fails_one_connection),
+        cmocka_unit_test(test_forwarding_between_shared_connections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
