@@ -292,14 +292,16 @@ static void deliver(iotls_http_sconn_t *sc, const uint8_t *data, size_t n)
         req->stream_data = data;
         req->stream_len = n;
         call_handler(req);
-        /* Unread bytes wait in the body buffer for the next read(). */
-        if (req->stream_len && !sc->dead) {
+        /* Unread bytes wait in the body buffer for the next read() (not
+         * when the handler has answered: the rest is dropped then). */
+        if (req->stream_len && !sc->dead && req->body_mode == BODY_STREAM) {
             const uint8_t *rest = req->stream_data;
             size_t len = req->stream_len;
             req->stream_len = 0;
             if (!collect(req, rest, len))
                 http_sconn_abort(sc);
         }
+        req->stream_len = 0;
         break;
     case BODY_DISCARD: break;
     }

@@ -95,6 +95,12 @@ static void h_stream_echo(iotls_http_req_t *req, void *user)
         iotls_http_resp_end(req);
 }
 
+/* A streaming route that refuses at once, without reading the body. */
+static void h_refuse(iotls_http_req_t *req, void *user)
+{
+    iotls_http_resp_send(req, 403, "text/plain", "no\n", 3);
+}
+
 static void deferred_fire(iotls_timer_t *t, void *user)
 {
     server_t *s = user;
@@ -132,6 +138,9 @@ static void server_start(server_t *s, const iotls_http_server_config_t *cfg)
         iotls_http_server_route(srv, "GET", "/g/{group}/i/{item}", 0, h_item, NULL, &err), 0);
     assert_int_equal(iotls_http_server_route(srv, "POST", "/echo", IOTLS_HTTP_STREAM_BODY,
                                              h_stream_echo, NULL, &err),
+                     0);
+    assert_int_equal(iotls_http_server_route(srv, "PUT", "/refuse", IOTLS_HTTP_STREAM_BODY,
+                                             h_refuse, NULL, &err),
                      0);
     assert_int_equal(iotls_http_server_route(srv, "GET", "/later", 0, h_deferred, s, &err), 0);
     assert_int_equal(iotls_http_server_route(srv, "GET", "/big", 0, iotls_test_http_big_handler,
@@ -317,6 +326,21 @@ static void test_streamed_and_deferred_handlers(void **state)
     send_all(fd, "6\r\n world\r\n0\r\n\r\n");
     r = read_until(fd, "0\r\n\r\n", NULL);
     assert_non_null(strstr(r, " world\r\n"));
+    free(r);
+    /* A streaming handler that answers before the body: the body is read
+     * and dropped, and the connection serves the next request. */
+    char body[50001];
+    memset(body, 'b', sizeof body - 1);
+    body[sizeof body - 1] = '\0';
+    send_all(fd, "PUT /refuse HTTP/1.1\r\nHost: t\r\nContent-Length: 50000\r\n\r\n");
+    r = read_until(fd, "no\n", NULL);
+    assert_non_null(strstr(r, "HTTP/1.1 403 Forbidden"));
+    assert_null(strstr(r, "Connection: close"));
+    free(r);
+    send_all(fd, body);
+    send_all(fd, "GET /hello?q=after HTTP/1.1\r\nHost: t\r\n\r\n");
+    r = read_until(fd, "q=after\n", NULL);
+    assert_non_null(strstr(r, "HTTP/1.1 200 OK"));
     free(r);
     /* Deferred: the answer comes from a timer; the connection stays. */
     send_all(fd, "GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
