@@ -82,7 +82,11 @@ typedef enum {
     IOTLS_ERR_SPILL_FULL /* shared workspace: no spill room for bytes in flight */
 } iotls_err_t;
 
+#if IOTLS_ERROR_TEXT
 #define IOTLS_ERROR_TEXT_MAX 256
+#else
+#define IOTLS_ERROR_TEXT_MAX 1 /* terse build: codes only (iotls/options.h) */
+#endif
 
 typedef struct {
     iotls_err_t code;

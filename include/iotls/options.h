@@ -10,6 +10,7 @@
  *   server only        -DIOTLS_CLIENT=0
  *   EC device          -DIOTLS_EC_DEVICE=1 (with either of the above)
  *   terse errors       -DIOTLS_ERROR_TEXT=0
+ *   no report names    -DIOTLS_REPORT_NAMES=0
  *
  * docs/porting.md has the sizes each one gives on Cortex-M.
  */
@@ -41,6 +42,14 @@
  * none of the texts is linked. */
 #ifndef IOTLS_ERROR_TEXT
 #define IOTLS_ERROR_TEXT 1
+#endif
+
+/* The peer certificate's subject, issuer and SANs as text in the report
+ * (iotls_report_t). 0: the report keeps them empty and the session block
+ * saves their 704 bytes; verification is unchanged (it works on the
+ * certificate bytes), only what is shown afterwards. */
+#ifndef IOTLS_REPORT_NAMES
+#define IOTLS_REPORT_NAMES 1
 #endif
 
 #if !IOTLS_CLIENT && !IOTLS_SERVER

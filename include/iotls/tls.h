@@ -343,6 +343,16 @@ const iotls_error_t *iotls_session_error(const iotls_session_t *s);
 
 /* ---- what was negotiated ------------------------------------------------ */
 
+/* The peer's names in the report; IOTLS_REPORT_NAMES=0 (iotls/options.h)
+ * keeps them out of the session block ("" in the report). */
+#if IOTLS_REPORT_NAMES
+#define IOTLS_REPORT_NAME_MAX 256
+#define IOTLS_REPORT_SANS_MAX 192
+#else
+#define IOTLS_REPORT_NAME_MAX 1
+#define IOTLS_REPORT_SANS_MAX 1
+#endif
+
 typedef struct {
     iotls_role_t role;
     unsigned version; /* 0x0303 for TLS 1.2 */
@@ -358,21 +368,22 @@ typedef struct {
     size_t memory_bytes;           /* the session block (iotls_session_size) */
     char server_name[256];         /* SNI sent (client) or received (server) */
     bool peer_cert_present;
-    char peer_subject[256];  /* RFC 4514-like, in certificate order: "O=Acme, CN=dev-1" */
-    uint8_t peer_sha256[32]; /* SHA-256 of the peer's leaf certificate DER */
-    char peer_issuer[256];
-    char peer_sans[192];          /* "DNS:a.example, IP:10.0.0.5, email:..." */
-    bool verified;                /* the peer was authenticated (see auth) */
-    bool insecure;                /* verification was switched off */
-    const char *auth;             /* how: "chain + host name", "chain", "pin",
+    char peer_subject[IOTLS_REPORT_NAME_MAX]; /* RFC 4514-like, in certificate order:
+                                                 "O=Acme, CN=dev-1" */
+    uint8_t peer_sha256[32];                  /* SHA-256 of the peer's leaf certificate DER */
+    char peer_issuer[IOTLS_REPORT_NAME_MAX];
+    char peer_sans[IOTLS_REPORT_SANS_MAX]; /* "DNS:a.example, IP:10.0.0.5, email:..." */
+    bool verified;                         /* the peer was authenticated (see auth) */
+    bool insecure;                         /* verification was switched off */
+    const char *auth;                      /* how: "chain + host name", "chain", "pin",
                                "chain + pin", "insecure", "none" */
-    const char *time_check;       /* "system clock", "fixed time", "lower bound
+    const char *time_check;                /* "system clock", "fixed time", "lower bound
                                (expiry only)", "off" */
-    bool resumed;                 /* abbreviated handshake (no public-key ops) */
-    bool peer_from_saved_session; /* client, resumed: peer_subject and
+    bool resumed;                          /* abbreviated handshake (no public-key ops) */
+    bool peer_from_saved_session;          /* client, resumed: peer_subject and
                                peer_sha256 are those the saved session
                                recorded (no certificate is sent on resume) */
-    char alpn[64];                /* protocol selected by ALPN, "" if none */
+    char alpn[64];                         /* protocol selected by ALPN, "" if none */
 } iotls_report_t;
 
 /*

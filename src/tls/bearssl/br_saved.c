@@ -115,8 +115,8 @@ int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
         return 0;
     if (has_peer) {
         memcpy(r->peer_sha256, sha, 32);
-        size_t n =
-            subject_len < sizeof r->peer_subject - 1 ? subject_len : sizeof r->peer_subject - 1;
+        size_t room = sizeof r->peer_subject - 1; /* 0 with IOTLS_REPORT_NAMES=0 */
+        size_t n = subject_len < room ? subject_len : room;
         memcpy(r->peer_subject, subject, n);
         r->peer_subject[n] = '\0';
         r->peer_from_saved_session = true;

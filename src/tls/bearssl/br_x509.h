@@ -77,7 +77,8 @@ typedef struct {
     unsigned nc_first_depth;
     char nc_first[48];  /* "DNS:evil.example", long names end in "..." */
     unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
-    char top_issuer[IOTLS_CERT_WALK_NAME_MAX]; /* issuer of the last cert seen */
+    /* issuer of the last cert seen, for error texts (none in terse builds) */
+    char top_issuer[IOTLS_ERROR_TEXT ? IOTLS_CERT_WALK_NAME_MAX : 1];
 
     /* Specific reason recorded while walking (expired / not yet valid), or
      * at end of chain (name, pin); IOTLS_OK when none. */
