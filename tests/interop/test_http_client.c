@@ -297,6 +297,25 @@ static void test_get_refuses_bad_answers(void **state)
     iotls_test_result_free(&r);
 }
 
+/* The README's `make demo-https` (scripts/demo-https.sh). */
+static void test_demo_https_script(void **state)
+{
+    const char *b = getenv("IOTLS_BUILD");
+    const char *src = getenv("IOTLS_SRCDIR");
+    char script[512];
+    snprintf(script, sizeof script, "%s/scripts/demo-https.sh", src && *src ? src : ".");
+    const char *argv[] = {"sh", script, b && *b ? b : "build", NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 30000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    expect_ok(&r);
+    assert_non_null(strstr(r.out, "{\"id\":1,\"on\":true}"));
+    assert_non_null(strstr(r.out, "handshake:       resumed"));
+    assert_non_null(strstr(r.out, "reused the kept-alive connection"));
+    assert_non_null(strstr(r.out, "\"leds\":[false,true,"));
+    iotls_test_result_free(&r);
+}
+
 /* examples/https_device: server and client in one loop, as documented. */
 static void test_example_https_device(void **state)
 {
@@ -327,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_get_from_server_ignoring_mfl),
         cmocka_unit_test(test_get_refuses_bad_answers),
         cmocka_unit_test(test_example_https_device),
+        cmocka_unit_test(test_demo_https_script),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
