@@ -27,8 +27,9 @@ LIBS     := -lbearssl
 TOOLLIBS := -lcrypto
 TESTLIBS := -lcmocka -lpthread
 
-# src/compat/ builds its own library (it carries the SDK runtime main()).
-LIB_SRC  := $(sort $(filter-out src/compat/%,$(wildcard src/*/*.c src/*/*/*.c)))
+# src/compat/ builds its own library (it carries the SDK runtime main());
+# src/hostcrypto/ too (it links libcrypto, which libiotls must not).
+LIB_SRC  := $(sort $(filter-out src/compat/% src/hostcrypto/%,$(wildcard src/*/*.c src/*/*/*.c)))
 TOOL_SRC := $(sort $(wildcard tools/iotls/*.c))
 TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/interop/test_*.c))

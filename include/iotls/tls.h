@@ -201,6 +201,11 @@ typedef struct {
      * sessions of the same workspace from inside it). */
     void (*spill_failed)(void *spill_ctx);
     void *spill_ctx;
+
+    /* Who does the public-key work (ECDHE, ECDSA, RSA): NULL = BearSSL's
+     * own code. See iotls/crypto.h; libiotls-hostcrypto gives OpenSSL's
+     * (iotls/hostcrypto.h). Must outlive the session. */
+    const struct iotls_crypto_provider *crypto;
 } iotls_config_t;
 
 /* Defaults: role, 16384-byte full-duplex buffers, no trust (a client must
@@ -384,6 +389,8 @@ typedef struct {
                                peer_sha256 are those the saved session
                                recorded (no certificate is sent on resume) */
     char alpn[64];                         /* protocol selected by ALPN, "" if none */
+    const char *crypto;                    /* who did the public-key work: cfg.crypto's
+                                name, or IOTLS_CRYPTO_BUILTIN_NAME */
 } iotls_report_t;
 
 /*

@@ -58,6 +58,8 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
     append(buf, len, &used, "%sALPN:            %s\n", p, r->alpn[0] ? r->alpn : "(none)");
     append(buf, len, &used, "%shandshake:       %s\n", p,
            r->resumed ? "resumed (abbreviated, no public-key operations)" : "full");
+    if (r->crypto && !r->resumed)
+        append(buf, len, &used, "%spublic-key work: %s\n", p, r->crypto);
     if (r->peer_cert_present) {
         char fp[96];
         iotls_fingerprint_hex(r->peer_sha256, fp);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_tls.h"
 #include "flash_cmds.h"
+#include "iotls/hostcrypto.h"
 #include "iotls/store.h"
 
 void cli_tls_init(cli_tls_t *t)
@@ -15,6 +16,7 @@ void cli_tls_init(cli_tls_t *t)
     memset(t, 0, sizeof *t);
     t->ca_sector = t->creds_sector = -1;
     t->ca_sector_b = t->creds_sector_b = -1;
+    t->crypto = iotls_hostcrypto_provider();
 }
 
 void cli_tls_free(cli_tls_t *t)
@@ -189,6 +191,7 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg)
     cfg->pin_count = t->pin_count;
     cfg->alpn = t->alpn_count ? t->alpn : NULL;
     cfg->alpn_count = t->alpn_count;
+    cfg->crypto = t->crypto;
 }
 
 bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t cap, size_t *len)
@@ -217,7 +220,9 @@ const char cli_tls_help_time[] =
     "  --time-at-least T     devices without a clock: T (e.g. build time) is a lower\n"
     "                        bound; certificates expired before T are refused\n"
     "  --no-time-check       do not check validity dates (warns)\n"
-    "  --alpn LIST           ALPN protocols, comma-separated (e.g. http/1.1,mqtt)\n";
+    "  --alpn LIST           ALPN protocols, comma-separated (e.g. http/1.1,mqtt)\n"
+    "  --crypto host|bearssl public-key work by OpenSSL's libcrypto (host, the\n"
+    "                        default) or by BearSSL's own code (what devices run)\n";
 
 const char cli_tls_help_flash[] =
     "  --flash IMAGE         read trust / credentials from a flash image (iotls flash):\n"
@@ -249,6 +254,13 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
         return 1;
     }
     case 'H': cfg->half_duplex = true; return 1;
+    case CLI_OPT_CRYPTO:
+        if (strcmp(arg, "host") != 0 && strcmp(arg, "bearssl") != 0) {
+            fprintf(stderr, "iotls %s: --crypto takes 'host' or 'bearssl', not '%s'\n", cmd, arg);
+            return -1;
+        }
+        t->crypto = arg[0] == 'h' ? iotls_hostcrypto_provider() : NULL;
+        return 1;
     case 's':
     case 'r':
         if (!flash_parse_sector_pair(arg, &sector,

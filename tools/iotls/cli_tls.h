@@ -26,6 +26,9 @@ typedef struct {
     const char *flash;
     long ca_sector, creds_sector;
     long ca_sector_b, creds_sector_b;
+    /* --crypto: who does the public-key work (default: the host provider,
+     * OpenSSL's libcrypto; NULL = BearSSL's own code). */
+    const struct iotls_crypto_provider *crypto;
 } cli_tls_t;
 
 void cli_tls_init(cli_tls_t *t);
@@ -45,6 +48,9 @@ bool cli_tls_load(cli_tls_t *t, const char *cmd);
 /* Point a session configuration at what was loaded. */
 void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
 
+/* getopt code of --crypto (beyond every command's letters). */
+#define CLI_OPT_CRYPTO 0x4301
+
 /* Options both commands take, for their getopt_long tables; TRUST is the
  * name of the trust-file option ("ca" for connect, "client-ca" for listen). */
 #define CLI_TLS_LONG_OPTIONS(TRUST)                                                                \
@@ -54,6 +60,7 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
         {"flash", required_argument, NULL, 'F'}, {"ca-sector", required_argument, NULL, 's'},      \
         {"creds-sector", required_argument, NULL, 'r'}, {"cert", required_argument, NULL, 'c'},    \
         {"key", required_argument, NULL, 'k'}, {"buffer", required_argument, NULL, 'b'},           \
+        {"crypto", required_argument, NULL, CLI_OPT_CRYPTO},                                       \
     {                                                                                              \
         "half-duplex", no_argument, NULL, 'H'                                                      \
     }

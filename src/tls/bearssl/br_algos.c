@@ -83,7 +83,7 @@ static const uint16_t suites[] = {
     BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 };
 
-const br_ec_impl *iotls_br_ec(void)
+const br_ec_impl *iotls_br_builtin_ec(void)
 {
     return &ec_device;
 }
@@ -128,9 +128,14 @@ void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *
 }
 #endif
 
-br_ecdsa_sign iotls_br_ecdsa_sign(void)
+br_ecdsa_sign iotls_br_builtin_ecdsa_sign(void)
 {
     return ECDSA_SIGN;
+}
+
+br_ecdsa_vrfy iotls_br_builtin_ecdsa_vrfy(void)
+{
+    return ECDSA_VRFY;
 }
 
 const uint16_t *iotls_br_default_suites(size_t *count)
@@ -141,7 +146,7 @@ const uint16_t *iotls_br_default_suites(size_t *count)
 
 #else /* every algorithm */
 
-const br_ec_impl *iotls_br_ec(void)
+const br_ec_impl *iotls_br_builtin_ec(void)
 {
     return br_ec_get_default();
 }
@@ -172,9 +177,14 @@ void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *
 }
 #endif
 
-br_ecdsa_sign iotls_br_ecdsa_sign(void)
+br_ecdsa_sign iotls_br_builtin_ecdsa_sign(void)
 {
     return br_ecdsa_sign_asn1_get_default();
+}
+
+br_ecdsa_vrfy iotls_br_builtin_ecdsa_vrfy(void)
+{
+    return br_ecdsa_vrfy_asn1_get_default();
 }
 
 /* ECDHE only (forward secrecy), AEAD first. The same list serves both

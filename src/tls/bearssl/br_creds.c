@@ -145,7 +145,7 @@ static int check_key_matches_leaf(iotls_creds_t *c, iotls_error_t *err)
         const br_ec_private_key *sk = br_skey_decoder_get_ec(&c->key);
         uint8_t pub[BR_EC_KBUF_PUB_MAX_SIZE];
         br_ec_public_key out;
-        size_t n = br_ec_compute_pub(iotls_br_ec(), &out, pub, sk);
+        size_t n = br_ec_compute_pub(iotls_br_builtin_ec(), &out, pub, sk);
         match = n && sk->curve == pk->key.ec.curve && n == pk->key.ec.qlen &&
                 memcmp(pub, pk->key.ec.q, n) == 0;
     } else {

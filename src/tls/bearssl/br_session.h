@@ -92,14 +92,29 @@ struct iotls_workspace {
     unsigned long switches, spills, failures;
 };
 
-/* br_algos.c: the algorithms installed (all, or the EC device profile's). */
-const br_ec_impl *iotls_br_ec(void);
-br_ecdsa_sign iotls_br_ecdsa_sign(void);
+/* br_algos.c: the algorithms installed (all, or the EC device profile's);
+ * the built-in public-key code a provider's NULL members leave in place. */
+const br_ec_impl *iotls_br_builtin_ec(void);
+br_ecdsa_sign iotls_br_builtin_ecdsa_sign(void);
+br_ecdsa_vrfy iotls_br_builtin_ecdsa_vrfy(void);
 const uint16_t *iotls_br_default_suites(size_t *count);
 void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *trust);
 void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
                                 const iotls_trust_t *trust);
 void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c);
+
+/* br_crypto.c: the public-key code a session uses, cfg.crypto's members
+ * where it has them (iotls/crypto.h), else the built-in ones. */
+const br_ec_impl *iotls_br_crypto_ec(const iotls_config_t *cfg);
+br_ecdsa_sign iotls_br_crypto_ecdsa_sign(const iotls_config_t *cfg);
+#if !IOTLS_EC_DEVICE
+br_rsa_pkcs1_sign iotls_br_crypto_rsa_sign(const iotls_config_t *cfg);
+br_rsa_private iotls_br_crypto_rsa_private(const iotls_config_t *cfg);
+#endif
+/* Puts the provider's EC, ECDSA and RSA verification code into the
+ * session's engine and X.509 validator, over what the role set-up
+ * installed; names it in the report. */
+void iotls_br_crypto_install(iotls_session_t *s);
 
 /* br_config.c */
 size_t iotls_br_context_size(iotls_role_t role);

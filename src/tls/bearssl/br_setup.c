@@ -88,13 +88,13 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
         br_ssl_client_set_single_rsa(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                      br_skey_decoder_get_rsa(&cfg->creds->key),
-                                     br_rsa_pkcs1_sign_get_default());
+                                     iotls_br_crypto_rsa_sign(cfg));
 #endif
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
         br_ssl_client_set_single_ec(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                     br_skey_decoder_get_ec(&cfg->creds->key), BR_KEYTYPE_SIGN,
-                                    cfg->creds->leaf_signer_key_type, iotls_br_ec(),
-                                    iotls_br_ecdsa_sign());
+                                    cfg->creds->leaf_signer_key_type, iotls_br_crypto_ec(cfg),
+                                    iotls_br_crypto_ecdsa_sign(cfg));
     /* The report keeps the name; the X.509 wrapper points at it. */
     iotls_format(s->report.server_name, sizeof s->report.server_name, "%s",
                  server_name ? server_name : "");
@@ -130,13 +130,14 @@ void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
     if (c->key_type == BR_KEYTYPE_RSA) {
         br_ssl_server_set_single_rsa(s->ctx.server, c->chain, c->chain_len,
                                      br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
-                                     br_rsa_private_get_default(), br_rsa_pkcs1_sign_get_default());
+                                     iotls_br_crypto_rsa_private(&s->cfg),
+                                     iotls_br_crypto_rsa_sign(&s->cfg));
         return;
     }
 #endif
-    br_ssl_server_set_single_ec(s->ctx.server, c->chain, c->chain_len,
-                                br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
-                                c->leaf_signer_key_type, iotls_br_ec(), iotls_br_ecdsa_sign());
+    br_ssl_server_set_single_ec(
+        s->ctx.server, c->chain, c->chain_len, br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
+        c->leaf_signer_key_type, iotls_br_crypto_ec(&s->cfg), iotls_br_crypto_ecdsa_sign(&s->cfg));
 }
 
 static void init_server(iotls_session_t *s)
@@ -263,6 +264,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (cfg->role == IOTLS_ROLE_SERVER)
         init_server(s);
 #endif
+    iotls_br_crypto_install(s);
     set_suites_and_alpn(s);
     iotls_br_limit_signature_hashes(s);
 

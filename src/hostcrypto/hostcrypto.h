@@ -1,0 +1,40 @@
+/*
+ * Private to libiotls-hostcrypto: the pieces of the provider, each the
+ * BearSSL interface it replaces (bearssl_ec.h), done with libcrypto.
+ */
+#ifndef IOTLS_HOSTCRYPTO_INTERNAL_H
+#define IOTLS_HOSTCRYPTO_INTERNAL_H
+
+#include <openssl/ec.h>
+
+#include "iotls/crypto.h"
+
+/* The P-256 group, created once and shared read-only (NULL if libcrypto
+ * could not create it: every operation then fails). */
+const EC_GROUP *iotls_hc_p256_group(void);
+
+/* ec_x25519.c: br_ec_impl's mul and mulgen for curve25519. */
+uint32_t iotls_hc_x25519_mul(unsigned char *G, size_t Glen, const unsigned char *k, size_t klen);
+size_t iotls_hc_x25519_mulgen(unsigned char *R, const unsigned char *k, size_t klen);
+
+/* ec_p256.c: br_ec_impl's mul, mulgen and muladd for secp256r1. */
+uint32_t iotls_hc_p256_mul(unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen);
+size_t iotls_hc_p256_mulgen(unsigned char *R, const unsigned char *x, size_t xlen);
+uint32_t iotls_hc_p256_muladd(unsigned char *A, const unsigned char *B, size_t len,
+                              const unsigned char *x, size_t xlen, const unsigned char *y,
+                              size_t ylen);
+/* Decode a P-256 point exactly as BearSSL accepts one: 65 bytes, 0x04,
+ * both coordinates below p, on the curve (libcrypto checks the last two;
+ * it would also take compressed and hybrid forms, which BearSSL refuses). */
+int iotls_hc_p256_decode(EC_POINT *P, const unsigned char *buf, size_t len, BN_CTX *ctx);
+
+/* ec_impl.c */
+extern const br_ec_impl iotls_hc_ec;
+
+/* ecdsa.c */
+size_t iotls_hc_ecdsa_sign(const br_ec_impl *impl, const br_hash_class *hf, const void *hash_value,
+                           const br_ec_private_key *sk, void *sig);
+uint32_t iotls_hc_ecdsa_vrfy(const br_ec_impl *impl, const void *hash, size_t hash_len,
+                             const br_ec_public_key *pk, const void *sig, size_t sig_len);
+
+#endif
