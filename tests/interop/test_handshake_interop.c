@@ -43,18 +43,8 @@ static int teardown(void **state)
 /* `iotls listen` with the server-ec credentials plus `extra` arguments. */
 static void start_listen(iotls_test_peer_t *p, const char *const *extra)
 {
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[24] = {iotls_test_tool(),    "listen", "--cert",
-                            pki->server_ec.chain, "--key",  pki->server_ec.key};
-    size_t n = 6;
-    for (size_t i = 0; extra && extra[i]; i++)
-        argv[n++] = extra[i];
-    argv[n++] = addr;
-    argv[n] = NULL;
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
-    assert_int_equal(iotls_test_peer_start(&spec, p), 0);
+    assert_int_equal(iotls_test_listen_start(pki->server_ec.chain, pki->server_ec.key, extra, p),
+                     0);
 }
 
 /* `iotls connect` to localhost:port verifying with the test root; waits. */
@@ -152,25 +142,31 @@ static void test_certificate_request_offers_no_sha1(void **state)
     assert_no_sha1(section);
 }
 
+/* openssl s_client able to sign and verify with SHA-1 only (OpenSSL 3
+ * needs security level 0 to offer SHA-1 at all). */
+static void sha1_only_s_client(uint16_t port, iotls_test_result_t *r)
+{
+    static const char *const sha1_args[] = {"-tls1_2",  "-cipher",    "DEFAULT@SECLEVEL=0",
+                                            "-sigalgs", "ECDSA+SHA1", NULL};
+    iotls_test_s_client_opts_t o = {
+        .port = port,
+        .servername = "localhost",
+        .close_at_eof = 1,
+        .extra = sha1_args,
+        .input = "ping\n",
+        .input_len = 5,
+    };
+    assert_int_equal(iotls_test_s_client_run(&o, r), 0);
+}
+
 /* Peers that can only sign with SHA-1 are refused in both roles. OpenSSL 3
  * needs security level 0 to offer SHA-1 at all. */
 static void test_sha1_only_peers_are_refused(void **state)
 {
     iotls_test_peer_t srv;
     start_listen(&srv, NULL);
-    const char *const sha1_args[] = {"-tls1_2",  "-cipher",    "DEFAULT@SECLEVEL=0",
-                                     "-sigalgs", "ECDSA+SHA1", NULL};
-    static const char line[] = "ping\n";
-    iotls_test_s_client_opts_t o = {
-        .port = srv.port,
-        .servername = "localhost",
-        .close_at_eof = 1,
-        .extra = sha1_args,
-        .input = line,
-        .input_len = sizeof line - 1,
-    };
     iotls_test_result_t r;
-    assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+    sha1_only_s_client(srv.port, &r);
     assert_null(strstr(r.out, "New, TLSv1.2"));
     assert_non_null(strstr(r.err, "alert handshake failure"));
     iotls_test_result_free(&r);
@@ -201,19 +197,8 @@ static void test_sha1_allowed_explicitly(void **state)
     cfg.tls.allow_sha1_signatures = true;
     iotls_test_tserver_t t;
     uint16_t port = iotls_test_tserver_start(&t, &cfg, NULL);
-    const char *const sha1_args[] = {"-tls1_2",  "-cipher",    "DEFAULT@SECLEVEL=0",
-                                     "-sigalgs", "ECDSA+SHA1", NULL};
-    static const char line[] = "ping\n";
-    iotls_test_s_client_opts_t o = {
-        .port = port,
-        .servername = "localhost",
-        .close_at_eof = 1,
-        .extra = sha1_args,
-        .input = line,
-        .input_len = sizeof line - 1,
-    };
     iotls_test_result_t r;
-    assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+    sha1_only_s_client(port, &r);
     iotls_test_tserver_stop(&t);
     if (!strstr(r.out, "Peer signing digest: SHA1"))
         iotls_test_result_dump("s_client", &r);

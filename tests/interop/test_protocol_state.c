@@ -36,18 +36,8 @@ static int teardown(void **state)
 /* `iotls listen` with the server-ec credentials plus `extra` arguments. */
 static void start_listen(iotls_test_peer_t *p, const char *const *extra)
 {
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[24] = {iotls_test_tool(),    "listen", "--cert",
-                            pki->server_ec.chain, "--key",  pki->server_ec.key};
-    size_t n = 6;
-    for (size_t i = 0; extra && extra[i]; i++)
-        argv[n++] = extra[i];
-    argv[n++] = addr;
-    argv[n] = NULL;
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
-    assert_int_equal(iotls_test_peer_start(&spec, p), 0);
+    assert_int_equal(iotls_test_listen_start(pki->server_ec.chain, pki->server_ec.key, extra, p),
+                     0);
 }
 
 /* One s_client run (TLS 1.2, SNI `sni`, session file in/out, more args);

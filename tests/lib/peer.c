@@ -616,3 +616,19 @@ int iotls_test_mfl_ignoring_server_start(const iotls_test_cred_t *cred, iotls_te
     iotls_test_peer_spec_t spec = {"mfl_ignoring_server", argv, NULL, NULL, 0, 0};
     return iotls_test_peer_start(&spec, p);
 }
+
+int iotls_test_listen_start(const char *chain, const char *key, const char *const *extra,
+                            iotls_test_peer_t *p)
+{
+    uint16_t port = iotls_test_free_port();
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    const char *argv[24] = {iotls_test_tool(), "listen", "--cert", chain, "--key", key};
+    size_t n = 6;
+    for (size_t i = 0; extra && extra[i] && n < 22; i++)
+        argv[n++] = extra[i];
+    argv[n++] = addr;
+    argv[n] = NULL;
+    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
+    return iotls_test_peer_start(&spec, p);
+}

@@ -110,6 +110,16 @@ uint16_t iotls_test_free_port(void);
  * 1 when it connected (and closed again), 0 otherwise. */
 int iotls_test_port_open(uint16_t port, int timeout_ms);
 
+/* ---- the iotls tool as a server ------------------------------------------ */
+
+/* Starts `iotls listen --cert chain --key key [extra...] 127.0.0.1:PORT`
+ * (at most 16 extra arguments) on a free port; ready once it accepts (the
+ * probe's empty connection appears in its log as one
+ * IOTLS_ERR_PEER_CLOSED_HANDSHAKE line). Its stderr is the server log. 0 or
+ * -1 (see peer_start). */
+int iotls_test_listen_start(const char *chain, const char *key, const char *const *extra,
+                            iotls_test_peer_t *p);
+
 /* ---- openssl s_server ---------------------------------------------------- */
 
 typedef enum {
