@@ -93,7 +93,7 @@ test: tests examples
 # it; the sanitizer build covers the rest).
 MEMCHECK := $(addprefix $(BUILD)/tests/unit/,test_session test_store test_store_session \
               test_hello_sniff test_cert_walk test_errors test_trust_policies test_fail_alloc \
-              test_workspace)
+              test_workspace test_trust_static test_session_spare test_port_clockless)
 memcheck: $(MEMCHECK)
 	for t in $(MEMCHECK); do \
 	    IOTLS_BUILD=$(BUILD) valgrind -q --error-exitcode=9 --leak-check=full \
