@@ -124,11 +124,17 @@ static int copy_file(const char *from, const char *to, mode_t mode, iotls_error_
 int iotls_flash_file_update(iotls_flash_t *f, const char *path, size_t create_size, bool *created,
                             iotls_error_t *err)
 {
+    /* A symlinked image is replaced where it really is, not by a file
+     * taking the link's place. */
+    char *real = path ? realpath(path, NULL) : NULL;
+    if (real)
+        path = real;
     update_t *u = calloc(1, sizeof *u);
     char *dcopy = path ? concat(path, "") : NULL;
     if (!u || !dcopy) {
         free(u);
         free(dcopy);
+        free(real);
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "no memory to update a flash image");
         return -1;
     }
@@ -137,6 +143,8 @@ int iotls_flash_file_update(iotls_flash_t *f, const char *path, size_t create_si
     u->tmp = concat(path, ".new");
     u->dir = concat(dirname(dcopy), "");
     free(dcopy);
+    free(real);
+    path = u->path;
     if (!u->path || !u->tmp || !u->dir) {
         update_free(u);
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "no memory to update a flash image");
