@@ -290,8 +290,11 @@ int iotls_http_client_request(iotls_http_client_t *cl, const char *method, const
 /* Close a kept-alive connection gracefully (the loop can then end). */
 void iotls_http_client_close_idle(iotls_http_client_t *cl);
 
-/* A saved session for host (0 when none): what the client would offer. */
+/* The saved session for the host of the last request (0 when none): what
+ * the client would offer next; iotls_http_client_host() names that host.
+ * The bytes hold the session's master secret. */
 size_t iotls_http_client_session(const iotls_http_client_t *cl, uint8_t *out, size_t cap);
+const char *iotls_http_client_host(const iotls_http_client_t *cl);
 
 #ifdef __cplusplus
 }

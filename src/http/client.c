@@ -180,6 +180,11 @@ static const uint8_t *find_session(const iotls_http_client_t *cl, const char *ho
     return NULL;
 }
 
+const char *iotls_http_client_host(const iotls_http_client_t *cl)
+{
+    return cl->conn_host;
+}
+
 size_t iotls_http_client_session(const iotls_http_client_t *cl, uint8_t *out, size_t cap)
 {
     size_t len;

@@ -150,6 +150,43 @@ static void test_get_from_iotls_server(void **state)
     iotls_test_peer_stop(&p);
 }
 
+/* Trust and the saved session from a flash image, as a device keeps them. */
+static void run_tool(const char *const *args)
+{
+    const char *argv[16] = {iotls_test_tool()};
+    size_t n = 1;
+    for (size_t i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    iotls_test_cmd_t cmd = {.argv = argv};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    expect_ok(&r);
+    iotls_test_result_free(&r);
+}
+
+static void test_get_with_flash_trust_and_session(void **state)
+{
+    char blob[512], img[512];
+    iotls_test_tmp_path(blob, sizeof blob, "ca.blob");
+    iotls_test_tmp_path(img, sizeof img, "device.img");
+    remove(img);
+    run_tool((const char *[]){"flash", "pack", "ca", pki->ca_pem, "-o", blob, NULL});
+    run_tool((const char *[]){"flash", "write", img, "--sector", "0x3B", blob, NULL});
+    iotls_test_peer_t p;
+    serve_start(&p, NULL);
+    for (int i = 0; i < 2; i++) {
+        iotls_test_result_t r =
+            get((const char *[]){"-v", "--flash", img, "--ca-sector", "0x3B", "--session-sector",
+                                 "0x3C", url(p.port, "/api/status"), NULL});
+        expect_ok(&r);
+        assert_non_null(
+            strstr(r.err, i == 0 ? "handshake:       full" : "handshake:       resumed"));
+        iotls_test_result_free(&r);
+    }
+    iotls_test_peer_stop(&p);
+}
+
 static void test_get_with_client_certificate(void **state)
 {
     iotls_test_peer_t p;
@@ -342,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_from_iotls_server),
         cmocka_unit_test(test_get_with_client_certificate),
+        cmocka_unit_test(test_get_with_flash_trust_and_session),
         cmocka_unit_test(test_get_from_openssl_www),
         cmocka_unit_test(test_get_from_server_ignoring_mfl),
         cmocka_unit_test(test_get_refuses_bad_answers),

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_session.h"
 #include "cli_tls.h"
 #include "flash_cmds.h"
 #include "prov.h"
-#include "iotls/store.h"
 #include "commands.h"
 
 #define CMD "connect"
@@ -153,45 +153,6 @@ static void on_linger(iotls_timer_t *t, void *user)
     iotls_conn_close(st->conn);
 }
 
-static void save_session_to_flash(struct connect_state *st, const uint8_t *saved, size_t n)
-{
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    iotls_flash_t f;
-    /* Through a locked copy renamed over the image: a kill mid-save must
-     * not cost the CA and credentials stored beside the session. */
-    if (iotls_flash_file_update(&f, st->flash, 0, NULL, &err) == 0) {
-        if (iotls_store_save_session(&f, (unsigned)st->session_sector, saved, n, st->host, &err) ==
-            0)
-            iotls_flash_file_commit(&f, &err);
-        else
-            iotls_flash_close(&f);
-    }
-    if (err.code != IOTLS_OK) {
-        cli_print_error(CMD, &err);
-        st->exit_code = 1;
-    }
-}
-
-/* A missing or damaged saved session only costs a full handshake. */
-static size_t load_session_from_flash(struct connect_state *st, uint8_t *buf, size_t cap)
-{
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    iotls_flash_t f;
-    size_t len = 0;
-    if (iotls_flash_open_file(&f, st->flash, false, &err) == 0) {
-        if (iotls_store_probe(&f, (unsigned)st->session_sector, &err) == IOTLS_SECTOR_BLOB &&
-            iotls_store_load_session(&f, (unsigned)st->session_sector, buf, cap, &len, NULL, 0,
-                                     &err) < 0)
-            len = 0;
-        iotls_flash_close(&f);
-    }
-    if (err.code != IOTLS_OK && st->verbose)
-        fprintf(stderr, "iotls connect: no saved session used: %s\n", err.text);
-    return len;
-}
-
 static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     struct connect_state *st = user;
@@ -212,8 +173,10 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
                    !prov_write_file(CMD, st->session_out, saved, n, 0600, false)) {
             st->exit_code = 1;
         }
-        if (n && st->session_sector >= 0)
-            save_session_to_flash(st, saved, n);
+        if (n && st->session_sector >= 0 &&
+            !cli_session_flash_save(CMD, st->flash, (unsigned)st->session_sector, saved, n,
+                                    st->host))
+            st->exit_code = 1;
         memset(saved, 0, sizeof saved);
     }
     iotls_error_t err;
@@ -384,7 +347,8 @@ int cmd_connect(int argc, char **argv)
             goto out;
         cfg.tls.resume = resume;
     } else if (st.session_sector >= 0) {
-        cfg.tls.resume_len = load_session_from_flash(&st, resume, sizeof resume);
+        cfg.tls.resume_len = cli_session_flash_load(CMD, st.flash, (unsigned)st.session_sector,
+                                                    resume, sizeof resume, st.verbose);
         cfg.tls.resume = cfg.tls.resume_len ? resume : NULL;
     }
 

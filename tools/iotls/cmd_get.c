@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_session.h"
 #include "cli_tls.h"
+#include "flash_cmds.h"
 #include "commands.h"
 #include "prov.h"
 #include "iotls/http.h"
@@ -52,6 +54,9 @@ static void usage(FILE *out)
             "%s"
             "  --session-in FILE     offer a saved session for the first connection\n"
             "  --session-out FILE    save the last session (mode 0600: master secret)\n"
+            "  --session-sector N    with --flash: resume from the session saved in that\n"
+            "                        sector (if any) and save the new one there\n"
+            "  --send-queue BYTES    plaintext waiting for the wire (default 16384)\n"
             "  --buffer BYTES        record buffer 512..16384 (below 16384: asks for MFL)\n"
             "  --half-duplex         one buffer for both directions\n"
             "  --mfl-retry           reconnect once with 16384 if the server ignores MFL\n"
@@ -124,6 +129,8 @@ int cmd_get(int argc, char **argv)
         {"timeout", required_argument, NULL, 'W'},
         {"session-out", required_argument, NULL, 'o'},
         {"session-in", required_argument, NULL, 'i'},
+        {"session-sector", required_argument, NULL, 'e'},
+        {"send-queue", required_argument, NULL, 'Q'},
         {"request", required_argument, NULL, 'X'},
         {"data", required_argument, NULL, 'd'},
         {"header", required_argument, NULL, 'E'},
@@ -134,6 +141,8 @@ int cmd_get(int argc, char **argv)
     struct get_state st = {.method = NULL};
     const char *headers[GET_MAX_HEADERS];
     const char *session_in = NULL, *session_out = NULL, *data = NULL;
+    long session_sector = -1;
+    unsigned sector;
     uint8_t *file_body = NULL;
     cli_tls_t tls;
     cli_tls_init(&tls);
@@ -162,6 +171,16 @@ int cmd_get(int argc, char **argv)
             cfg.idle_timeout_ms = (uint32_t)v;
             break;
         case 'o': session_out = optarg; break;
+        case 'e':
+            if (!flash_parse_sector(optarg, &sector))
+                goto out;
+            session_sector = (long)sector;
+            break;
+        case 'Q':
+            if (!cli_parse_size(optarg, "--send-queue", 256, 1u << 20, &v))
+                goto out;
+            cfg.send_queue = v;
+            break;
         case 'i': session_in = optarg; break;
         case 'X': st.method = optarg; break;
         case 'd': data = optarg; break;
@@ -206,11 +225,19 @@ int cmd_get(int argc, char **argv)
     if (!cli_tls_load(&tls, CMD))
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
+    if (session_sector >= 0 && !tls.flash) {
+        fprintf(stderr, "iotls get: --session-sector needs --flash IMAGE\n");
+        goto out;
+    }
     uint8_t resume[IOTLS_SAVED_SESSION_MAX];
     if (session_in) {
         if (!cli_read_session(CMD, session_in, resume, sizeof resume, &cfg.tls.resume_len))
             goto out;
         cfg.tls.resume = resume;
+    } else if (session_sector >= 0) {
+        cfg.tls.resume_len = cli_session_flash_load(CMD, tls.flash, (unsigned)session_sector,
+                                                    resume, sizeof resume, st.verbose);
+        cfg.tls.resume = cfg.tls.resume_len ? resume : NULL;
     }
     signal(SIGPIPE, SIG_IGN);
     iotls_error_t err;
@@ -224,13 +251,19 @@ int cmd_get(int argc, char **argv)
         start_next(&st);
         iotls_loop_run(st.loop);
         rc = st.exit_code;
-        if (session_out) {
+        if (session_out || session_sector >= 0) {
             uint8_t saved[IOTLS_SAVED_SESSION_MAX];
             size_t n = iotls_http_client_session(st.cl, saved, sizeof saved);
-            if (n)
-                prov_write_file(CMD, session_out, saved, n, 0600, false);
-            else
+            bool ok = n > 0;
+            if (!ok)
                 fprintf(stderr, "iotls get: no session to save\n");
+            if (ok && session_out)
+                ok = prov_write_file(CMD, session_out, saved, n, 0600, false);
+            if (ok && session_sector >= 0)
+                ok = cli_session_flash_save(CMD, tls.flash, (unsigned)session_sector, saved, n,
+                                            iotls_http_client_host(st.cl));
+            if (!ok)
+                rc = 1;
             memset(saved, 0, sizeof saved);
         }
     }
