@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "iotls/net.h"
+#include "iotls_crypto.h"
 #include "server.h"
 
 /* Room for ~20000 sessions (BearSSL: 100 bytes each), like OpenSSL's default
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
     /* Idle connections are the point here: no idle timeout (listeners
      * otherwise close connections idle for 120 s). */
     cfg.idle_timeout_ms = IOTLS_TIMEOUT_NEVER;
+    cfg.tls.crypto = bench_crypto_provider();
     iotls_listener_callbacks_t cb;
     memset(&cb, 0, sizeof cb);
     cb.conn.connected = on_connected;
@@ -92,10 +94,11 @@ int main(int argc, char **argv)
     bench_server_run(serve, NULL);
     iotls_workspace_stats_t ws;
     iotls_workspace_stats(iotls_loop_workspace(loop), &ws);
-    printf("impl=iotls failed=%lu rejected=%lu conn_memory=%zu workspace_bytes=%zu "
+    printf("impl=iotls crypto=%s failed=%lu rejected=%lu conn_memory=%zu workspace_bytes=%zu "
            "spill_capacity=%zu spill_peak=%zu spill_failures=%lu",
-           failed, iotls_listener_rejected(l), conn_memory, ws.buffer_bytes + ws.spill_capacity,
-           ws.spill_capacity, ws.spill_peak, ws.spill_failures);
+           cfg.tls.crypto ? "host" : "bearssl", failed, iotls_listener_rejected(l), conn_memory,
+           ws.buffer_bytes + ws.spill_capacity, ws.spill_capacity, ws.spill_peak,
+           ws.spill_failures);
     bench_server_report();
     return 0;
 }

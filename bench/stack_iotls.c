@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "bench.h"
+#include "iotls_crypto.h"
 #include "iotls/tls.h"
 
 struct bench_conn {
@@ -33,6 +34,7 @@ static int setup(const char *ca, size_t buffer)
     iotls_config_init(&cfg, IOTLS_ROLE_CLIENT);
     cfg.trust = trust;
     cfg.buffer_size = buffer;
+    cfg.crypto = bench_crypto_provider();
     return 0;
 }
 

@@ -9,17 +9,46 @@
  * one case is answered with the zero result BearSSL gives.
  */
 #include <openssl/err.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <string.h>
 
 #include "hostcrypto/hostcrypto.h"
 
+static void scalar_bytes(unsigned char sk[32], const unsigned char *k, size_t klen)
+{
+    memcpy(sk, k, klen);
+    memset(sk + klen, 0, 32 - klen);
+}
+
+/* The private key for mulgen: libcrypto computes its public key (k*9),
+ * which is the result. */
 static EVP_PKEY *private_key(const unsigned char *k, size_t klen)
 {
     unsigned char sk[32];
-    memcpy(sk, k, klen);
-    memset(sk + klen, 0, sizeof sk - klen);
+    scalar_bytes(sk, k, klen);
     EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, sizeof sk);
+    OPENSSL_cleanse(sk, sizeof sk);
+    return key;
+}
+
+/* The private key for mul: handed to libcrypto with a placeholder public
+ * key (the peer's point), so that it does not compute k*9, which derive
+ * never uses; that would double the cost of the shared secret. */
+static EVP_PKEY *private_key_only(const unsigned char *k, size_t klen, unsigned char *placeholder)
+{
+    unsigned char sk[32];
+    scalar_bytes(sk, k, klen);
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, NULL);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, sk, sizeof sk),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, placeholder, 32),
+        OSSL_PARAM_construct_end(),
+    };
+    if (ctx && EVP_PKEY_fromdata_init(ctx) > 0)
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params);
+    EVP_PKEY_CTX_free(ctx);
     OPENSSL_cleanse(sk, sizeof sk);
     return key;
 }
@@ -30,7 +59,7 @@ uint32_t iotls_hc_x25519_mul(unsigned char *G, size_t Glen, const unsigned char 
         return 0;
     G[31] &= 0x7F;
     ERR_set_mark(); /* libcrypto's complaints stay out of the caller's queue */
-    EVP_PKEY *priv = private_key(k, klen);
+    EVP_PKEY *priv = private_key_only(k, klen, G);
     EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, G, 32);
     EVP_PKEY_CTX *ctx = priv ? EVP_PKEY_CTX_new(priv, NULL) : NULL;
     uint32_t ok = 0;
