@@ -39,6 +39,9 @@ extern "C" {
 
 typedef enum { IOTLS_ROLE_CLIENT = 0, IOTLS_ROLE_SERVER = 1 } iotls_role_t;
 
+/* Largest cfg.chain_reorder_bytes. */
+#define IOTLS_CHAIN_REORDER_MAX 65536
+
 /* Record payload sizes TLS can negotiate. Others round UP to one of these
  * (max_fragment_length has no 8192: 4097..16384 use 16384). */
 #define IOTLS_BUFFER_MIN 512
@@ -127,6 +130,15 @@ typedef struct {
      * bits or more. true admits 1024..2047-bit keys (old devices); every
      * session then logs a warning. */
     bool allow_weak_rsa;
+
+    /* Bytes of the session block set aside to put a certificate chain sent
+     * out of order (leaf, root, intermediate; intermediates reversed) back
+     * in order: every certificate after the leaf is held there until it is
+     * the issuer wanted next. 0 (the default) takes the chain in the order
+     * sent and refuses one out of order with a text that says so; a few KB
+     * (the intermediates of the chains expected) accepts any order. At most
+     * IOTLS_CHAIN_REORDER_MAX. */
+    size_t chain_reorder_bytes;
 
     /* Client: pinned server keys / certificates. With `trust` as well, the
      * chain must verify AND the leaf must match a pin; without `trust`, a

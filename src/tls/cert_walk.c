@@ -807,3 +807,69 @@ int iotls_cert_walk_finish(iotls_cert_walk_t *w)
         fail(w, "truncated certificate");
     return -1;
 }
+
+/* ------------------------------------------------ DN hashes of a whole DER */
+
+/* One DER header with the given tag at der[*i], inside [*i, end): moves *i
+ * to the contents and gives their length. */
+static bool whole_header(const uint8_t *der, size_t end, size_t *i, uint8_t tag, size_t *len)
+{
+    if (*i + 2 > end || der[*i] != tag)
+        return false;
+    size_t l = der[*i + 1], k = 2;
+    if (l & 0x80) {
+        size_t m = l & 0x7f;
+        if (m == 0 || m > 4 || *i + 2 + m > end)
+            return false;
+        l = 0;
+        for (size_t j = 0; j < m; j++)
+            l = l << 8 | der[*i + 2 + j];
+        k += m;
+    }
+    if (l > end - *i - k)
+        return false;
+    *i += k;
+    *len = l;
+    return true;
+}
+
+static uint64_t fnv64(const uint8_t *p, size_t n)
+{
+    uint64_t h = FNV64_OFFSET;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * FNV64_PRIME;
+    return h;
+}
+
+bool iotls_cert_dn_hashes(const uint8_t *der, size_t len, uint64_t *issuer, uint64_t *subject)
+{
+    size_t i = 0, l, tbs_end, start;
+    if (!whole_header(der, len, &i, 0x30, &l) || !whole_header(der, i + l, &i, 0x30, &l))
+        return false;
+    tbs_end = i + l;
+    if (i < tbs_end && der[i] == 0xA0) {
+        if (!whole_header(der, tbs_end, &i, 0xA0, &l))
+            return false;
+        i += l;
+    }
+    if (!whole_header(der, tbs_end, &i, 0x02, &l)) /* serialNumber */
+        return false;
+    i += l;
+    if (!whole_header(der, tbs_end, &i, 0x30, &l)) /* signature */
+        return false;
+    i += l;
+    start = i;
+    if (!whole_header(der, tbs_end, &i, 0x30, &l))
+        return false;
+    i += l;
+    *issuer = fnv64(der + start, i - start);
+    if (!whole_header(der, tbs_end, &i, 0x30, &l)) /* validity */
+        return false;
+    i += l;
+    start = i;
+    if (!whole_header(der, tbs_end, &i, 0x30, &l))
+        return false;
+    i += l;
+    *subject = fnv64(der + start, i - start);
+    return true;
+}

@@ -200,6 +200,12 @@ static inline bool iotls_cert_walk_not_before_known(const iotls_cert_walk_t *w)
     return w->times >= 1 && w->err == NULL;
 }
 
+/* The issuer and subject DN hashes (as in the walker's results) of one
+ * whole DER certificate in memory, without walking the rest of it: for
+ * certificates held back to put a chain in order. false when the DER does
+ * not get that far. */
+bool iotls_cert_dn_hashes(const uint8_t *der, size_t len, uint64_t *issuer, uint64_t *subject);
+
 /* Feeds the next len bytes of the certificate. */
 void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len);
 

@@ -137,6 +137,16 @@ static bool row_allows_weak_rsa(const cert_case_t *c)
     return strstr(c->name, "with allow_weak_rsa") != NULL;
 }
 
+/* Rows named "... [reorder]" run with cfg.chain_reorder_bytes = 8192 on
+ * both ends, "[reorder N]" with N. */
+static size_t row_reorder_bytes(const cert_case_t *c)
+{
+    const char *r = strstr(c->name, "[reorder");
+    if (!r)
+        return 0;
+    return r[8] == ' ' ? (size_t)strtoul(r + 9, NULL, 10) : 8192;
+}
+
 #define INVALID IOTLS_ERR_CERT_INVALID
 #define UNTRUSTED IOTLS_ERR_CERT_UNTRUSTED
 #define BAD_CERT_ALERT "peer sent fatal alert bad_certificate (42): it rejected our certificate"
@@ -295,26 +305,55 @@ static const cert_case_t table[] = {
      "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
     {"intermediates reversed", "x:ord-rev", "x:ord-leaf.key", "root", "localhost", NULL, NONE, NULL,
      INVALID, ALERT,
-     "certificate 'O=iotls test, CN=iotls cases order CA 1' (depth 1) of the server's chain is "
-     "not the issuer ('O=iotls test, CN=iotls cases order CA 2') of the certificate before it: "
-     "the server sent its chain out of order",
+     "the server sent its chain out of order (cfg.chain_reorder_bytes would|certificate 'O=iotls "
+     "test, "
+     "CN=iotls cases order CA 1' (depth 1) is not the issuer ('O=iotls test, CN=iotls cases order "
+     "CA 2') of the one before it",
      BAD_CERT_ALERT},
     {"leaf, root, intermediates", "x:ord-root-first", "x:ord-leaf.key", "root", "localhost", NULL,
-     NONE, NULL, INVALID, ALERT, "(depth 1) of the server's chain|sent its chain out of order",
+     NONE, NULL, INVALID, ALERT, "(depth 1) is not the issuer|sent its chain out of order",
      BAD_CERT_ALERT},
     {"leaf, intermediate, root, intermediate", "x:ord-root-mid", "x:ord-leaf.key", "root",
      "localhost", NULL, NONE, NULL, INVALID, ALERT,
-     "(depth 2) of the server's chain|sent its chain out of order", BAD_CERT_ALERT},
+     "(depth 2) is not the issuer of the one|sent its chain out of order", BAD_CERT_ALERT},
     {"leaf, root, intermediates reversed", "x:ord-rev-root", "x:ord-leaf.key", "root", "localhost",
      NULL, NONE, NULL, INVALID, ALERT, "sent its chain out of order", BAD_CERT_ALERT},
     {"intermediate missing in the middle", "x:ord-missing", "x:ord-leaf.key", "root", "localhost",
      NULL, NONE, NULL, INVALID, ALERT,
-     "not the issuer ('O=iotls test, CN=iotls cases order CA 2')|sent an incomplete or "
-     "unrelated chain",
+     "not the issuer ('O=iotls test, CN=iotls cases order CA 2')|sent an incomplete "
+     "chain (the issuer is not in it)",
      BAD_CERT_ALERT},
     {"base chain as leaf, root, intermediate", "x:base-leaf-root-inter", "server-ec.key", "root",
      "localhost", NULL, NONE, NULL, INVALID, ALERT,
      "'O=iotls test, CN=iotls test root CA' (depth 1)|sent its chain out of order", BAD_CERT_ALERT},
+    /* ---- the same orders put right by the reorder buffer ---- */
+    {"two intermediates in order [reorder]", "x:ord-in", "x:ord-leaf.key", "root", "localhost",
+     NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"intermediates reversed [reorder]", "x:ord-rev", "x:ord-leaf.key", "root", "localhost", NULL,
+     NONE, NULL, OK, OK, "chain + host name|CN=localhost", NULL},
+    {"leaf, root, intermediates [reorder]", "x:ord-root-first", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"leaf, intermediate, root, intermediate [reorder]", "x:ord-root-mid", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"leaf, root, intermediates reversed [reorder]", "x:ord-rev-root", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"base chain as leaf, root, intermediate [reorder]", "x:base-leaf-root-inter", "server-ec.key",
+     "root", "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"intermediate missing in the middle [reorder]", "x:ord-missing", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, UNTRUSTED, ALERT,
+     "chain (1 certificate) ends at issuer 'O=iotls test, CN=iotls cases order CA 2'",
+     UNKNOWN_CA_ALERT},
+    {"reversed with room for one intermediate [reorder 700]", "x:ord-rev", "x:ord-leaf.key", "root",
+     "localhost", NULL, NONE, NULL, OK, OK, "CN=localhost", NULL},
+    {"leaf, root, intermediates reversed, room for one [reorder 700]", "x:ord-rev-root",
+     "x:ord-leaf.key", "root", "localhost", NULL, NONE, NULL, INVALID, ALERT,
+     "sent its chain out of order and a|did not fit the 700-byte reorder buffer", BAD_CERT_ALERT},
+    {"client chain reversed [reorder]", "server-ec.chain", "server-ec.key", "root", "localhost",
+     "x:ord-client", REQUIRE, "root", OK, OK, NULL,
+     "client certificate chain|CN=iotls order client"},
+    {"client chain reversed", "server-ec.chain", "server-ec.key", "root", "localhost",
+     "x:ord-client", REQUIRE, "root", ALERT, INVALID, BAD_CERT_ALERT,
+     "the client sent its chain out of order"},
 };
 
 /* Every '|'-separated fragment of `want` must be in `have`. */
@@ -378,6 +417,8 @@ static void run_row_in_memory(const cert_case_t *c)
     }
     p.ccfg.allow_weak_rsa = row_allows_weak_rsa(c);
     p.scfg.allow_weak_rsa = row_allows_weak_rsa(c);
+    p.ccfg.chain_reorder_bytes = row_reorder_bytes(c);
+    p.scfg.chain_reorder_bytes = row_reorder_bytes(c);
     if (!iotls_test_pair_start(&p, c->host))
         fail_msg("[%s] start: client %s / server %s", c->name, p.cerr.text, p.serr.text);
     iotls_test_pair_finish(&p);
@@ -396,7 +437,9 @@ static void run_row_in_memory(const cert_case_t *c)
     if (c->server_code == OK && c->client_cert) {
         assert_true(sr->verified);
         assert_true(sr->peer_cert_present);
-        assert_non_null(strstr(sr->peer_issuer, "iotls test intermediate CA"));
+        assert_non_null(strstr(sr->peer_issuer, strstr(c->client_cert, "ord-")
+                                                    ? "iotls cases order CA 2"
+                                                    : "iotls test intermediate CA"));
     } else if (c->server_code == OK) {
         assert_false(sr->verified);
         assert_false(sr->peer_cert_present);
@@ -481,6 +524,9 @@ static iotls_creds_t *load_creds(const iotls_test_cred_t *c)
     return cr;
 }
 
+/* cfg.chain_reorder_bytes of the next peer runs (0 = chains in order). */
+static size_t g_reorder;
+
 /* One iotls client connection to s_server serving `server` (with its
  * intermediate unless leaf_only) and optionally requiring a client
  * certificate; expects `code` (and text fragments) on the client. */
@@ -507,6 +553,7 @@ static void client_vs_s_server(const char *row, const iotls_test_cred_t *server,
     iotls_conn_config_init(&cfg);
     cfg.tls.trust = t;
     cfg.tls.creds = cr;
+    cfg.tls.chain_reorder_bytes = g_reorder;
     cfg.connect_timeout_ms = 5000;
     cfg.handshake_timeout_ms = 5000;
     cfg.verify_name = verify_name;
@@ -610,6 +657,15 @@ static void test_client_checks_against_s_server(void **state)
         "leaf, root, intermediate", &base, false, pki->ca_pem, "localhost", NULL, NULL, false,
         IOTLS_ERR_CERT_INVALID,
         "'O=iotls test, CN=iotls test root CA' (depth 1)|sent its chain out of order", NULL);
+    /* The same two servers, with a reorder buffer: accepted. */
+    g_reorder = 4096;
+    client_vs_s_server("leaf, root, intermediate, reorder buffer", &base, false, pki->ca_pem,
+                       "localhost", NULL, NULL, false, OK, NULL, NULL);
+    c = x_cred("ord-leaf", ord_rev);
+    client_vs_s_server("intermediates reversed, reorder buffer", &c, false, pki->ca_pem,
+                       "localhost", NULL, NULL, false, OK, NULL, NULL);
+    x_cred_free(&c);
+    g_reorder = 0;
 }
 
 /* Anchors whose constraints iotls cannot enforce are refused when loaded,
@@ -691,6 +747,7 @@ static uint16_t server_start(struct server *s, iotls_client_auth_t auth)
     s->cfg.tls.creds = s->creds;
     s->cfg.tls.trust = s->client_ca;
     s->cfg.tls.client_auth = auth;
+    s->cfg.tls.chain_reorder_bytes = g_reorder;
     s->cfg.handshake_timeout_ms = 5000;
     return iotls_test_tserver_start(&s->t, &s->cfg, http_body);
 }
@@ -741,8 +798,11 @@ static void s_client_vs_server(const char *row, iotls_client_auth_t auth,
         if (client_cert) {
             assert_true(sr->verified);
             assert_string_equal(sr->auth, "client certificate chain");
-            assert_non_null(strstr(sr->peer_subject, "CN=iotls test client"));
-            assert_non_null(strstr(sr->peer_issuer, "CN=iotls test intermediate CA"));
+            bool ord = strcmp(client_cert->name, "ord-client") == 0;
+            assert_non_null(
+                strstr(sr->peer_subject, ord ? "CN=iotls order client" : "CN=iotls test client"));
+            assert_non_null(strstr(sr->peer_issuer, ord ? "CN=iotls cases order CA 2"
+                                                        : "CN=iotls test intermediate CA"));
         } else {
             assert_false(sr->verified);
             assert_string_equal(sr->auth, "no client certificate");
@@ -768,6 +828,17 @@ static void test_s_client_with_client_certificates(void **state)
     s_client_vs_server("certificate from an untrusted CA", REQUIRE, &cases->client_otherca, false,
                        IOTLS_ERR_CERT_UNTRUSTED,
                        "'O=iotls test, CN=iotls other client' is not trusted");
+    /* A client chain with its intermediates reversed: refused in the order
+     * sent, accepted with a reorder buffer. */
+    char ord_rev[256];
+    snprintf(ord_rev, sizeof ord_rev, "%s", iotls_test_pki_cases_file("ord-rev-inters"));
+    iotls_test_cred_t oc = x_cred("ord-client", ord_rev);
+    s_client_vs_server("client chain reversed", REQUIRE, &oc, false, IOTLS_ERR_CERT_INVALID,
+                       "the client sent its chain out of order");
+    g_reorder = 4096;
+    s_client_vs_server("client chain reversed, reorder buffer", REQUIRE, &oc, true, OK, NULL);
+    g_reorder = 0;
+    x_cred_free(&oc);
     iotls_test_cred_t c = x_cred("client-serveronly", pki->inter_pem);
     s_client_vs_server("certificate for servers only", REQUIRE, &c, false, IOTLS_ERR_CERT_INVALID,
                        "'O=iotls test, CN=iotls server-only client' (depth 0) is not for TLS "

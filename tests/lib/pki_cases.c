@@ -220,6 +220,7 @@ static const item_t extra_items[] = {
     {"ord-ca1", "/O=iotls test/CN=iotls cases order CA 1", K_P256, "@root", "v3_ca_any", "sha256"},
     {"ord-ca2", "/O=iotls test/CN=iotls cases order CA 2", K_P256, "ord-ca1", "v3_inter", "sha256"},
     {"ord-leaf", "/CN=localhost", K_P256, "ord-ca2", "v3_localhost", "sha256"},
+    {"ord-client", "/O=iotls test/CN=iotls order client", K_P256, "ord-ca2", "v3_client", "sha256"},
 };
 
 /* Chains in the order a peer sends them ("@inter"/"@root": the base PKI's). */
@@ -245,6 +246,7 @@ static const char *const extra_chains[][5] = {
     {"ord-root-mid", "ord-leaf", "ord-ca2", "@root", "ord-ca1"},
     {"ord-rev-root", "ord-leaf", "@root", "ord-ca1", "ord-ca2"},
     {"ord-missing", "ord-leaf", "ord-ca1", NULL},
+    {"ord-client-chain", "ord-client", "ord-ca1", "ord-ca2", NULL},
     /* what s_server gets as -cert_chain for the orders above */
     {"ord-rev-inters", "ord-ca1", "ord-ca2", NULL},
     {"base-root-inter", "@root", "@inter", NULL},

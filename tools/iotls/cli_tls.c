@@ -220,6 +220,9 @@ const char cli_tls_help_time[] =
     "  --time-at-least T     devices without a clock: T (e.g. build time) is a lower\n"
     "                        bound; certificates expired before T are refused\n"
     "  --no-time-check       do not check validity dates (warns)\n"
+    "  --chain-reorder BYTES accept a certificate chain sent out of order, holding up\n"
+    "                        to BYTES of it to put it in order (default 0: refused)\n"
+    "  --allow-weak-rsa      accept 1024-2047-bit RSA keys in chains (old devices; warns)\n"
     "  --alpn LIST           ALPN protocols, comma-separated (e.g. http/1.1,mqtt)\n"
     "  --crypto host|bearssl public-key work by OpenSSL's libcrypto (host, the\n"
     "                        default) or by BearSSL's own code (what devices run)\n";
@@ -261,6 +264,14 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
         }
         t->crypto = arg[0] == 'h' ? iotls_hostcrypto_provider() : NULL;
         return 1;
+    case 'W': cfg->allow_weak_rsa = true; return 1;
+    case 'O': {
+        size_t v;
+        if (!cli_parse_size(arg, "--chain-reorder", 0, IOTLS_CHAIN_REORDER_MAX, &v))
+            return -1;
+        cfg->chain_reorder_bytes = v;
+        return 1;
+    }
     case 's':
     case 'r':
         if (!flash_parse_sector_pair(arg, &sector,

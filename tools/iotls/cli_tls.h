@@ -61,6 +61,8 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
         {"creds-sector", required_argument, NULL, 'r'}, {"cert", required_argument, NULL, 'c'},    \
         {"key", required_argument, NULL, 'k'}, {"buffer", required_argument, NULL, 'b'},           \
         {"crypto", required_argument, NULL, CLI_OPT_CRYPTO},                                       \
+        {"chain-reorder", required_argument, NULL, 'O'},                                           \
+        {"allow-weak-rsa", no_argument, NULL, 'W'},                                                \
     {                                                                                              \
         "half-duplex", no_argument, NULL, 'H'                                                      \
     }

@@ -18,7 +18,8 @@ static bool config_valid(const iotls_config_t *cfg)
 {
     return cfg && (cfg->role == IOTLS_ROLE_CLIENT || cfg->role == IOTLS_ROLE_SERVER) &&
            (cfg->buffer_size == 0 ||
-            (cfg->buffer_size >= IOTLS_BUFFER_MIN && cfg->buffer_size <= IOTLS_BUFFER_MAX));
+            (cfg->buffer_size >= IOTLS_BUFFER_MIN && cfg->buffer_size <= IOTLS_BUFFER_MAX)) &&
+           cfg->chain_reorder_bytes <= IOTLS_CHAIN_REORDER_MAX;
 }
 
 /* Clients check server certificates; servers only when they ask for
@@ -49,7 +50,7 @@ size_t iotls_session_size(const iotls_config_t *cfg)
     /* Last, so that it is the block's tail: free once the handshake is done
      * (iotls_session_spare). */
     if (iotls_br_needs_x509(cfg))
-        n += ALIGN_UP(sizeof(iotls_br_x509_t));
+        n += ALIGN_UP(sizeof(iotls_br_x509_t)) + ALIGN_UP(cfg->chain_reorder_bytes);
     /* Slack to align a caller block that is not max_align_t aligned. */
     return n + alignof(max_align_t);
 }
@@ -115,8 +116,8 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
     if (!config_valid(cfg))
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                "invalid session configuration: buffer_size must be 0 or "
-                               "%d..%d bytes",
-                               IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX),
+                               "%d..%d bytes, chain_reorder_bytes at most %d",
+                               IOTLS_BUFFER_MIN, IOTLS_BUFFER_MAX, IOTLS_CHAIN_REORDER_MAX),
                -1;
     if ((cfg->role == IOTLS_ROLE_CLIENT && !IOTLS_CLIENT) ||
         (cfg->role == IOTLS_ROLE_SERVER && !IOTLS_SERVER))

@@ -251,6 +251,9 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (iotls_br_needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
         p += ALIGN_UP(sizeof *s->x509);
+        iotls_br_x509_set_reorder(s->x509, cfg->chain_reorder_bytes ? p : NULL,
+                                  cfg->chain_reorder_bytes);
+        p += ALIGN_UP(cfg->chain_reorder_bytes);
     }
 
 #if IOTLS_CLIENT

@@ -46,6 +46,13 @@ static void x_start_chain(const br_x509_class **ctx, const char *server_name)
     x->nc_first_slot = -1;
     x->nc_first_cn = false;
     x->policy_br = 0;
+    x->arrived = 0;
+    x->holding = false;
+    x->reorder_used = 0;
+    x->overflow_len = 0;
+    x->reordered = false;
+    x->wanted_issuer = 0;
+    x->last_well_formed = false;
     if (x->mode != IOTLS_X509_VERIFY)
         return;
     /* IP literals are matched against iPAddress SANs here, not by BearSSL
@@ -195,9 +202,11 @@ static void track_order(iotls_br_x509_t *x)
         x->order_wanted = x->prev_issuer_hash;
         if (x->verdict.code == IOTLS_OK) {
             iotls_error_set(&x->verdict, IOTLS_ERR_CERT_INVALID,
-                            "certificate '%s' (depth %u) of the %s's chain is not the issuer "
-                            "('%s') of the certificate before it",
-                            w->subject, x->depth, peer_role(x), x->top_issuer);
+                            "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
+                            "before it",
+                            w->subject, x->depth, x->depth == 1 ? "('" : "",
+                            x->depth == 1 ? x->report->peer_issuer : "",
+                            x->depth == 1 ? "') " : "");
             x->verdict.engine_code = BR_ERR_X509_DN_MISMATCH;
         }
     } else if (x->order_broken && subject == x->order_wanted) {
@@ -224,9 +233,10 @@ static bool wants_spki(const iotls_br_x509_t *x)
     return false;
 }
 
-static void x_start_cert(const br_x509_class **ctx, uint32_t length)
+/* ---- one certificate of the path, in path order ------------------------- */
+
+static void path_start(iotls_br_x509_t *x, uint32_t length)
 {
-    iotls_br_x509_t *x = self(ctx);
     bool leaf = x->depth == 0;
     iotls_cert_walk_init(&x->walk, leaf ? x->ip : NULL, leaf ? x->ip_len : 0,
                          leaf && wants_spki(x) ? spki_update : NULL, &x->spki_hash);
@@ -266,9 +276,8 @@ static void apply_time_policy(iotls_br_x509_t *x)
         set_validator_time(x, x->now > nb ? x->now : nb);
 }
 
-static void x_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+static void path_append(iotls_br_x509_t *x, const unsigned char *buf, size_t len)
 {
-    iotls_br_x509_t *x = self(ctx);
     iotls_cert_walk_push(&x->walk, buf, len);
     if (x->depth == 0) {
         br_sha256_update(&x->leaf_hash, buf, len);
@@ -306,12 +315,12 @@ static void check_validity(iotls_br_x509_t *x)
                     p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
 }
 
-static void x_end_cert(const br_x509_class **ctx)
+static void path_end(iotls_br_x509_t *x)
 {
-    iotls_br_x509_t *x = self(ctx);
     if (x->mode == IOTLS_X509_VERIFY)
         x->u.minimal.vtable->end_cert(&x->u.minimal.vtable);
     bool well_formed = iotls_cert_walk_finish(&x->walk) == 0;
+    x->last_well_formed = well_formed;
     if (x->depth == 0) {
         iotls_report_t *r = x->report;
         br_sha256_out(&x->leaf_hash, r->peer_sha256);
@@ -340,12 +349,120 @@ static void x_end_cert(const br_x509_class **ctx)
             x->anchor_hash = x->walk.issuer_hash;
         }
     }
-    if (well_formed) {
-        iotls_format(x->top_issuer, sizeof x->top_issuer, "%s", x->walk.issuer);
-        if (x->mode == IOTLS_X509_VERIFY)
-            check_validity(x);
-    }
+    if (well_formed && x->mode == IOTLS_X509_VERIFY)
+        check_validity(x);
+    x->wanted_issuer = well_formed ? x->walk.issuer_hash : 0;
     x->depth++;
+}
+
+/* ---- certificates as the peer sends them --------------------------------
+ *
+ * Without a reorder buffer (cfg.chain_reorder_bytes = 0) every certificate
+ * goes straight down the path. With one, the leaf still streams through
+ * (it is first by definition); each other certificate is held whole in the
+ * buffer and goes down the path as soon as it is the issuer the path wants
+ * next, so a chain sent in any order reaches BearSSL leaf first, each
+ * certificate followed by its issuer. Held entries are a small header
+ * (length, DN hashes) followed by the DER; certificates the path never
+ * wants (a root sent along after the anchor was reached, unrelated extras)
+ * are simply never used. A certificate that does not fit streams through
+ * in the order sent, and the error text says so if that broke the order. */
+
+typedef struct {
+    uint32_t len;
+    uint64_t issuer, subject;
+} held_t;
+
+#define HELD_HDR sizeof(held_t)
+
+static void feed_held(iotls_br_x509_t *x, size_t off)
+{
+    held_t h;
+    memcpy(&h, x->reorder + off, sizeof h);
+    path_start(x, h.len);
+    path_append(x, x->reorder + off + HELD_HDR, h.len);
+    path_end(x);
+    size_t whole = HELD_HDR + h.len;
+    memmove(x->reorder + off, x->reorder + off + whole, x->reorder_used - off - whole);
+    x->reorder_used -= whole;
+}
+
+/* Feed every held certificate the path wants, preferring one an anchor
+ * issued when several have the subject wanted (cross-signed CAs). */
+static void flush_held(iotls_br_x509_t *x)
+{
+    while (!x->anchor_found && !x->order_broken && x->wanted_issuer) {
+        size_t pick = SIZE_MAX;
+        for (size_t off = 0; off < x->reorder_used;) {
+            held_t h;
+            memcpy(&h, x->reorder + off, sizeof h);
+            if (h.subject == x->wanted_issuer &&
+                (pick == SIZE_MAX || is_ca_anchor_name(x, h.issuer)))
+                pick = off;
+            off += HELD_HDR + h.len;
+        }
+        if (pick == SIZE_MAX)
+            return;
+        if (pick != 0 || x->depth > 1)
+            x->reordered = true;
+        feed_held(x, pick);
+    }
+}
+
+static void x_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+    iotls_br_x509_t *x = self(ctx);
+    size_t room = x->reorder_cap - x->reorder_used;
+    x->arrived++;
+    x->holding = x->mode == IOTLS_X509_VERIFY && x->arrived > 1 && x->reorder_cap &&
+                 length <= room && room - length >= HELD_HDR;
+    if (x->holding) {
+        held_t h = {length, 0, 0};
+        memcpy(x->reorder + x->reorder_used, &h, sizeof h);
+        x->hold_got = 0;
+        return;
+    }
+    if (x->arrived > 1 && x->reorder_cap && x->mode == IOTLS_X509_VERIFY && !x->overflow_len)
+        x->overflow_len = length;
+    path_start(x, length);
+}
+
+static void x_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+    iotls_br_x509_t *x = self(ctx);
+    if (!x->holding) {
+        path_append(x, buf, len);
+        return;
+    }
+    held_t h;
+    memcpy(&h, x->reorder + x->reorder_used, sizeof h);
+    size_t take = len < h.len - x->hold_got ? len : h.len - x->hold_got;
+    memcpy(x->reorder + x->reorder_used + HELD_HDR + x->hold_got, buf, take);
+    x->hold_got += (uint32_t)take;
+}
+
+static void x_end_cert(const br_x509_class **ctx)
+{
+    iotls_br_x509_t *x = self(ctx);
+    if (!x->holding) {
+        path_end(x);
+        flush_held(x); /* a certificate that streamed through may want one held */
+        return;
+    }
+    x->holding = false;
+    size_t off = x->reorder_used;
+    held_t h;
+    memcpy(&h, x->reorder + off, sizeof h);
+    x->reorder_used += HELD_HDR + h.len;
+    /* A certificate whose names cannot be read goes down the path now, in
+     * the order sent, so that BearSSL and the walker name what is wrong. */
+    if (x->hold_got != h.len ||
+        !iotls_cert_dn_hashes(x->reorder + off + HELD_HDR, h.len, &h.issuer, &h.subject)) {
+        feed_held(x, off);
+        return;
+    }
+    memcpy(x->reorder + off, &h, sizeof h);
+    flush_held(x);
 }
 
 static bool pin_matches(const iotls_br_x509_t *x)
@@ -462,6 +579,7 @@ static unsigned check_anchor(iotls_br_x509_t *x)
             first = why;
             br_code = b;
             code = c;
+            iotls_error_clear(&x->verdict); /* the anchor's reason replaces any other */
             iotls_error_set(&x->verdict, code, "%s", buf);
             x->verdict.engine_code = (int)br_code;
         }
@@ -524,6 +642,12 @@ static const br_x509_class wrapper_vtable = {
     x_get_pkey,
 };
 
+void iotls_br_x509_set_reorder(iotls_br_x509_t *x, uint8_t *buf, size_t len)
+{
+    x->reorder = buf;
+    x->reorder_cap = buf ? (uint32_t)len : 0;
+}
+
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
                          const char *host, int64_t now, iotls_report_t *report)
 {
@@ -548,6 +672,43 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
     iotls_error_clear(&x->verdict);
 }
 
+/* Whether a held certificate is the issuer the path missed. */
+static bool held_has_subject(const iotls_br_x509_t *x, uint32_t subject)
+{
+    for (size_t off = 0; off < x->reorder_used;) {
+        held_t h;
+        memcpy(&h, x->reorder + off, sizeof h);
+        if ((uint32_t)h.subject == subject)
+            return true;
+        off += HELD_HDR + h.len;
+    }
+    return false;
+}
+
+/* The verdict holds which link broke; lead with why, so that a text cut
+ * at the error size keeps the cause. */
+static void explain_order(const iotls_br_x509_t *x, iotls_error_t *out)
+{
+    const char *who = peer_role(x);
+    char lead[128];
+    if (!x->order_later && !held_has_subject(x, x->order_wanted))
+        iotls_format(lead, sizeof lead, "the %s sent an incomplete chain (the issuer is not in it)",
+                     who);
+    else if (!x->reorder_cap)
+        iotls_format(lead, sizeof lead,
+                     "the %s sent its chain out of order (cfg.chain_reorder_bytes would "
+                     "reorder it)",
+                     who);
+    else
+        iotls_format(lead, sizeof lead,
+                     "the %s sent its chain out of order and a %u-byte certificate did not fit "
+                     "the %u-byte reorder buffer",
+                     who, (unsigned)x->overflow_len, (unsigned)x->reorder_cap);
+    iotls_error_clear(out);
+    iotls_error_set(out, x->verdict.code, "%s: %s", lead, x->verdict.text);
+    out->engine_code = BR_ERR_X509_DN_MISMATCH;
+}
+
 void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *out)
 {
     bool own = x->verdict.code != IOTLS_OK &&
@@ -556,14 +717,7 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
         iotls_error_copy(out, &x->verdict);
         out->engine_code = br_err;
         if (br_err == BR_ERR_X509_DN_MISMATCH)
-            iotls_error_append(out,
-                               x->order_later
-                                   ? ": the %s sent its chain out of order (that issuer "
-                                     "comes later in the chain; iotls takes the chain in "
-                                     "the order sent)"
-                                   : ": the %s sent an incomplete or unrelated chain "
-                                     "(no certificate in it is that issuer)",
-                               peer_role(x));
+            explain_order(x, out);
         return;
     }
 
@@ -582,7 +736,8 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
                         "certificate '%s' is not trusted: its chain (%u certificate%s) ends at "
                         "issuer '%s', which is not among the configured trust anchors "
                         "(unknown CA)",
-                        subject, x->depth, x->depth == 1 ? "" : "s", x->top_issuer);
+                        subject, x->depth, x->depth == 1 ? "" : "s",
+                        x->last_well_formed ? x->walk.issuer : "(undecodable)");
         break;
     case BR_ERR_X509_EMPTY_CHAIN:
         iotls_error_set(out, IOTLS_ERR_CERT_MISSING, "peer sent no certificate");

@@ -19,7 +19,8 @@
  *    constraints (names are checked against every name-constrained anchor
  *    while they stream past, one violation bit per anchor, so nothing is
  *    buffered);
- *  - a precise text for a chain sent out of order.
+ *  - chains sent out of order put in order within cfg.chain_reorder_bytes,
+ *    and a precise text for those it cannot.
  * Used by clients (server certificates) and servers (client certificates).
  */
 #ifndef IOTLS_BR_X509_H
@@ -77,8 +78,20 @@ typedef struct {
     unsigned nc_first_depth;
     char nc_first[48];  /* "DNS:evil.example", long names end in "..." */
     unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
-    /* issuer of the last cert seen, for error texts (none in terse builds) */
-    char top_issuer[IOTLS_ERROR_TEXT ? IOTLS_CERT_WALK_NAME_MAX : 1];
+
+    /* Reordering (cfg.chain_reorder_bytes): certificates held back until
+     * the path wants them (br_x509.c, "certificates as the peer sends
+     * them"). */
+    uint8_t *reorder;       /* the session's buffer, NULL = none */
+    uint32_t reorder_cap;   /* its size */
+    uint32_t reorder_used;  /* held entries, packed from the start */
+    uint32_t hold_got;      /* bytes of the certificate being held */
+    uint32_t overflow_len;  /* first certificate that did not fit, 0 = none */
+    uint64_t wanted_issuer; /* issuer DN hash of the last certificate of the path */
+    unsigned arrived;       /* certificates started, in the order sent */
+    bool holding;           /* the current one goes to the buffer */
+    bool reordered;         /* some certificate was put in another place */
+    bool last_well_formed;  /* the walk holds the last path certificate's results */
 
     /* Specific reason recorded while walking (expired / not yet valid), or
      * at end of chain (name, pin); IOTLS_OK when none. */
@@ -93,6 +106,10 @@ typedef struct {
  */
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
                          const char *host, int64_t now, iotls_report_t *report);
+
+/* Give the wrapper a buffer to put chains in order in (cfg.chain_reorder_bytes,
+ * inside the session block); NULL / 0 = take chains in the order sent. */
+void iotls_br_x509_set_reorder(iotls_br_x509_t *x, uint8_t *buf, size_t len);
 
 /* Translate a BearSSL X.509 error (32..63) into the session error, using the
  * recorded verdict when it is more precise. */
