@@ -6,6 +6,10 @@
  * contract is that chunking never changes the result), every SPKI byte the
  * callback receives is read (so ASan checks the pointers it is given), and
  * the output strings must stay NUL-terminated inside their buffers.
+ * Every name and name constraint the visitor receives is read too and must
+ * be the same for both chunkings (extendedKeyUsage, RSA size, critical
+ * extensions, DN hashes as well), and iotls_cert_dn_hashes over the whole
+ * input must agree with the walker whenever the walker accepted it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +31,23 @@ static void spki_cb(void *ctx, const void *p, size_t n)
     for (size_t i = 0; i < n; i++)
         s->sum = s->sum * 31 + b[i];
     s->len += n;
+}
+
+typedef struct {
+    uint64_t sum;
+    unsigned count;
+} names_t;
+
+static void names_cb(void *ctx, iotls_cw_name_kind_t kind, bool excluded, const uint8_t *v,
+                     size_t n, bool truncated)
+{
+    names_t *s = ctx;
+    if (n > IOTLS_CERT_WALK_CAPTURE)
+        abort();
+    s->sum = s->sum * 131 + (uint64_t)kind * 7 + excluded * 3 + truncated;
+    for (size_t i = 0; i < n; i++)
+        s->sum = s->sum * 31 + v[i];
+    s->count++;
 }
 
 static const uint8_t ip4[4] = {127, 0, 0, 1};
@@ -52,7 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     iotls_cert_walk_t a, b;
     sink_t sa = {0, 0}, sb = {0, 0};
+    names_t na = {0, 0}, nb = {0, 0};
     iotls_cert_walk_init(&a, ip, ip_len, spki_cb, &sa);
+    iotls_cert_walk_set_name_visitor(&a, names_cb, &na);
     iotls_cert_walk_push(&a, data, split);
     iotls_cert_walk_push(&a, data + split, size - split);
     int ra = iotls_cert_walk_finish(&a);
@@ -61,18 +84,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
 
     iotls_cert_walk_init(&b, ip, ip_len, spki_cb, &sb);
+    iotls_cert_walk_set_name_visitor(&b, names_cb, &nb);
     for (size_t i = 0; i < size; i++)
         iotls_cert_walk_push(&b, data + i, 1);
     int rb = iotls_cert_walk_finish(&b);
     check_strings(&b);
 
-    if (ra != rb || a.err != b.err || sa.sum != sb.sum || sa.len != sb.len)
+    if (ra != rb || a.err != b.err || sa.sum != sb.sum || sa.len != sb.len || na.sum != nb.sum ||
+        na.count != nb.count)
         abort();
     if (ra == 0 &&
         (a.not_before != b.not_before || a.not_after != b.not_after || a.has_san != b.has_san ||
          a.dns_san_count != b.dns_san_count || a.ip_san_count != b.ip_san_count ||
          a.ip_match != b.ip_match || a.is_ca != b.is_ca || strcmp(a.subject, b.subject) != 0 ||
-         strcmp(a.issuer, b.issuer) != 0))
+         strcmp(a.issuer, b.issuer) != 0 || a.eku != b.eku || a.has_nc != b.has_nc ||
+         a.rsa_bits != b.rsa_bits || a.critical_other != b.critical_other ||
+         a.critical_unknown != b.critical_unknown || a.issuer_hash != b.issuer_hash ||
+         a.subject_hash != b.subject_hash))
+        abort();
+    uint64_t ih, sh;
+    bool whole = iotls_cert_dn_hashes(data, size, &ih, &sh);
+    if (ra == 0 && (!whole || ih != a.issuer_hash || sh != a.subject_hash))
         abort();
     return 0;
 }

@@ -182,6 +182,13 @@ static void assert_same_results(const iotls_cert_walk_t *a, const iotls_cert_wal
     assert_int_equal(a->is_ca, b->is_ca);
     assert_string_equal(a->subject, b->subject);
     assert_string_equal(a->issuer, b->issuer);
+    assert_int_equal(a->eku, b->eku);
+    assert_int_equal(a->has_nc, b->has_nc);
+    assert_int_equal(a->rsa_bits, b->rsa_bits);
+    assert_int_equal(a->issuer_hash, b->issuer_hash);
+    assert_int_equal(a->subject_hash, b->subject_hash);
+    assert_ptr_equal(a->critical_other, b->critical_other);
+    assert_ptr_equal(a->critical_unknown, b->critical_unknown);
 }
 
 /* ------------------------------------------------------------ libcrypto's view */
@@ -505,7 +512,8 @@ static const uint8_t OID_CN[] = {0x55, 0x04, 0x03};
 typedef struct {
     der_t issuer, subject, validity, exts; /* exts: content of the SEQUENCE OF */
     bool with_exts;
-    bool v1; /* no [0] version field */
+    bool v1;           /* no [0] version field */
+    bool alg_mismatch; /* signatureAlgorithm differs from tbsCertificate.signature */
 } tbs_parts_t;
 
 static void default_parts(tbs_parts_t *t)
@@ -538,8 +546,10 @@ static void build_cert(der_t *out, const tbs_parts_t *t)
         der_wrap(&seq, 0x30, &t->exts);
         der_wrap(&tbs, 0xA3, &seq);
     }
+    static const uint8_t alg384[] = {0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86,
+                                     0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03};
     der_wrap(&cert, 0x30, &tbs);
-    der_raw(&cert, alg, sizeof(alg));
+    der_raw(&cert, t->alg_mismatch ? alg384 : alg, sizeof(alg));
     der_tlv(&cert, 0x03, "\x00\x01", 2);
     out->n = 0;
     der_wrap(out, 0x30, &cert);
@@ -831,6 +841,243 @@ static void test_bad_lengths(void **state)
     assert_int_equal(iotls_cert_walk_finish(&w), -1);
 }
 
+/* ------------------------------------------------------------ issue 9 */
+
+typedef struct {
+    int count[10];
+    bool excluded[10];
+    uint8_t last[10][64];
+    size_t last_len[10];
+} names_seen_t;
+
+static void names_cb(void *ctx, iotls_cw_name_kind_t kind, bool excluded, const uint8_t *v,
+                     size_t n, bool truncated)
+{
+    names_seen_t *s = ctx;
+    assert_true((int)kind >= 0 && (int)kind < 10);
+    assert_false(truncated);
+    s->count[kind]++;
+    s->excluded[kind] = excluded;
+    memcpy(s->last[kind], v, n);
+    s->last_len[kind] = n;
+}
+
+static const uint8_t KP_SERVER[] = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01};
+static const uint8_t KP_CLIENT[] = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
+static const uint8_t KP_ANY[] = {0x55, 0x1D, 0x25, 0x00};
+
+static void eku_ext(tbs_parts_t *t, const uint8_t *const *oids, const size_t *lens, size_t n,
+                    bool critical)
+{
+    der_t list = {.n = 0}, seq = {.n = 0};
+    for (size_t i = 0; i < n; i++)
+        der_tlv(&list, 0x06, oids[i], lens[i]);
+    der_wrap(&seq, 0x30, &list);
+    add_ext(t, 0x25, &seq, critical);
+}
+
+static uint8_t eku_of(const uint8_t *const *oids, const size_t *lens, size_t n, bool critical,
+                      const char **crit_other)
+{
+    tbs_parts_t t;
+    der_t d;
+    default_parts(&t);
+    eku_ext(&t, oids, lens, n, critical);
+    build_cert(&d, &t);
+    iotls_cert_walk_t w;
+    assert_int_equal(walk_der(&w, &d, NULL, 0), 0);
+    *crit_other = w.critical_other;
+    return w.eku;
+}
+
+static void test_extended_key_usage(void **state)
+{
+    (void)state;
+    const char *crit;
+    const uint8_t *both[] = {KP_SERVER, KP_CLIENT};
+    const size_t both_len[] = {8, 8};
+    assert_int_equal(eku_of(both, both_len, 2, false, &crit),
+                     IOTLS_CW_EKU_PRESENT | IOTLS_CW_EKU_SERVER | IOTLS_CW_EKU_CLIENT);
+    assert_null(crit);
+    const uint8_t *client[] = {KP_CLIENT};
+    assert_int_equal(eku_of(client, both_len, 1, false, &crit),
+                     IOTLS_CW_EKU_PRESENT | IOTLS_CW_EKU_CLIENT);
+    const uint8_t *any[] = {KP_ANY};
+    const size_t any_len[] = {4};
+    assert_int_equal(eku_of(any, any_len, 1, false, &crit),
+                     IOTLS_CW_EKU_PRESENT | IOTLS_CW_EKU_ANY);
+    /* Critical: BearSSL refuses it, the walker names it for the text. */
+    assert_int_equal(eku_of(client, both_len, 1, true, &crit),
+                     IOTLS_CW_EKU_PRESENT | IOTLS_CW_EKU_CLIENT);
+    assert_string_equal(crit, "extendedKeyUsage");
+    /* No EKU at all: 0 (any use). */
+    tbs_parts_t t;
+    der_t d;
+    default_parts(&t);
+    build_cert(&d, &t);
+    iotls_cert_walk_t w;
+    assert_int_equal(walk_der(&w, &d, NULL, 0), 0);
+    assert_int_equal(w.eku, 0);
+    /* An empty EKU is refused. */
+    eku_ext(&t, NULL, NULL, 0, false);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "empty extendedKeyUsage");
+}
+
+static void san_dns(der_t *inner, const char *name)
+{
+    der_t list = {.n = 0};
+    der_str(&list, 0x82, name);
+    der_wrap(inner, 0x30, &list);
+}
+
+static void test_rfc5280_refusals(void **state)
+{
+    (void)state;
+    tbs_parts_t t;
+    der_t d, san1 = {.n = 0}, san2 = {.n = 0}, empty = {.n = 0}, bc = {.n = 0};
+    iotls_cert_walk_t w;
+    san_dns(&san1, "evil.test");
+    san_dns(&san2, "localhost");
+
+    /* Two SANs: refused (iotls and BearSSL would read different ones). */
+    default_parts(&t);
+    add_ext(&t, 0x11, &san1, false);
+    add_ext(&t, 0x11, &san2, false);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "duplicate subjectAltName extension");
+
+    /* Any other 2.5.29.x extension twice as well. */
+    default_parts(&t);
+    der_wrap(&bc, 0x30, &empty);
+    add_ext(&t, 0x0E, &san1, false);
+    add_ext(&t, 0x0E, &san1, false);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "the same extension appears twice");
+
+    /* An empty subjectAltName. */
+    default_parts(&t);
+    der_t empty_seq = {.n = 0};
+    der_wrap(&empty_seq, 0x30, &empty);
+    add_ext(&t, 0x11, &empty_seq, false);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "empty subjectAltName (RFC 5280: at least one name)");
+
+    /* Extensions in a v1 certificate. */
+    default_parts(&t);
+    t.v1 = true;
+    add_ext(&t, 0x11, &san1, false);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "extensions in a certificate that is not version 3");
+
+    /* signatureAlgorithm differing from tbsCertificate.signature. */
+    default_parts(&t);
+    t.alg_mismatch = true;
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), -1);
+    assert_string_equal(w.err, "signatureAlgorithm differs from tbsCertificate.signature");
+
+    /* A critical extension nobody knows is named for anchors and texts. */
+    default_parts(&t);
+    add_ext(&t, 0x3F, &san1, true);
+    build_cert(&d, &t);
+    assert_int_equal(walk_der(&w, &d, NULL, 0), 0);
+    assert_string_equal(w.critical_unknown, "unknown");
+    assert_string_equal(w.critical_other, "unknown");
+}
+
+static void test_names_and_constraints_visited(void **state)
+{
+    (void)state;
+    tbs_parts_t t;
+    der_t d, san = {.n = 0}, list = {.n = 0}, nc = {.n = 0}, permitted = {.n = 0},
+             excluded = {.n = 0}, sub = {.n = 0}, wrapped = {.n = 0};
+    default_parts(&t);
+    t.subject.n = 0;
+    der_attr(&t.subject, OID_CN, 3, 0x0C, "host.example.test", 17);
+    der_str(&list, 0x82, "a.example.test");
+    der_tlv(&list, 0x87, "\x7f\x00\x00\x01", 4);
+    der_str(&list, 0x81, "dev@example.test");
+    der_wrap(&san, 0x30, &list);
+    add_ext(&t, 0x11, &san, false);
+    /* permitted DNS example.test; excluded IP 10.0.0.0/8 and a dirName */
+    der_str(&sub, 0x82, "example.test");
+    der_wrap(&permitted, 0x30, &sub);
+    sub.n = 0;
+    der_tlv(&sub, 0x87, "\x0a\x00\x00\x00\xff\x00\x00\x00", 8);
+    der_wrap(&excluded, 0x30, &sub);
+    sub.n = 0;
+    der_t dn = {.n = 0}, dn_seq = {.n = 0};
+    der_attr(&dn, OID_CN, 3, 0x0C, "x", 1);
+    der_wrap(&dn_seq, 0x30, &dn);
+    der_wrap(&sub, 0xA4, &dn_seq);
+    der_wrap(&excluded, 0x30, &sub);
+    der_wrap(&nc, 0xA0, &permitted);
+    der_wrap(&nc, 0xA1, &excluded);
+    der_wrap(&wrapped, 0x30, &nc);
+    add_ext(&t, 0x1E, &wrapped, true);
+    build_cert(&d, &t);
+
+    iotls_cert_walk_t w;
+    names_seen_t seen;
+    memset(&seen, 0, sizeof seen);
+    iotls_cert_walk_init(&w, NULL, 0, NULL, NULL);
+    iotls_cert_walk_set_name_visitor(&w, names_cb, &seen);
+    for (size_t i = 0; i < d.n; i++) /* byte by byte: values still arrive whole */
+        iotls_cert_walk_push(&w, d.b + i, 1);
+    assert_int_equal(iotls_cert_walk_finish(&w), 0);
+    assert_true(w.has_nc);
+    assert_string_equal(w.critical_other, "nameConstraints");
+    assert_null(w.critical_unknown); /* iotls understands it (for anchors) */
+    assert_int_equal(seen.count[IOTLS_CW_SAN_DNS], 1);
+    assert_memory_equal(seen.last[IOTLS_CW_SAN_DNS], "a.example.test", 14);
+    assert_int_equal(seen.count[IOTLS_CW_SAN_IP], 1);
+    assert_int_equal(seen.count[IOTLS_CW_SAN_EMAIL], 1);
+    assert_int_equal(seen.count[IOTLS_CW_SUBJECT_CN], 1); /* the issuer's CN is not visited */
+    assert_memory_equal(seen.last[IOTLS_CW_SUBJECT_CN], "host.example.test", 17);
+    assert_int_equal(seen.count[IOTLS_CW_NC_DNS], 1);
+    assert_false(seen.excluded[IOTLS_CW_NC_DNS]);
+    assert_int_equal(seen.count[IOTLS_CW_NC_IP], 1);
+    assert_true(seen.excluded[IOTLS_CW_NC_IP]);
+    assert_int_equal(seen.last_len[IOTLS_CW_NC_IP], 8);
+    assert_int_equal(seen.count[IOTLS_CW_NC_OTHER], 1);
+
+    /* The DN hashes of a whole certificate match the walker's. */
+    uint64_t ih, sh;
+    assert_true(iotls_cert_dn_hashes(d.b, d.n, &ih, &sh));
+    assert_true(ih == w.issuer_hash);
+    assert_true(sh == w.subject_hash);
+    assert_true(ih != sh);
+    assert_false(iotls_cert_dn_hashes(d.b, 40, &ih, &sh));
+}
+
+/* RSA modulus sizes as openssl made them, and 0 for EC keys. */
+static void test_rsa_bits(void **state)
+{
+    (void)state;
+    iotls_cert_walk_t w;
+    assert_int_equal(walk(&w, g_certs[C_RSA_PLAIN].der, g_certs[C_RSA_PLAIN].len, 7, NULL, 0, NULL),
+                     0);
+    assert_int_equal(w.rsa_bits, 2048);
+    assert_int_equal(walk(&w, g_certs[C_EC_SAN].der, g_certs[C_EC_SAN].len, 7, NULL, 0, NULL), 0);
+    assert_int_equal(w.rsa_bits, 0);
+    uint64_t ih, sh;
+    assert_true(
+        iotls_cert_dn_hashes(g_certs[C_LEAF_BY_CA].der, g_certs[C_LEAF_BY_CA].len, &ih, &sh));
+    assert_int_equal(
+        walk(&w, g_certs[C_LEAF_BY_CA].der, g_certs[C_LEAF_BY_CA].len, 3, NULL, 0, NULL), 0);
+    assert_true(ih == w.issuer_hash && sh == w.subject_hash);
+    /* The CA's subject is the leaf's issuer, byte for byte. */
+    iotls_cert_walk_t ca;
+    assert_int_equal(walk(&ca, g_certs[C_CA].der, g_certs[C_CA].len, 5, NULL, 0, NULL), 0);
+    assert_true(ca.subject_hash == w.issuer_hash);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,6 +1092,10 @@ int main(void)
         cmocka_unit_test(test_name_rendering),
         cmocka_unit_test(test_san_and_bc),
         cmocka_unit_test(test_bad_lengths),
+        cmocka_unit_test(test_extended_key_usage),
+        cmocka_unit_test(test_rfc5280_refusals),
+        cmocka_unit_test(test_names_and_constraints_visited),
+        cmocka_unit_test(test_rsa_bits),
     };
     return cmocka_run_group_tests(tests, make_certs, remove_certs);
 }
