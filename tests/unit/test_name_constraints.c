@@ -42,7 +42,7 @@ static void test_dns(void **state)
     assert_true(dns_ok(t, 1, "example.test"));
     assert_true(dns_ok(t, 1, "a.example.test"));
     assert_true(dns_ok(t, 1, "A.B.EXAMPLE.TEST"));
-    assert_true(dns_ok(t, 1, "a.example.test.")); /* absolute form */
+    assert_true(dns_ok(t, 1, "a.example.test."));  /* absolute form */
     assert_false(dns_ok(t, 1, "badexample.test")); /* label boundary */
     assert_false(dns_ok(t, 1, "example.test.evil"));
     assert_false(dns_ok(t, 1, "localhost"));
