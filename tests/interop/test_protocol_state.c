@@ -404,6 +404,46 @@ static void test_idle_timeout_sends_close_notify(void **state)
     free(log);
 }
 
+/* A server that asks for client certificates without requiring them
+ * (REQUEST): BearSSL goes on without client authentication when a client's
+ * certificate FAILS validation, and the report used to call that client
+ * "verified" with the rejected certificate's subject. Now the identity is
+ * dropped, the report says rejected, and a warning names the reason. */
+static void test_rejected_client_certificate_is_no_identity(void **state)
+{
+    iotls_test_peer_t srv;
+    const char *const extra[] = {"--client-ca", pki->ca_pem, "-v", NULL};
+    start_listen(&srv, extra);
+    const iotls_test_cred_t *who[] = {&pki->server_otherca, &pki->client};
+    for (size_t i = 0; i < 2; i++) {
+        iotls_test_s_client_opts_t o = {
+            .port = srv.port,
+            .servername = "localhost",
+            .cert = who[i]->cert,
+            .key = who[i]->key,
+            .cert_chain = who[i]->inter,
+            .close_at_eof = 1,
+            .input = "x\n",
+            .input_len = 2,
+        };
+        iotls_test_result_t r;
+        assert_int_equal(iotls_test_s_client_run(&o, &r), 0);
+        assert_non_null(strstr(r.out, "New, TLSv1.2")); /* REQUEST: both get in */
+        iotls_test_result_free(&r);
+    }
+    iotls_test_peer_wait_stderr(&srv, "verification:", 2, 5000);
+    char *log = listen_log_text(&srv);
+    const char *rejected = strstr(log, "client certificate rejected, client not authenticated");
+    const char *good = strstr(log, "verified: client certificate chain");
+    if (!rejected || !good || strstr(log, "iotls test other CA, CN=localhost") ||
+        strstr(log, "peer subject:    CN=localhost"))
+        fail_msg("iotls listen log:\n%s", log);
+    assert_non_null(strstr(log, "not verified: client certificate rejected: not authenticated"));
+    if (!strstr(log, "peer subject:    O=iotls test, CN=iotls test client"))
+        fail_msg("iotls listen log:\n%s", log);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_client_refuses_server_renegotiation),
         cmocka_unit_test(test_mfl_request_equal_to_server_buffer),
         cmocka_unit_test(test_idle_timeout_sends_close_notify),
+        cmocka_unit_test(test_rejected_client_certificate_is_no_identity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

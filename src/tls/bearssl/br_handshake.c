@@ -172,6 +172,8 @@ void iotls_br_fill_report(iotls_session_t *s)
                                                          "session's full handshake)"
                                                        : "resumed: client identity unknown")
                                            : "no client certificate";
+            if (!required)
+                iotls_br_client_auth_report(s);
         }
     }
 }

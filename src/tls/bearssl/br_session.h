@@ -11,6 +11,7 @@
  *   br_resume_guard.c  server: which sessions may resume (BearSSL defect)
  *   br_sigalgs.c   hash functions handshake signatures may use (no SHA-1)
  *   br_peer_hello.c  failures explained from the peer's hello and messages
+ *   br_client_auth.c  server, REQUEST: a rejected client chain is no identity
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
  *   br_workspace.c the shared record workspace: buffers changing hands
@@ -46,6 +47,16 @@ typedef struct {
     uint32_t len;
 } iotls_br_spill_t;
 
+/* Server, client_auth REQUEST: the X.509 class the engine sees, around
+ * the session's validator; remembers the chain's verdict
+ * (br_client_auth.c). */
+typedef struct {
+    const br_x509_class *vtable; /* first: BearSSL passes &vtable */
+    iotls_br_x509_t *inner;
+    unsigned result; /* end_chain's BearSSL code, 0 = accepted */
+    bool ended;
+} iotls_br_client_auth_t;
+
 struct iotls_session {
     /* The engine context, in the block right after this struct and sized by
      * role (iotls_br_context_size). */
@@ -61,6 +72,7 @@ struct iotls_session {
     bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
     /* Server: the cache as the engine sees it (br_resume_guard.c). */
     const br_ssl_session_cache_class *cache_guard;
+    iotls_br_client_auth_t client_auth; /* server under REQUEST */
     iotls_record_track_t track;
     iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
     iotls_report_t report;
@@ -140,6 +152,12 @@ int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
 void iotls_br_resume_guard_attach(iotls_session_t *s);
 /* NULL when the ClientHello may resume, else why not. */
 const char *iotls_br_resume_refusal(const iotls_session_t *s);
+
+/* br_client_auth.c: under REQUEST, the engine sees the validator through
+ * a guard; a chain it rejected (BearSSL then goes on without client
+ * authentication) is reported as rejected, its identity dropped. */
+void iotls_br_client_auth_attach(iotls_session_t *s);
+void iotls_br_client_auth_report(iotls_session_t *s);
 
 /* br_sigalgs.c: whether SHA-1 stays usable for handshake signatures
  * (allowed explicitly, or needed by a configured HMAC-SHA1 suite), and

@@ -155,7 +155,9 @@ static void init_server(iotls_session_t *s)
     iotls_br_x509_algorithms(&s->x509->u.minimal, t);
     iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, &s->report);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
-    /* The CertificateVerify signature is checked by the engine itself, and
+    if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
+        iotls_br_client_auth_attach(s);
+        /* The CertificateVerify signature is checked by the engine itself, and
      * the CertificateRequest only offers algorithms it can check. */
 #if !IOTLS_EC_DEVICE
     br_ssl_engine_set_default_rsavrfy(s->eng);
