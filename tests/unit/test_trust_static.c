@@ -169,6 +169,11 @@ static void static_objects_reject_bad_input(void **state)
     assert_null(iotls_trust_init_static(mem, IOTLS_TRUST_STATIC_BYTES(1) - 1, &ca.anchor, 1, &err));
     assert_int_equal(err.code, IOTLS_ERR_MEMORY_TOO_SMALL);
 
+    /* A count whose size does not fit in size_t is refused, not wrapped. */
+    iotls_error_clear(&err);
+    assert_null(iotls_trust_init_static(mem, sizeof mem, &ca.anchor, SIZE_MAX / 32, &err));
+    assert_int_equal(err.code, IOTLS_ERR_MEMORY_TOO_SMALL);
+
     iotls_anchor_t broken = ca.anchor;
     broken.q = NULL;
     iotls_error_clear(&err);
@@ -194,6 +199,10 @@ static void static_objects_reject_bad_input(void **state)
     iotls_error_clear(&err);
     assert_null(iotls_creds_init_static(mem, 100, certs, chain.len, 1, other_key.der[0],
                                         other_key.len[0], &err));
+    assert_int_equal(err.code, IOTLS_ERR_MEMORY_TOO_SMALL);
+    iotls_error_clear(&err);
+    assert_null(iotls_creds_init_static(mem, sizeof mem, certs, chain.len, SIZE_MAX / 8,
+                                        other_key.der[0], other_key.len[0], &err));
     assert_int_equal(err.code, IOTLS_ERR_MEMORY_TOO_SMALL);
 }
 

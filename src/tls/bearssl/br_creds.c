@@ -270,6 +270,8 @@ _Static_assert(sizeof(iotls_creds_t) + 16 <= IOTLS_CREDS_STATIC_BASE &&
 
 size_t iotls_creds_static_size(size_t count)
 {
+    if (count > (SIZE_MAX - IOTLS_CREDS_STATIC_BASE) / IOTLS_CREDS_STATIC_PER_CERT)
+        return SIZE_MAX; /* no memory is that large: refused below */
     return IOTLS_CREDS_STATIC_BYTES(count);
 }
 
@@ -281,7 +283,7 @@ iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t 
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                "static credentials: no storage, chain or key"),
                NULL;
-    if (mem_len < iotls_creds_static_size(count))
+    if (mem_len < iotls_creds_static_size(count) || iotls_creds_static_size(count) == SIZE_MAX)
         return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
                                "static credentials: %lu bytes given, a chain of %lu needs %lu",
                                (unsigned long)mem_len, (unsigned long)count,

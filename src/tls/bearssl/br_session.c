@@ -297,6 +297,8 @@ const iotls_report_t *iotls_session_report(const iotls_session_t *s)
 
 void *iotls_session_spare(iotls_session_t *s, size_t *len)
 {
+    if (!len)
+        return NULL;
     *len = 0;
     if (!s || !s->x509 || !(iotls_session_state(s) & IOTLS_HANDSHAKE_DONE) || s->failed)
         return NULL;

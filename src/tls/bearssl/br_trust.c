@@ -474,6 +474,8 @@ _Static_assert(sizeof(iotls_trust_t) + 16 <= IOTLS_TRUST_STATIC_BASE &&
 
 size_t iotls_trust_static_size(size_t count)
 {
+    if (count > (SIZE_MAX - IOTLS_TRUST_STATIC_BASE) / IOTLS_TRUST_STATIC_PER_ANCHOR)
+        return SIZE_MAX; /* no memory is that large: refused below */
     return IOTLS_TRUST_STATIC_BYTES(count);
 }
 
@@ -483,7 +485,7 @@ iotls_trust_t *iotls_trust_init_static(void *mem, size_t mem_len, const iotls_an
     if (!mem || !anchors || count == 0)
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "static trust: no storage or anchors"),
                NULL;
-    if (mem_len < iotls_trust_static_size(count))
+    if (mem_len < iotls_trust_static_size(count) || iotls_trust_static_size(count) == SIZE_MAX)
         return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
                                "static trust: %lu bytes given, %lu anchors need %lu",
                                (unsigned long)mem_len, (unsigned long)count,
