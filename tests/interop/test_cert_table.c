@@ -692,6 +692,24 @@ static void test_unenforceable_anchors_refused(void **state)
         assert_int_equal(iotls_trust_count(t), 0);
         iotls_trust_free(t);
     }
+    /* `iotls cert header` leaves a constrained root out of the compact
+     * anchors (which would drop its constraints) and says so; the
+     * certificate itself is still emitted for iotls_trust_add_der. */
+    const char *argv[] = {
+        iotls_test_tool(), "cert",   "header", iotls_test_pki_cases_file("nc-root"),
+        pki->ca_pem,       "--name", "fw",     NULL};
+    iotls_test_cmd_t cmd = {.argv = argv};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    assert_true(iotls_test_result_ok(&r));
+    assert_non_null(strstr(r.err, "iotls cases name-constrained root"));
+    assert_non_null(strstr(r.err, "has name constraints: left out of fw_anchors"));
+    assert_non_null(strstr(r.out, "static const uint8_t fw_cert0["));
+    assert_non_null(strstr(r.out, "fw_anchors_count IOTLS_GEN_UNUSED = 1;"));
+    assert_non_null(strstr(r.out, "{fw_dn1, sizeof fw_dn1"));
+    assert_null(strstr(r.out, "{fw_dn0, sizeof fw_dn0"));
+    iotls_test_result_free(&r);
+
     /* The Debian CA bundle (about 140 public roots) loads whole. */
     iotls_trust_t *t = iotls_trust_new();
     iotls_error_t err;

@@ -52,9 +52,27 @@ static int curve_id(EVP_PKEY *k)
                                          : 0;
 }
 
+/* What the compact anchor form cannot carry: name constraints, and a
+ * critical extension other than those path validation reads. */
+static const char *compact_would_drop(X509 *x)
+{
+    if (X509_get_ext_by_NID(x, NID_name_constraints, -1) >= 0)
+        return "name constraints";
+    for (int i = 0; i < X509_get_ext_count(x); i++) {
+        X509_EXTENSION *e = X509_get_ext(x, i);
+        int nid = OBJ_obj2nid(X509_EXTENSION_get_object(e));
+        if (X509_EXTENSION_get_critical(e) && nid != NID_basic_constraints &&
+            nid != NID_key_usage && nid != NID_subject_alt_name && nid != NID_ext_key_usage)
+            return "a critical extension";
+    }
+    return NULL;
+}
+
 /* One certificate: its DER, its DN, its key; the initializer goes to `init`
- * (written after all arrays). */
-static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *x)
+ * (written after all arrays) unless the compact form would drop one of its
+ * constraints: then only the certificate array is emitted, for
+ * iotls_trust_add_der(), which keeps and enforces them. */
+static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *x, int *compact)
 {
     size_t der_len, dn_len;
     uint8_t *der = prov_cert_der(x, &der_len);
@@ -69,6 +87,21 @@ static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *
         emit_bytes(out, prefix, "cert", i, der, der_len);
         emit_bytes(out, prefix, "dn", i, dn, dn_len);
     }
+    const char *drop = ok ? compact_would_drop(x) : NULL;
+    if (drop) {
+        fprintf(out,
+                "/* %d is not in %s_anchors: the compact form would drop its %s. Add it with\n"
+                " * iotls_trust_add_der(trust, %s_cert%d, sizeof %s_cert%d, &err), which keeps\n"
+                " * and enforces them. */\n",
+                i, prefix, drop, prefix, i, prefix, i);
+        fprintf(stderr,
+                "iotls " CMD ": certificate %d ('%s') has %s: left out of %s_anchors (the compact "
+                "form would drop them); use %s_cert%d with iotls_trust_add_der()\n",
+                i, name, drop, prefix, prefix, i);
+        init = NULL;
+    } else if (ok) {
+        ++*compact;
+    }
     const char *flags = X509_check_ca(x) >= 1 ? "IOTLS_ANCHOR_CA" : "0";
     size_t alen = 0, blen = 0;
     if (ok && EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA) {
@@ -77,6 +110,8 @@ static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *
         if (ok) {
             emit_bytes(out, prefix, "n", i, a, alen);
             emit_bytes(out, prefix, "e", i, b, blen);
+        }
+        if (ok && init) {
             fprintf(init,
                     "    {%s_dn%d, sizeof %s_dn%d, %s, IOTLS_ANCHOR_KEY_RSA,\n"
                     "     %s_n%d, sizeof %s_n%d, %s_e%d, sizeof %s_e%d, 0, NULL, 0},\n",
@@ -87,6 +122,8 @@ static bool emit_anchor(FILE *out, FILE *init, const char *prefix, int i, X509 *
         ok = a && EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, a, 256, &alen);
         if (ok) {
             emit_bytes(out, prefix, "q", i, a, alen);
+        }
+        if (ok && init) {
             fprintf(init,
                     "    {%s_dn%d, sizeof %s_dn%d, %s, IOTLS_ANCHOR_KEY_EC,\n"
                     "     NULL, 0, NULL, 0, %d, %s_q%d, sizeof %s_q%d},\n",
@@ -156,13 +193,13 @@ int cmd_cert_header(int argc, char **argv)
     char *body = NULL, *inits = NULL;
     size_t body_len = 0, inits_len = 0;
     FILE *out = open_memstream(&body, &body_len), *init = open_memstream(&inits, &inits_len);
-    int count = 0, rc = 1;
+    int count = 0, compact = 0, rc = 1;
     bool ok = out && init;
     for (int f = 0; ok && f < nfiles; f++) {
         STACK_OF(X509) *sk = prov_read_certs(CMD, files[f]);
         ok = sk != NULL;
         for (int j = 0; ok && j < sk_X509_num(sk); j++)
-            ok = emit_anchor(out, init, prefix, count++, sk_X509_value(sk, j));
+            ok = emit_anchor(out, init, prefix, count++, sk_X509_value(sk, j), &compact);
         sk_X509_pop_free(sk, X509_free);
     }
     if (ok && key_path) {
@@ -195,7 +232,9 @@ int cmd_cert_header(int argc, char **argv)
                 "#define IOTLS_GEN_UNUSED\n#endif\n#endif\n%s\n"
                 "static const iotls_anchor_t %s_anchors[%d] IOTLS_GEN_UNUSED = {\n%s};\n"
                 "static const size_t %s_anchors_count IOTLS_GEN_UNUSED = %d;\n",
-                body, prefix, count, inits, prefix, count);
+                body, prefix, compact ? compact : 1,
+                compact ? inits : "    {NULL, 0, 0, 0, NULL, 0, NULL, 0, 0, NULL, 0},\n", prefix,
+                compact);
         fclose(t);
         if (!out_path) {
             fwrite(text, 1, text_len, stdout);
