@@ -57,7 +57,9 @@ head -c "$FETCH" /dev/zero | tr '\0' 'a' >"$WORK/small"
 head -c "$BIG" /dev/zero >"$WORK/big"
 
 # ---- servers -------------------------------------------------------------
-PORT=$((30000 + $$ % 20000))
+# Below the kernel's ephemeral range (ip_local_port_range, 32768.. on
+# Linux), so outgoing connections of other programs cannot hold them.
+PORT=$((20000 + $$ % 10000))
 next_port() { PORT=$((PORT + 1)); }
 
 wait_listen() { # port pid

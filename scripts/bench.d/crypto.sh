@@ -43,7 +43,7 @@ say() { echo "bench crypto: $*" >&2; }
     head -c 1024 /dev/zero >small
 ) 2>/dev/null
 
-port=$((21000 + $$ % 20000))
+port=$((20000 + $$ % 10000)) # below the ephemeral range, as bench-run.sh
 listening() { # port pid
     for _ in $(seq 1 100); do
         ss -ltnH "sport = :$1" 2>/dev/null | grep -q . && return 0
