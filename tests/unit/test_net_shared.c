@@ -177,15 +177,18 @@ static void *s_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
     return user;
 }
 
-static uint16_t start_listener(world_t *w, size_t send_queue)
+/* Echo listener, or (accepted = forward_accepted) one that forwards to
+ * the first connection it accepted. */
+static uint16_t start_listener_with(world_t *w, size_t send_queue,
+                                    void *(*accepted)(iotls_listener_t *, iotls_conn_t *, void *))
 {
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
     cfg.tls.creds = creds;
-    cfg.send_queue = send_queue; /* echo whatever one `received` brings */
+    cfg.send_queue = send_queue;
     iotls_listener_callbacks_t cb;
     memset(&cb, 0, sizeof cb);
-    cb.accepted = s_accepted;
+    cb.accepted = accepted;
     cb.conn.received = s_received;
     cb.conn.disconnected = s_disconnected;
     cb.conn.error = s_error;
@@ -195,6 +198,11 @@ static uint16_t start_listener(world_t *w, size_t send_queue)
     if (!w->listener)
         fail_msg("listener: %s", err.text);
     return iotls_listener_port(w->listener);
+}
+
+static uint16_t start_listener(world_t *w, size_t send_queue)
+{
+    return start_listener_with(w, send_queue, s_accepted); /* echo what one `received` brings */
 }
 
 static iotls_conn_t *start_client(world_t *w, peer_t *p, uint16_t port, size_t buffer,
@@ -446,21 +454,11 @@ static void test_forwarding_between_shared_connections(void **state)
     world_init(&w);
     iotls_error_t err;
     iotls_error_clear(&err);
-    iotls_conn_config_t cfg;
-    iotls_conn_config_init(&cfg);
-    cfg.tls.creds = creds;
-    cfg.send_queue = 128 * 1024; /* B's queue takes whatever A brings */
-    iotls_listener_callbacks_t cb;
-    memset(&cb, 0, sizeof cb);
-    cb.accepted = forward_accepted;
-    cb.conn.received = s_received;
-    cb.conn.disconnected = s_disconnected;
-    cb.conn.error = s_error;
-    w.listener = iotls_listener_new(w.loop, "127.0.0.1", 0, 0, &cfg, &cb, &w, &err);
-    assert_non_null(w.listener);
+    /* B's queue takes whatever A brings. */
+    uint16_t port = start_listener_with(&w, 128 * 1024, forward_accepted);
     peer_t a;
     memset(&a, 0, sizeof a);
-    waiter_t wt = {&w, &a, iotls_listener_port(w.listener), 0, false};
+    waiter_t wt = {&w, &a, port, 0, false};
     iotls_conn_config_t bcfg;
     iotls_conn_config_init(&bcfg);
     bcfg.tls.trust = trust;
@@ -494,20 +492,10 @@ static void test_spill_pool_exhaustion_fails_one_connection(void **state)
     iotls_error_t err;
     iotls_error_clear(&err);
     assert_int_equal(iotls_loop_set_spill_pool(w.loop, 4096, &err), 0);
-    iotls_conn_config_t cfg;
-    iotls_conn_config_init(&cfg);
-    cfg.tls.creds = creds;
-    iotls_listener_callbacks_t cb;
-    memset(&cb, 0, sizeof cb);
-    cb.accepted = forward_accepted;
-    cb.conn.received = s_received;
-    cb.conn.disconnected = s_disconnected;
-    cb.conn.error = s_error;
-    w.listener = iotls_listener_new(w.loop, "127.0.0.1", 0, 0, &cfg, &cb, &w, &err);
-    assert_non_null(w.listener);
+    uint16_t port = start_listener_with(&w, 16384, forward_accepted);
     peer_t a;
     memset(&a, 0, sizeof a);
-    waiter_t wt = {&w, &a, iotls_listener_port(w.listener), 0, false};
+    waiter_t wt = {&w, &a, port, 0, false};
     iotls_conn_config_t bcfg;
     iotls_conn_config_init(&bcfg);
     bcfg.tls.trust = trust;
