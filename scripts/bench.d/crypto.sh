@@ -20,6 +20,7 @@ else
     COUNT=3 SRV_N=10 REPEAT=1
 fi
 
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d /tmp/iotls-bench-crypto.XXXXXX)
 pids=""
 cleanup() {
@@ -95,7 +96,8 @@ for group in X25519 P-256; do
 done
 
 # ---- server full handshakes per second on one core ------------------------
-server_rate() { # label crypto server-args... -> handshakes per CPU second
+# Sets RATE (runs in this shell: the port counter and the PIDs must stick).
+server_rate() { # label crypto server-args...
     local crypto=$2 best=0 out rate
     shift 2
     for _ in $(seq 1 "$REPEAT"); do
@@ -104,7 +106,10 @@ server_rate() { # label crypto server-args... -> handshakes per CPU second
             >"$work/srv.out" 2>"$work/srv.err" &
         local spid=$!
         pids="$pids $spid"
-        listening "$port" "$spid" || { say "server $1 did not listen"; echo 0; return 0; }
+        listening "$port" "$spid" || {
+            say "server $1 did not listen: $(head -c 300 "$work/srv.err")"
+            continue
+        }
         taskset -c 1 "$B/bench-openssl" --port "$port" --ca "$work/ca.pem" --mode hold \
             --count "$SRV_N" >"$work/load.out" 2>"$work/load.err" &
         local lpid=$!
@@ -118,15 +123,18 @@ server_rate() { # label crypto server-args... -> handshakes per CPU second
         [ -n "$rate" ] || { say "server failed: $(head -c 300 "$work/srv.err")"; rate=0; }
         [ "$rate" -gt "$best" ] && best=$rate
     done
-    echo "$best"
+    RATE=$best
 }
 CERT="--cert $work/leaf.pem --key $work/leaf.key"
 # shellcheck disable=SC2086
-SRV_BEARSSL=$(server_rate iotls bearssl "$B/server-iotls" $CERT)
+server_rate iotls bearssl "$B/server-iotls" $CERT
+SRV_BEARSSL=$RATE
 # shellcheck disable=SC2086
-SRV_HOST=$(server_rate iotls host "$B/server-iotls" $CERT)
+server_rate iotls host "$B/server-iotls" $CERT
+SRV_HOST=$RATE
 # shellcheck disable=SC2086
-SRV_OPENSSL=$(server_rate openssl - "$B/server-openssl" $CERT)
+server_rate openssl - "$B/server-openssl" $CERT
+SRV_OPENSSL=$RATE
 
 # ---- where the time goes (perf, host provider) -----------------------------
 # Shares of the process's CPU-time samples (user and, where perf may see
@@ -176,7 +184,7 @@ if command -v perf >/dev/null && perf record -o "$work/probe.data" -e cpu-clock 
         kill "$lpid" 2>/dev/null || true
         PERF_SRV=$(shares "$work/srv.data")
     fi
-    s_server X25519:P-256
+    s_server X25519:P-256 || say "s_server did not start for the client profile"
     IOTLS_BENCH_CRYPTO=host taskset -c 0 perf record -q -e cpu-clock -F 4000 -o "$work/cli.data" \
         "$B/bench-iotls" --port "$port" --ca "$work/ca.pem" --mode hs --buffer 1024 \
         --count "$COUNT" --path /small >/dev/null 2>&1 && PERF_CLI=$(shares "$work/cli.data")
@@ -194,7 +202,9 @@ commit=$(git rev-parse --short HEAD)
 {
     echo "## Crypto providers: BearSSL's code, the host provider, OpenSSL"
     echo
-    echo "Run $(date -u +%Y-%m-%d), commit $commit, mode $mode ($(nproc) CPUs: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1))."
+    echo "Run $(date -u +%Y-%m-%d), commit $commit, mode $mode ($(nproc) CPUs: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1));"
+    echo "load average $load_at_start at the start (a shared machine: absolute rates are below an idle"
+    echo "machine's, the columns of one table were measured under the same load)."
     echo "scripts/bench.d/crypto.sh: the same iotls programs with BearSSL's own public-key code"
     echo "and with the host provider (libiotls-hostcrypto: X25519, P-256, ECDSA P-256 by OpenSSL's"
     echo "libcrypto), beside OpenSSL. Client: CPU time of the client process per connection (full"
@@ -229,6 +239,11 @@ commit=$(git rev-parse --short HEAD)
 } >"$work/section.md"
 cat "$work/section.md"
 if [ -n "$doc" ]; then
+    # Run on its own, the hook replaces its section of the page; a full
+    # `make bench` renders the page anew first.
+    awk '/^## Crypto providers: / { skip = 1; next } skip && /^## / { skip = 0 } !skip' "$doc" \
+        >"$work/doc.md"
+    sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/doc.md" >"$doc"
     printf '\n' >>"$doc"
     cat "$work/section.md" >>"$doc"
 fi
