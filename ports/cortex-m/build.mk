@@ -45,7 +45,7 @@ $(shell mkdir -p $(MCU_BUILD); [ -s $(TIMEFILE) ] || echo $${SOURCE_DATE_EPOCH:-
 BUILD_TIME := $(shell cat $(TIMEFILE))
 
 BR_SRCS  := $(sort $(wildcard $(BR_SRC)/src/*/*.c)) $(BR_SRC)/src/settings.c
-CORE_SRCS := $(sort $(filter-out src/tls/file.c,$(wildcard src/tls/*.c src/tls/bearssl/*.c)))
+CORE_SRCS := $(sort $(wildcard src/tls/*.c src/tls/bearssl/*.c))
 PORT_SRCS := $(PORT)/entropy.c $(PORT)/clock.c $(PORT)/log.c
 BOARD_SRCS := $(PORT)/mps2/startup.c $(PORT)/mps2/semihost.c $(PORT)/mps2/board_mps2.c
 RUN_SRCS := $(PORT)/test/run_profile.c $(PORT)/test/measure.c $(PORT)/test/peer_bearssl.c

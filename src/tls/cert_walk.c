@@ -11,7 +11,6 @@
 #include "tls/cert_walk.h"
 #include "tls/cert_walk_text.h"
 
-#include <stdio.h>
 #include <string.h>
 
 enum { ST_TAG, ST_LEN0, ST_LENN, ST_VALUE, ST_DONE, ST_ERR };

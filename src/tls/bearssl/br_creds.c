@@ -1,6 +1,5 @@
 /* Own credentials: certificate chain + private key, checked to belong
  * together when loaded (not discovered during a handshake). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -272,8 +272,8 @@ static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta,
             (o->dn.len != ta->dn.len || memcmp(o->dn.data, ta->dn.data, ta->dn.len) != 0))
             return iotls_error_set(err, IOTLS_ERR_BAD_CERT,
                                    "trust anchor refused: its subject name hashes like that of "
-                                   "anchor #%zu, so iotls could not tell them apart",
-                                   i + 1),
+                                   "anchor #%lu, so iotls could not tell them apart",
+                                   (unsigned long)(i + 1)),
                    -1;
     }
     int slot = -1;

@@ -40,9 +40,9 @@ iotls_workspace_t *iotls_workspace_init(void *mem, size_t mem_len, size_t spill_
     size_t need = iotls_workspace_size(spill_bytes);
     if (mem_len < need)
         return iotls_error_set(err, IOTLS_ERR_MEMORY_TOO_SMALL,
-                               "workspace memory is %zu bytes; it needs %zu "
+                               "workspace memory is %lu bytes; it needs %lu "
                                "(iotls_workspace_size)",
-                               mem_len, need),
+                               (unsigned long)mem_len, (unsigned long)need),
                NULL;
     if (spill_bytes == 0)
         spill_bytes = IOTLS_WORKSPACE_SPILL_DEFAULT;
@@ -136,11 +136,12 @@ static void lose_bytes(iotls_session_t *s, size_t need)
     ws->failures++;
     if (s->error.code == IOTLS_OK)
         iotls_error_set(&s->error, IOTLS_ERR_SPILL_FULL,
-                        "shared record workspace: the spill pool (%zu bytes, %zu free) has no "
-                        "room for this connection's %zu bytes in flight (unread data, a partial "
+                        "shared record workspace: the spill pool (%lu bytes, %lu free) has no "
+                        "room for this connection's %lu bytes in flight (unread data, a partial "
                         "record or a pending send); connection dropped",
-                        (size_t)ws->pool.chunks * IOTLS_SPILL_CHUNK,
-                        (size_t)ws->pool.free_count * IOTLS_SPILL_CHUNK, need);
+                        (unsigned long)ws->pool.chunks * IOTLS_SPILL_CHUNK,
+                        (unsigned long)ws->pool.free_count * IOTLS_SPILL_CHUNK,
+                        (unsigned long)need);
     iotls_br_stop(s);
     if (s->cfg.spill_failed)
         s->cfg.spill_failed(s->cfg.spill_ctx);

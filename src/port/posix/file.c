@@ -1,4 +1,5 @@
-/* Whole-file reads for loaders (host side). */
+/* POSIX port: whole-file reads for the loaders (iotls_file_read, trust.h);
+ * device builds have no files and leave this out. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
