@@ -265,6 +265,19 @@ static const cert_case_t table[] = {
      "localhost", NULL, NONE, NULL, IOTLS_ERR_CERT_EXPIRED, ALERT,
      "trust anchor 'O=iotls test, CN=iotls cases expired root' expired on 2021-01-01 00:00:00 UTC",
      "peer sent fatal alert certificate_expired (45)"},
+    {"client certificate inside the client CA's name constraints", "server-ec.chain",
+     "server-ec.key", "root", "localhost", "x:nc-client-in", REQUIRE, "x:nc-root", OK, OK, NULL,
+     "client certificate chain|CN=iotls constrained client|email:dev@example.test"},
+    {"client certificate outside the client CA's name constraints", "server-ec.chain",
+     "server-ec.key", "root", "localhost", "x:nc-client-out", REQUIRE, "x:nc-root", ALERT,
+     UNTRUSTED, UNKNOWN_CA_ALERT,
+     "certificate at depth 0 names email:dev@elsewhere.test, outside the name constraints of "
+     "trust anchor 'O=iotls test, CN=iotls cases name-constrained root'"},
+    {"two subjectAltName extensions", "x:dup-san-chain", "x:dup-san-base.key", "root", "localhost",
+     NULL, NONE, NULL, INVALID, ALERT,
+     "certificate at depth 0 of the server's chain is malformed: duplicate subjectAltName "
+     "extension",
+     BAD_CERT_ALERT},
     /* ---- extended key usage ---- */
     {"server certificate with clientAuth-only EKU", "x:eku-client-srv-chain",
      "x:eku-client-srv.key", "root", "localhost", NULL, NONE, NULL, INVALID, ALERT,
@@ -437,9 +450,10 @@ static void run_row_in_memory(const cert_case_t *c)
     if (c->server_code == OK && c->client_cert) {
         assert_true(sr->verified);
         assert_true(sr->peer_cert_present);
-        assert_non_null(strstr(sr->peer_issuer, strstr(c->client_cert, "ord-")
-                                                    ? "iotls cases order CA 2"
-                                                    : "iotls test intermediate CA"));
+        assert_non_null(strstr(sr->peer_issuer, strstr(c->client_cert, "ord-") ? "order CA 2"
+                                                : strstr(c->client_cert, "nc-")
+                                                    ? "constrained root"
+                                                    : "intermediate CA"));
     } else if (c->server_code == OK) {
         assert_false(sr->verified);
         assert_false(sr->peer_cert_present);
