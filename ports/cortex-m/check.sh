@@ -18,6 +18,14 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 summary=""
 
+# The core must stay portable (docs/porting.md): newlib has no %zu, bare
+# metal has no thread-local storage, and only src/port/ may include OS
+# headers. The cross build catches the headers; these two it cannot.
+if grep -rnE '"[^"]*%[-+ #0-9.]*z[udixX]' src/tls || grep -rnE '__thread|_Thread_local' src/tls; then
+    echo "mcu-check: src/tls uses %z or thread-local storage (see docs/porting.md)"
+    status=1
+fi
+
 for dir in "$build"/cortex-m*/*/; do
     [ -f "$dir/run.elf" ] || continue
     cpu=$(basename "$(dirname "$dir")")

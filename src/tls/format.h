@@ -3,7 +3,7 @@
  *
  * Why not the C library's: a device libc's printf family is large (newlib's
  * vfprintf with its locale and float support is several KB) and not always
- * complete (newlib, full and nano, prints "%zu" as "zu" and shifts every
+ * complete (newlib, full and nano, prints %zu as "zu" and shifts every
  * later argument). The core formats its few kinds of text here and links no
  * printf at all.
  *
