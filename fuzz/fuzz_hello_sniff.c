@@ -3,7 +3,9 @@
  * Input: 2 control bytes (split point) + stream bytes.  Pushed in two chunks
  * at a data-derived split and again one byte at a time; both runs must give
  * identical results, strings must stay NUL-terminated in their buffers, and
- * `complete` / `malformed` must be consistent with `done`.
+ * `complete` / `malformed` must be consistent with `done`. ALPN names and
+ * cipher suites are matched against fixed lists (a server's) in both runs;
+ * their results must agree too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +29,16 @@ static void check(const iotls_hello_sniff_t *s)
         abort();
 }
 
+static const char *const alpn[] = {"h2", "http/1.1", "mqtt", "x"};
+static const uint16_t suites[] = {0xC02B, 0xC02F, 0xCCA9, 0x1301};
+
+static void start(iotls_hello_sniff_t *s)
+{
+    iotls_hello_sniff_init(s);
+    iotls_hello_sniff_match_alpn(s, alpn, 4);
+    iotls_hello_sniff_match_suites(s, suites, 4);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -37,12 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t split = ctl % (size + 1);
 
     iotls_hello_sniff_t a, b;
-    iotls_hello_sniff_init(&a);
+    start(&a);
     iotls_hello_sniff_push(&a, data, split);
     iotls_hello_sniff_push(&a, data + split, size - split);
     check(&a);
 
-    iotls_hello_sniff_init(&b);
+    start(&b);
     for (size_t i = 0; i < size; i++)
         iotls_hello_sniff_push(&b, data + i, 1);
     check(&b);
@@ -51,7 +63,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         a.msg_type != b.msg_type || a.version != b.version || a.cipher_suite != b.cipher_suite ||
         a.mfl_present != b.mfl_present || a.mfl_code != b.mfl_code ||
         a.sni_present != b.sni_present || a.alpn_present != b.alpn_present || a.err != b.err ||
-        strcmp(a.sni, b.sni) != 0 || strcmp(a.alpn, b.alpn) != 0)
+        strcmp(a.sni, b.sni) != 0 || strcmp(a.alpn, b.alpn) != 0 ||
+        a.alpn_matched != b.alpn_matched || a.suite_matched != b.suite_matched ||
+        a.versions_present != b.versions_present || a.versions != b.versions ||
+        a.suites_offered != b.suites_offered)
+        abort();
+    /* A match needs an offer. */
+    if ((a.alpn_matched && !a.alpn_present) || (a.suite_matched && !a.suites_offered))
         abort();
     return 0;
 }
