@@ -156,24 +156,47 @@ void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *t
     br_x509_minimal_init_full(x, trust ? trust->anchors : NULL, trust ? trust->count : 0);
 }
 
+/* What BearSSL's br_ssl_client_init_full / br_ssl_server_init_full_* put
+ * in the engine, with the symmetric code chosen once (br_symmetric.c)
+ * instead of at every session start. Versions and suites are set by the
+ * session set-up afterwards (TLS 1.2, the configured suites), the keys by
+ * the role set-up. */
+static void engine_algorithms(br_ssl_engine_context *eng)
+{
+    static const br_hash_class *const hashes[] = {
+        &br_md5_vtable,    &br_sha1_vtable,   &br_sha224_vtable,
+        &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
+    };
+    br_ssl_engine_set_versions(eng, BR_TLS10, BR_TLS12);
+    for (int id = br_md5_ID; id <= br_sha512_ID; id++)
+        br_ssl_engine_set_hash(eng, id, hashes[id - 1]);
+    br_ssl_engine_set_prf10(eng, &br_tls10_prf);
+    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+    iotls_br_set_symmetric(eng);
+    /* EC (key exchange), ECDSA and RSA verification. */
+    br_ssl_engine_set_default_ecdsa(eng);
+    br_ssl_engine_set_default_rsavrfy(eng);
+}
+
 #if IOTLS_CLIENT
 void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
                                 const iotls_trust_t *trust)
 {
-    br_ssl_client_init_full(cc, x, trust ? trust->anchors : NULL, trust ? trust->count : 0);
+    br_ssl_client_zero(cc);
+    engine_algorithms(&cc->eng);
+    br_ssl_client_set_default_rsapub(cc); /* TLS_RSA_* suites, if configured */
+    iotls_br_x509_algorithms(x, trust);
+    br_ssl_engine_set_x509(&cc->eng, &x->vtable);
 }
 #endif
 
 #if IOTLS_SERVER
 void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
 {
-    /* init_full_* installs every algorithm implementation; the suites and
-     * the key policy are then set the same way for both key types. */
-    if (c->key_type == BR_KEYTYPE_RSA)
-        br_ssl_server_init_full_rsa(sc, c->chain, c->chain_len, br_skey_decoder_get_rsa(&c->key));
-    else
-        br_ssl_server_init_full_ec(sc, c->chain, c->chain_len, c->leaf_signer_key_type,
-                                   br_skey_decoder_get_ec(&c->key));
+    (void)c; /* the key is installed by iotls_br_use_server_creds */
+    br_ssl_server_zero(sc);
+    engine_algorithms(&sc->eng);
 }
 #endif
 

@@ -114,6 +114,8 @@ void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *t
 void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
                                 const iotls_trust_t *trust);
 void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c);
+/* br_symmetric.c: BearSSL's default symmetric code, chosen once. */
+void iotls_br_set_symmetric(br_ssl_engine_context *eng);
 
 /* br_crypto.c: the public-key code a session uses, cfg.crypto's members
  * where it has them (iotls/crypto.h), else the built-in ones. */
