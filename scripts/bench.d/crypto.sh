@@ -239,11 +239,17 @@ commit=$(git rev-parse --short HEAD)
 } >"$work/section.md"
 cat "$work/section.md"
 if [ -n "$doc" ]; then
-    # Run on its own, the hook replaces its section of the page; a full
-    # `make bench` renders the page anew first.
-    awk '/^## Crypto providers: / { skip = 1; next } skip && /^## / { skip = 0 } !skip' "$doc" \
-        >"$work/doc.md"
+    # Run on its own, the hook replaces its section of the page (a full
+    # `make bench` renders the page anew first). The section goes before
+    # the Cortex-M one, which its own script re-renders to the end of the
+    # page (ports/cortex-m/bench-section.sh).
+    awk -v sec="$work/section.md" '
+        function put() { while ((getline l < sec) > 0) print l; print ""; done = 1 }
+        /^## Crypto providers: / { skip = 1; next }
+        skip && /^## / { skip = 0 }
+        skip { next }
+        /^## Cortex-M/ && !done { put() }
+        { print }
+        END { if (!done) { print ""; put() } }' "$doc" >"$work/doc.md"
     sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/doc.md" >"$doc"
-    printf '\n' >>"$doc"
-    cat "$work/section.md" >>"$doc"
 fi
