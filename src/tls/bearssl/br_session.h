@@ -15,6 +15,8 @@
  *   br_handshake.c what the handshake produced: reports and error texts
  *   br_session.c   the state word and the byte flows
  *   br_workspace.c the shared record workspace: buffers changing hands
+ *   br_crypto.c    the crypto provider (cfg.crypto) in engine and validator
+ *   br_symmetric.c BearSSL's symmetric code, chosen once per process
  *
  * With a shared workspace the block holds no record buffers: the engine's
  * buffers are the workspace's (the same addresses for every session of
