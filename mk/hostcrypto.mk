@@ -29,3 +29,6 @@ install-hostcrypto: $(HC_LIB)
 	install -d $(DESTDIR)$(PREFIX)/include/iotls $(DESTDIR)$(PREFIX)/lib
 	install -m 644 include/iotls/crypto.h include/iotls/hostcrypto.h $(DESTDIR)$(PREFIX)/include/iotls/
 	install -m 644 $(HC_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' iotls-hostcrypto.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotls-hostcrypto.pc
