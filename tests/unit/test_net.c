@@ -1099,12 +1099,16 @@ static void test_mfl_ignoring_server(void **state)
         skip();
     assert_int_equal(rc, 0);
 
-    for (int policy = 0; policy < 2; policy++) {
+    /* Each policy with the client's own buffers and with the loop's shared
+     * ones (the retry then starts a second session in the workspace). */
+    for (int run = 0; run < 4; run++) {
+        int policy = run % 2;
         harness_t h;
         harness_init(&h);
         iotls_conn_config_t cfg;
         client_config(&cfg, 512);
         cfg.mfl_policy = policy ? IOTLS_MFL_RETRY_FULL : IOTLS_MFL_FAIL;
+        cfg.buffers = run < 2 ? IOTLS_BUFFERS_OWN : IOTLS_BUFFERS_SHARED;
         char log[1024] = "";
         cfg.tls.log = capture_log;
         cfg.tls.log_ctx = log;
