@@ -2,7 +2,7 @@
  * net/conn.c — connection lifecycle and the public iotls_conn_* calls.
  *
  * One malloc per connection holds, in order:
- *   [struct iotls_conn][session block][host][verify_name]
+ *   [struct iotls_conn][client: last connect error][session block][host][verify_name]
  * (an MFL retry adds one separate session block). The session block holds
  * the record buffers unless the connection shares the loop's workspace;
  * the send queue is taken from the loop only while data waits in it
@@ -114,7 +114,11 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
     }
     size_t host_len = host != NULL ? strlen(host) + 1 : 0;
     size_t verify_len = cfg.verify_name != NULL ? strlen(cfg.verify_name) + 1 : 0;
-    size_t off_session = ALIGN_UP(sizeof(iotls_conn_t));
+    /* Only a client tries addresses in turn: its last failure text lives in
+     * the block, servers do without. */
+    size_t off_attempt = ALIGN_UP(sizeof(iotls_conn_t));
+    size_t attempt_len = role == IOTLS_ROLE_CLIENT ? ALIGN_UP(sizeof(iotls_error_t)) : 0;
+    size_t off_session = off_attempt + attempt_len;
     size_t off_host = off_session + session_len;
     size_t off_verify = off_host + host_len;
     size_t total = off_verify + verify_len;
@@ -153,7 +157,10 @@ iotls_conn_t *iotls_net_conn_alloc(iotls_loop_t *loop, iotls_role_t role, const 
         cfg.tls.spill_ctx = c;
     }
     c->cfg = cfg;
-    iotls_error_clear(&c->attempt_err);
+    if (attempt_len > 0) {
+        c->attempt_err = (iotls_error_t *)(void *)(block + off_attempt);
+        iotls_error_clear(c->attempt_err);
+    }
 
     const char *name = cfg.verify_name != NULL ? cfg.verify_name : c->host;
     c->session = iotls_session_init(block + off_session, session_len, &c->cfg.tls,

@@ -37,12 +37,11 @@ static void connect_record_errno(iotls_conn_t *c, int e)
     char who[IOTLS_NET_ADDR_TEXT + 300];
     iotls_net_conn_describe(c, who, sizeof(who));
     /* Keep the most recent address's reason: clear, then set. */
-    iotls_error_clear(&c->attempt_err);
+    iotls_error_clear(c->attempt_err);
     if (e == ECONNREFUSED)
-        iotls_error_set(&c->attempt_err, IOTLS_ERR_CONNECT_REFUSED, "connection to %s refused",
-                        who);
+        iotls_error_set(c->attempt_err, IOTLS_ERR_CONNECT_REFUSED, "connection to %s refused", who);
     else
-        iotls_error_set(&c->attempt_err, IOTLS_ERR_CONNECT, "connection to %s failed: %s", who,
+        iotls_error_set(c->attempt_err, IOTLS_ERR_CONNECT, "connection to %s failed: %s", who,
                         strerror(e));
 }
 
@@ -103,10 +102,10 @@ void iotls_net_conn_connect_next(iotls_conn_t *c)
         if (connect_one(c, ai->ai_addr, ai->ai_addrlen) == 0)
             return;
     }
-    if (c->attempt_err.code == IOTLS_OK)
-        iotls_error_set(&c->attempt_err, IOTLS_ERR_CONNECT, "no address to connect to for %s",
+    if (c->attempt_err->code == IOTLS_OK)
+        iotls_error_set(c->attempt_err, IOTLS_ERR_CONNECT, "no address to connect to for %s",
                         c->host != NULL ? c->host : "peer");
-    iotls_net_conn_fail(c, &c->attempt_err);
+    iotls_net_conn_fail(c, c->attempt_err);
 }
 
 static void connect_give_up_address(iotls_conn_t *c)
@@ -138,8 +137,8 @@ void iotls_net_conn_connect_timeout(iotls_conn_t *c)
 {
     char who[IOTLS_NET_ADDR_TEXT + 300];
     iotls_net_conn_describe(c, who, sizeof(who));
-    iotls_error_clear(&c->attempt_err);
-    iotls_error_set(&c->attempt_err, IOTLS_ERR_CONNECT_TIMEOUT,
+    iotls_error_clear(c->attempt_err);
+    iotls_error_set(c->attempt_err, IOTLS_ERR_CONNECT_TIMEOUT,
                     "connection to %s timed out after %u ms", who,
                     (unsigned)c->cfg.connect_timeout_ms);
     connect_give_up_address(c);

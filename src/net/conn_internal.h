@@ -100,7 +100,8 @@ struct iotls_conn {
     struct addrinfo *ai_list, *ai_next;
     struct sockaddr_storage addr;
     socklen_t addr_len;
-    iotls_error_t attempt_err; /* last failed address, until none is left */
+    iotls_error_t *attempt_err; /* client: last failed address, until none is
+                                   left (in our block; NULL for a server) */
     char peer[IOTLS_NET_ADDR_TEXT];
     uint64_t last_activity;
 };
