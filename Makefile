@@ -155,13 +155,19 @@ install-espconn: $(ESP_LIB)
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotls-espconn.pc
 
 # libFuzzer targets (clang): make fuzz, then run $(BUILD)-fuzz/fuzz_x -max_total_time=30
+# The library is compiled once (with libFuzzer's coverage instrumentation)
+# and linked into every target.
 FUZZ_BUILD := build-fuzz
-fuzz:
-	@mkdir -p $(FUZZ_BUILD)
-	for f in $(FUZZ_SRC); do \
-	    clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-	        $$f $(LIB_SRC) -o $(FUZZ_BUILD)/$$(basename $$f .c) $(LIBS) || exit 1; \
-	done
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -Iinclude -Isrc
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRC))
+fuzz: $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d $< $(FUZZ_LIB_OBJ) -o $@ $(LIBS)
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
 
 # Benchmarks: bench-build, bench, bench-smoke (see bench/bench.mk, docs/benchmarks.md).
 include bench/bench.mk

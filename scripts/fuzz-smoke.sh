@@ -9,7 +9,7 @@ set -eu
 secs=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-make fuzz
+make -j"$(nproc)" fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # UBSan in "make fuzz" recovers by default; make any report fatal here.
