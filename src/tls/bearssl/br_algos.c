@@ -88,7 +88,7 @@ const br_ec_impl *iotls_br_builtin_ec(void)
     return &ec_device;
 }
 
-static void common(br_ssl_engine_context *eng)
+static void engine_algorithms(br_ssl_engine_context *eng)
 {
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
@@ -109,22 +109,9 @@ void iotls_br_x509_algorithms(br_x509_minimal_context *x, const iotls_trust_t *t
 }
 
 #if IOTLS_CLIENT
-void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
-                                const iotls_trust_t *trust)
+static void client_key_exchange(br_ssl_client_context *cc)
 {
-    br_ssl_client_zero(cc);
-    common(&cc->eng);
-    iotls_br_x509_algorithms(x, trust);
-    br_ssl_engine_set_x509(&cc->eng, &x->vtable);
-}
-#endif
-
-#if IOTLS_SERVER
-void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
-{
-    (void)c; /* the key is installed by iotls_br_use_server_creds */
-    br_ssl_server_zero(sc);
-    common(&sc->eng);
+    (void)cc; /* ECDHE only */
 }
 #endif
 
@@ -186,23 +173,9 @@ static void engine_algorithms(br_ssl_engine_context *eng)
 }
 
 #if IOTLS_CLIENT
-void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
-                                const iotls_trust_t *trust)
+static void client_key_exchange(br_ssl_client_context *cc)
 {
-    br_ssl_client_zero(cc);
-    engine_algorithms(&cc->eng);
     br_ssl_client_set_default_rsapub(cc); /* TLS_RSA_* suites, if configured */
-    iotls_br_x509_algorithms(x, trust);
-    br_ssl_engine_set_x509(&cc->eng, &x->vtable);
-}
-#endif
-
-#if IOTLS_SERVER
-void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
-{
-    (void)c; /* the key is installed by iotls_br_use_server_creds */
-    br_ssl_server_zero(sc);
-    engine_algorithms(&sc->eng);
 }
 #endif
 
@@ -237,4 +210,27 @@ const uint16_t *iotls_br_default_suites(size_t *count)
     return default_suites;
 }
 
+#endif
+
+/* Both profiles: the engine's algorithm set (engine_algorithms), a
+ * client's key-exchange extras, and for a client the X.509 validator. */
+#if IOTLS_CLIENT
+void iotls_br_client_algorithms(br_ssl_client_context *cc, br_x509_minimal_context *x,
+                                const iotls_trust_t *trust)
+{
+    br_ssl_client_zero(cc);
+    engine_algorithms(&cc->eng);
+    client_key_exchange(cc);
+    iotls_br_x509_algorithms(x, trust);
+    br_ssl_engine_set_x509(&cc->eng, &x->vtable);
+}
+#endif
+
+#if IOTLS_SERVER
+void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *c)
+{
+    (void)c; /* the key is installed by iotls_br_use_server_creds */
+    br_ssl_server_zero(sc);
+    engine_algorithms(&sc->eng);
+}
 #endif
