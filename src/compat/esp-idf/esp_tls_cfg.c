@@ -21,10 +21,8 @@ static void espt_log(void *ctx, const char *line)
 
 static esp_err_t refuse(esp_tls_t *tls, esp_err_t code, iotls_err_t why, const char *text)
 {
-    iotls_error_t e;
-    iotls_error_clear(&e);
-    iotls_error_set(&e, why, "%s", text);
-    return espt_fail(tls, code, ESPT_MBEDTLS_SSL_BAD_INPUT_DATA, ESP_TLS_ERR_TYPE_ESP, 0, &e);
+    return espt_fail_text(tls, code, ESPT_MBEDTLS_SSL_BAD_INPUT_DATA, ESP_TLS_ERR_TYPE_ESP, why,
+                          "%s", text);
 }
 
 static bool is_pem(const unsigned char *buf, unsigned len)

@@ -30,10 +30,7 @@ static void on_received(iotls_conn_t *c, const uint8_t *data, size_t len, void *
     }
     uint8_t *grown = realloc(tls->rx, have + len);
     if (grown == NULL) {
-        iotls_error_t err;
-        iotls_error_clear(&err);
-        iotls_error_set(&err, IOTLS_ERR_NO_MEMORY, "no memory for %zu received bytes", len);
-        espt_fail_iotls(tls, &err);
+        espt_fail_iotls_text(tls, IOTLS_ERR_NO_MEMORY, "no memory for %zu received bytes", len);
         iotls_conn_abort(c);
         tls->conn = NULL;
         return;
@@ -91,11 +88,9 @@ static int start(const char *hostname, int hostlen, int port, const esp_tls_cfg_
                  esp_tls_t *tls)
 {
     if (hostname == NULL || hostlen <= 0 || hostlen > 253 || port <= 0 || port > 65535) {
-        iotls_error_t e;
-        iotls_error_clear(&e);
-        iotls_error_set(&e, IOTLS_ERR_BAD_ARGUMENT, "host name (length %d) or port %d invalid",
-                        hostlen, port);
-        espt_fail(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP, 0, &e);
+        espt_fail_text(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP,
+                       IOTLS_ERR_BAD_ARGUMENT, "host name (length %d) or port %d invalid", hostlen,
+                       port);
         return -1;
     }
     char host[256];
@@ -154,13 +149,9 @@ static int progress(esp_tls_t *tls, bool wait)
         if (tls->state == ESP_TLS_DONE)
             return 1;
         if (tls->failed || tls->closed || tls->conn == NULL) {
-            if (!tls->failed) {
-                iotls_error_t e;
-                iotls_error_clear(&e);
-                iotls_error_set(&e, IOTLS_ERR_PEER_CLOSED_HANDSHAKE,
-                                "the server closed the connection during the handshake");
-                espt_fail_iotls(tls, &e);
-            }
+            if (!tls->failed)
+                espt_fail_iotls_text(tls, IOTLS_ERR_PEER_CLOSED_HANDSHAKE,
+                                     "the server closed the connection during the handshake");
             tls->state = ESP_TLS_FAIL;
             return -1;
         }
@@ -172,13 +163,11 @@ static int progress(esp_tls_t *tls, bool wait)
             continue;
         }
         if (now >= deadline) {
-            iotls_error_t e;
-            iotls_error_clear(&e);
-            iotls_error_set(&e, IOTLS_ERR_HANDSHAKE_TIMEOUT,
-                            "no TLS connection within timeout_ms (%d ms)", tls->timeout_ms);
             iotls_conn_abort(tls->conn);
             tls->conn = NULL;
-            espt_fail(tls, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT, 0, ESP_TLS_ERR_TYPE_ESP, 0, &e);
+            espt_fail_text(tls, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT, 0, ESP_TLS_ERR_TYPE_ESP,
+                           IOTLS_ERR_HANDSHAKE_TIMEOUT,
+                           "no TLS connection within timeout_ms (%d ms)", tls->timeout_ms);
             tls->state = ESP_TLS_FAIL;
             return -1;
         }
@@ -257,11 +246,9 @@ static int http_new(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls, b
     int hostlen = 0, port = 0;
     if (tls->state == ESP_TLS_INIT &&
         (url == NULL || url_split(url, &host, &hostlen, &port) != 0)) {
-        iotls_error_t e;
-        iotls_error_clear(&e);
-        iotls_error_set(&e, IOTLS_ERR_BAD_ARGUMENT, "'%s' is not a URL (scheme://host[:port]/...)",
-                        url ? url : "(null)");
-        espt_fail(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP, 0, &e);
+        espt_fail_text(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP,
+                       IOTLS_ERR_BAD_ARGUMENT, "'%s' is not a URL (scheme://host[:port]/...)",
+                       url ? url : "(null)");
         tls->state = ESP_TLS_FAIL;
         return -1;
     }

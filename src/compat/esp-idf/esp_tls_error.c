@@ -2,6 +2,8 @@
  * mbedTLS-style low-level code and certificate flags (what programs
  * written for esp-tls on mbedTLS read), plus iotls's sentence. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "compat/esp-idf/esp_tls_internal.h"
@@ -107,6 +109,37 @@ esp_err_t espt_fail_iotls(esp_tls_t *tls, const iotls_error_t *err)
         return espt_fail(tls, config_code(err->code), ESPT_MBEDTLS_SSL_BAD_INPUT_DATA,
                          ESP_TLS_ERR_TYPE_MBEDTLS, 0, err);
     }
+}
+
+/* The sentence goes through the public iotls_error_set, so it is kept or
+ * dropped exactly as for errors the layers below record. */
+static void error_vtext(iotls_error_t *e, iotls_err_t why, const char *fmt, va_list ap)
+{
+    char text[IOTLS_ERROR_TEXT_MAX];
+    vsnprintf(text, sizeof text, fmt, ap);
+    iotls_error_clear(e);
+    iotls_error_set(e, why, "%s", text);
+}
+
+esp_err_t espt_fail_text(esp_tls_t *tls, esp_err_t code, int low_code, int type, iotls_err_t why,
+                         const char *fmt, ...)
+{
+    iotls_error_t e;
+    va_list ap;
+    va_start(ap, fmt);
+    error_vtext(&e, why, fmt, ap);
+    va_end(ap);
+    return espt_fail(tls, code, low_code, type, 0, &e);
+}
+
+esp_err_t espt_fail_iotls_text(esp_tls_t *tls, iotls_err_t why, const char *fmt, ...)
+{
+    iotls_error_t e;
+    va_list ap;
+    va_start(ap, fmt);
+    error_vtext(&e, why, fmt, ap);
+    va_end(ap);
+    return espt_fail_iotls(tls, &e);
 }
 
 int espt_io_error(const esp_tls_t *tls)

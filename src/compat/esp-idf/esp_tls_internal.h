@@ -80,6 +80,21 @@ esp_err_t espt_fail(esp_tls_t *tls, esp_err_t code, int low_code, int type, int 
                     const iotls_error_t *why);
 /* The same from an iotls error, mapped to esp-tls's codes. */
 esp_err_t espt_fail_iotls(esp_tls_t *tls, const iotls_error_t *err);
+/* Failures this layer finds itself (bad argument, resolver, timeout,
+ * socket): an iotls error of code `why` with a printf-style sentence,
+ * recorded with the esp-tls codes given (espt_fail_text) or mapped like
+ * espt_fail_iotls (espt_fail_iotls_text). Both return the esp-tls code. */
+esp_err_t espt_fail_text(esp_tls_t *tls, esp_err_t code, int low_code, int type, iotls_err_t why,
+                         const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+esp_err_t espt_fail_iotls_text(esp_tls_t *tls, iotls_err_t why, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* Code esp_tls_conn_read/write return for the recorded failure. */
 int espt_io_error(const esp_tls_t *tls);
 

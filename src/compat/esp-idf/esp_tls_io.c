@@ -47,10 +47,7 @@ static ssize_t plain_read(esp_tls_t *tls, void *data, size_t datalen)
         return n;
     if (errno == EAGAIN || errno == EWOULDBLOCK)
         return ESP_TLS_ERR_SSL_WANT_READ;
-    iotls_error_t e;
-    iotls_error_clear(&e);
-    iotls_error_set(&e, IOTLS_ERR_IO, "recv: %s", strerror(errno));
-    espt_fail_iotls(tls, &e);
+    espt_fail_iotls_text(tls, IOTLS_ERR_IO, "recv: %s", strerror(errno));
     return espt_io_error(tls);
 }
 
@@ -86,11 +83,9 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
 /* Writing after the peer closed: a failure, recorded like esp-tls's. */
 static ssize_t closed_for_write(esp_tls_t *tls)
 {
-    iotls_error_t e;
-    iotls_error_clear(&e);
-    iotls_error_set(&e, IOTLS_ERR_BAD_STATE, "the connection is closed: nothing can be written");
-    espt_fail(tls, ESP_ERR_MBEDTLS_SSL_WRITE_FAILED, ESPT_MBEDTLS_NET_SEND_FAILED,
-              ESP_TLS_ERR_TYPE_MBEDTLS, 0, &e);
+    espt_fail_text(tls, ESP_ERR_MBEDTLS_SSL_WRITE_FAILED, ESPT_MBEDTLS_NET_SEND_FAILED,
+                   ESP_TLS_ERR_TYPE_MBEDTLS, IOTLS_ERR_BAD_STATE,
+                   "the connection is closed: nothing can be written");
     return ESPT_MBEDTLS_NET_SEND_FAILED;
 }
 
@@ -105,10 +100,7 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
             return n;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return ESP_TLS_ERR_SSL_WANT_WRITE;
-        iotls_error_t e;
-        iotls_error_clear(&e);
-        iotls_error_set(&e, IOTLS_ERR_IO, "send: %s", strerror(errno));
-        espt_fail_iotls(tls, &e);
+        espt_fail_iotls_text(tls, IOTLS_ERR_IO, "send: %s", strerror(errno));
         return espt_io_error(tls);
     }
     if (tls->failed)

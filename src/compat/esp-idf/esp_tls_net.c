@@ -67,21 +67,15 @@ esp_err_t espt_resolve(esp_tls_t *tls, const char *host, int *port, esp_tls_addr
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0 || res == NULL) {
-        iotls_error_t e;
-        iotls_error_clear(&e);
-        iotls_error_set(&e, IOTLS_ERR_RESOLVE, "cannot resolve '%s': %s", name, gai_strerror(rc));
-        espt_fail(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP, 0, &e);
-        return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
+        return espt_fail_text(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP,
+                              IOTLS_ERR_RESOLVE, "cannot resolve '%s': %s", name, gai_strerror(rc));
     }
     rc = getnameinfo(res->ai_addr, res->ai_addrlen, addr, (socklen_t)addr_len, NULL, 0,
                      NI_NUMERICHOST);
     freeaddrinfo(res);
     if (rc != 0) {
-        iotls_error_t e;
-        iotls_error_clear(&e);
-        iotls_error_set(&e, IOTLS_ERR_RESOLVE, "address of '%s': %s", name, gai_strerror(rc));
-        espt_fail(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP, 0, &e);
-        return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
+        return espt_fail_text(tls, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, ESP_TLS_ERR_TYPE_ESP,
+                              IOTLS_ERR_RESOLVE, "address of '%s': %s", name, gai_strerror(rc));
     }
     return ESP_OK;
 }

@@ -70,6 +70,13 @@ typedef struct {
     bool started, ended;
 } httpd_aux_t;
 
+/* The request's httpd_aux_t; NULL for a NULL request (programs pass what
+ * they were given, and every httpd_req_* / httpd_resp_* call checks). */
+static inline httpd_aux_t *httpd_aux_of(httpd_req_t *r)
+{
+    return r != NULL ? r->aux : NULL;
+}
+
 /* Create the server object and its loop (no listener, no task yet). */
 esp_err_t httpd_server_create(const httpd_config_t *cfg, httpd_server_t **out);
 /* Start the server task that runs the loop. */

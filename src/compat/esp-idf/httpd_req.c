@@ -5,20 +5,15 @@
 
 #include "compat/esp-idf/httpd_internal.h"
 
-static httpd_aux_t *aux_of(httpd_req_t *r)
-{
-    return r != NULL ? r->aux : NULL;
-}
-
 int httpd_req_to_sockfd(httpd_req_t *r)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     return a != NULL ? a->fd : -1;
 }
 
 int httpd_req_recv(httpd_req_t *r, char *buf, size_t buf_len)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL || buf == NULL)
         return HTTPD_SOCK_ERR_INVALID;
     size_t len = 0;
@@ -32,7 +27,7 @@ int httpd_req_recv(httpd_req_t *r, char *buf, size_t buf_len)
 
 size_t httpd_req_get_hdr_value_len(httpd_req_t *r, const char *field)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     const char *v = a != NULL && field != NULL ? iotls_http_req_header(a->req, field) : NULL;
     return v != NULL ? strlen(v) : 0;
 }
@@ -52,7 +47,7 @@ static esp_err_t copy_out(const char *src, char *buf, size_t size)
 
 esp_err_t httpd_req_get_hdr_value_str(httpd_req_t *r, const char *field, char *val, size_t val_size)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL || field == NULL)
         return ESP_ERR_INVALID_ARG;
     const char *v = iotls_http_req_header(a->req, field);
@@ -61,13 +56,13 @@ esp_err_t httpd_req_get_hdr_value_str(httpd_req_t *r, const char *field, char *v
 
 size_t httpd_req_get_url_query_len(httpd_req_t *r)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     return a != NULL ? strlen(iotls_http_req_query(a->req)) : 0;
 }
 
 esp_err_t httpd_req_get_url_query_str(httpd_req_t *r, char *buf, size_t buf_len)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL)
         return ESP_ERR_INVALID_ARG;
     const char *q = iotls_http_req_query(a->req);
@@ -106,7 +101,7 @@ esp_err_t httpd_query_key_value(const char *qry, const char *key, char *val, siz
 esp_err_t httpd_req_get_cookie_val(httpd_req_t *req, const char *cookie_name, char *val,
                                    size_t *val_size)
 {
-    httpd_aux_t *a = aux_of(req);
+    httpd_aux_t *a = httpd_aux_of(req);
     if (a == NULL || val_size == NULL)
         return ESP_ERR_INVALID_ARG;
     const char *cookies = iotls_http_req_header(a->req, "Cookie");

@@ -11,14 +11,9 @@
 
 static const char *TAG = "httpd";
 
-static httpd_aux_t *aux_of(httpd_req_t *r)
-{
-    return r != NULL ? r->aux : NULL;
-}
-
 esp_err_t httpd_resp_set_status(httpd_req_t *r, const char *status)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL || status == NULL)
         return ESP_ERR_INVALID_ARG;
     int code = atoi(status);
@@ -30,7 +25,7 @@ esp_err_t httpd_resp_set_status(httpd_req_t *r, const char *status)
 
 esp_err_t httpd_resp_set_type(httpd_req_t *r, const char *type)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL || type == NULL)
         return ESP_ERR_INVALID_ARG;
     a->type = type;
@@ -39,7 +34,7 @@ esp_err_t httpd_resp_set_type(httpd_req_t *r, const char *type)
 
 esp_err_t httpd_resp_set_hdr(httpd_req_t *r, const char *field, const char *value)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL || field == NULL || value == NULL)
         return ESP_ERR_INVALID_ARG;
     if (a->hdr_count >= a->hdr_max)
@@ -53,7 +48,7 @@ esp_err_t httpd_resp_set_hdr(httpd_req_t *r, const char *field, const char *valu
 /* Status line and headers, once. */
 static esp_err_t start(httpd_req_t *r, int64_t length)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     for (unsigned i = 0; i < a->hdr_count; i++)
         if (iotls_http_resp_header(a->req, a->hdr_names[i], a->hdr_values[i]) != 0) {
             ESP_LOGE(TAG, "response header '%s' refused (CR/LF in it, or too many)",
@@ -70,7 +65,7 @@ static esp_err_t start(httpd_req_t *r, int64_t length)
 
 esp_err_t httpd_resp_send(httpd_req_t *r, const char *buf, ssize_t buf_len)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL)
         return ESP_ERR_HTTPD_INVALID_REQ;
     if (a->started)
@@ -87,7 +82,7 @@ esp_err_t httpd_resp_send(httpd_req_t *r, const char *buf, ssize_t buf_len)
 
 esp_err_t httpd_resp_send_chunk(httpd_req_t *r, const char *buf, ssize_t buf_len)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (a == NULL)
         return ESP_ERR_HTTPD_INVALID_REQ;
     if (a->ended)
@@ -137,7 +132,7 @@ esp_err_t httpd_resp_send_err(httpd_req_t *req, httpd_err_code_t error, const ch
 
 esp_err_t httpd_resp_send_custom_err(httpd_req_t *req, const char *status, const char *msg)
 {
-    httpd_aux_t *a = aux_of(req);
+    httpd_aux_t *a = httpd_aux_of(req);
     if (a == NULL || status == NULL)
         return ESP_ERR_INVALID_ARG;
     if (a->started)
@@ -159,7 +154,7 @@ static void close_when_written(iotls_http_req_t *req, void *user)
 
 void httpd_resp_finish(httpd_req_t *r, esp_err_t ret)
 {
-    httpd_aux_t *a = aux_of(r);
+    httpd_aux_t *a = httpd_aux_of(r);
     if (ret != ESP_OK) {
         /* ESP-IDF closes the session of a failing handler. */
         if (!a->started) {
