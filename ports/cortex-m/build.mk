@@ -36,6 +36,14 @@ OPT      := -Os -g -ffunction-sections -fdata-sections
 BRDEFS   := -DBR_USE_URANDOM=0 -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_RAND=0 \
             -DBR_USE_WIN32_TIME=0 -DBR_RDRAND=0 -DBR_AES_X86NI=0 -DBR_SSE2=0 \
             -DBR_POWER8=0 -DBR_INT128=0 -DBR_UMUL128=0
+# BearSSL's curve code, where a client's handshake instructions go
+# (test/split.h: P-256 and X25519 are nearly all of it), is compiled for
+# speed while the rest stays -Os: OPT_SPEED applies to the files of BR_SPEED
+# (stems under src/). -O3 unrolls the field multiplications; without
+# inlining it costs less flash for the same speed. `make mcu BR_SPEED=`
+# builds everything -Os (docs/porting.md has both figures).
+OPT_SPEED ?= -O3 -fno-inline-functions -fno-inline-small-functions
+BR_SPEED  ?= ec/ec_p256_m31 ec/ec_c25519_m31
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 
 # The build time is the clockless port's lower bound of the real time;
@@ -48,9 +56,10 @@ BR_SRCS  := $(sort $(wildcard $(BR_SRC)/src/*/*.c)) $(BR_SRC)/src/settings.c
 CORE_SRCS := $(sort $(wildcard src/tls/*.c src/tls/bearssl/*.c))
 PORT_SRCS := $(PORT)/entropy.c $(PORT)/clock.c $(PORT)/log.c
 BOARD_SRCS := $(PORT)/mps2/startup.c $(PORT)/mps2/semihost.c $(PORT)/mps2/board_mps2.c
-RUN_SRCS := $(PORT)/test/run_profile.c $(PORT)/test/measure.c $(PORT)/test/peer_bearssl.c
+RUN_SRCS := $(PORT)/test/run_profile.c $(PORT)/test/measure.c $(PORT)/test/peer_bearssl.c \
+            $(PORT)/test/split.c
 PKI      := $(MCU_BUILD)/pki
-HEADERS  := $(addprefix $(PKI)/,ca.h other_ca.h srv.h exp.h wrong.h)
+HEADERS  := $(addprefix $(PKI)/,ca.h other_ca.h srv.h exp.h wrong.h direct.h)
 LDFLAGS_X := -T $(PORT)/mps2/mps2-an386.ld -nostartfiles --specs=nano.specs -Wl,--gc-sections
 
 all: $(foreach c,$(CPUS),$(foreach p,$(PROFILES),$(MCU_BUILD)/$(c)/$(p)/run.elf $(MCU_BUILD)/$(c)/$(p)/probe.elf))
@@ -71,7 +80,7 @@ $(PKI)/%.h: $(PKI)/.made
 define cpu_rules
 $(MCU_BUILD)/$(1)/br/%.o: $(BR_SRC)/src/%.c
 	@mkdir -p $$(dir $$@)
-	$(XCC) $(CPUFLAGS_$(1)) $(OPT) $(BRDEFS) $(BRCPU_$(1)) -I$(BR_SRC)/inc -I$(BR_SRC)/src -c $$< -o $$@
+	$(XCC) $(CPUFLAGS_$(1)) $(OPT) $$(if $$(filter $$*,$(BR_SPEED)),$(OPT_SPEED)) $(BRDEFS) $(BRCPU_$(1)) -I$(BR_SRC)/inc -I$(BR_SRC)/src -c $$< -o $$@
 $(MCU_BUILD)/$(1)/libbearssl.a: $(patsubst $(BR_SRC)/src/%.c,$(MCU_BUILD)/$(1)/br/%.o,$(BR_SRCS))
 	rm -f $$@ && $(XAR) rcs $$@ $$^
 $(MCU_BUILD)/$(1)/board/%.o: $(PORT)/%.c

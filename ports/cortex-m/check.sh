@@ -4,10 +4,12 @@
 # instructions) with fresh entropy from /dev/urandom, check each one passed,
 # check no probe image links printf or strftime, and end with one line per
 # profile and CPU:
-#   mcu: profile=P cpu=C flash=N session=N stack=N handshake_instr=N flash_iotls=N flash_bearssl=N flash_libc=N
+#   mcu: profile=P cpu=C flash=N session=N stack=N handshake_instr=N spare=N flash_iotls=N flash_bearssl=N flash_libc=N [handshake_instr_1cert=N]
 # flash = iotls + BearSSL bytes (.text + .rodata + .data) of the profile's
 # probe image; session, stack and handshake_instr are measured by the image
-# itself (see test/measure.h). Cortex-M0+ code runs on the an386's M4 core
+# itself (see test/measure.h). Clients also get handshake_instr_1cert (a
+# one-certificate chain, the leaf issued by the anchor; handshake_instr is
+# leaf + intermediate) and print a "mcu-split:" line (test/split.h). Cortex-M0+ code runs on the an386's M4 core
 # (ARMv6-M is a subset of ARMv7-M): its instruction count is that of the
 # M0+ build. Exit status 0 only when every image passed.
 set -u
@@ -50,11 +52,12 @@ for dir in "$build"/cortex-m*/*/; do
         status=1
     fi
     m=$(sed -n 's/^mcu-measure: //p' "$out")
+    extra=$(sed -n 's/^mcu-measure-extra: / /p' "$out")
     sizes=$(awk -f "$here/mapsize.awk" "$dir/probe.map")
     iotls=$(echo "$sizes" | sed 's/.*iotls=\([0-9]*\).*/\1/')
     br=$(echo "$sizes" | sed 's/.*bearssl=\([0-9]*\).*/\1/')
     libc=$(echo "$sizes" | sed 's/.*libc=\([0-9]*\).*/\1/')
-    summary="${summary}mcu: profile=$profile cpu=$cpu flash=$((iotls + br)) $m flash_iotls=$iotls flash_bearssl=$br flash_libc=$libc
+    summary="${summary}mcu: profile=$profile cpu=$cpu flash=$((iotls + br)) $m flash_iotls=$iotls flash_bearssl=$br flash_libc=$libc$extra
 "
 done
 printf '%s' "$summary"

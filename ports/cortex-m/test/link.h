@@ -41,11 +41,12 @@ struct end {
 size_t pipe_put(pipe_t *p, const void *data, size_t len);
 size_t pipe_take(pipe_t *p, void *out, size_t len);
 
-/* A certificate chain of two (leaf, intermediate) and its key, as arrays
- * `iotls cert header` generated. */
+/* A certificate chain (leaf, then an intermediate when count is 2) and its
+ * key, as arrays `iotls cert header` generated. */
 typedef struct {
     const uint8_t *certs[2];
     size_t lens[2];
+    size_t count;
     const uint8_t *key;
     size_t key_len;
 } test_cred_t;

@@ -141,10 +141,10 @@ void peer_server_init(end_t *e, const test_cred_t *cred)
 {
     br_skey_decoder_init(&peer.key);
     br_skey_decoder_push(&peer.key, cred->key, cred->key_len);
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < cred->count; i++)
         peer.chain[i] =
             (br_x509_certificate){(unsigned char *)(uintptr_t)cred->certs[i], cred->lens[i]};
-    br_ssl_server_init_full_ec(&peer.u.server, peer.chain, 2, BR_KEYTYPE_EC,
+    br_ssl_server_init_full_ec(&peer.u.server, peer.chain, cred->count, BR_KEYTYPE_EC,
                                br_skey_decoder_get_ec(&peer.key));
     peer.eng = &peer.u.server.eng;
     common(e, sizeof peer.iobuf, 1);

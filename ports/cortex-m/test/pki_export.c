@@ -40,7 +40,9 @@ int main(int argc, char **argv)
              copy(p->server_expired.chain, d, "exp.pem") |
              copy(p->server_expired.key, d, "exp.key") |
              copy(p->server_wrongname.chain, d, "wrong.pem") |
-             copy(p->server_wrongname.key, d, "wrong.key");
+             copy(p->server_wrongname.key, d, "wrong.key") |
+             copy(p->server_otherca.chain, d, "direct.pem") |
+             copy(p->server_otherca.key, d, "direct.key");
     iotls_test_pki_free();
     return rc ? 1 : 0;
 }

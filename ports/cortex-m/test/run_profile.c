@@ -7,8 +7,14 @@
  * BearSSL's own engine otherwise. Everything iotls is given lives in
  * const arrays from `iotls cert header` (no heap: the image has none).
  *
- * Output: "mcu-run: ..." lines, then one line of figures for check.sh:
- *   mcu-measure: session=N stack=N handshake_instr=N
+ * Output: "mcu-run: ..." lines, then the figures for check.sh:
+ *   mcu-measure: session=N stack=N handshake_instr=N spare=N
+ *   mcu-measure-extra: handshake_instr_1cert=N      (clients)
+ *   mcu-split: ...                                  (clients: what the
+ *     handshake's public-key operations cost one by one)
+ * handshake_instr is a client's handshake with a leaf + intermediate chain
+ * (three ECDSA verifications and ECDHE); handshake_instr_1cert the same
+ * with a leaf the anchor issued directly (a private CA: two verifications).
  * Exit status 0 only when every case behaved.
  */
 #include <stdarg.h>
@@ -23,6 +29,10 @@
 #include "measure.h"
 #include "other_ca.h"
 #include "srv.h"
+#if IOTLS_CLIENT
+#include "direct.h"
+#include "split.h"
+#endif
 #include "tls/format.h"
 #include "wrong.h"
 
@@ -40,14 +50,18 @@ static void say(const char *fmt, ...)
 }
 
 static const test_cred_t srv = {
-    {srv_cert0, srv_cert1}, {sizeof srv_cert0, sizeof srv_cert1}, srv_key, sizeof srv_key};
+    {srv_cert0, srv_cert1}, {sizeof srv_cert0, sizeof srv_cert1}, 2, srv_key, sizeof srv_key};
 #if IOTLS_CLIENT
 static const test_cred_t expired = {
-    {exp_cert0, exp_cert1}, {sizeof exp_cert0, sizeof exp_cert1}, exp_key, sizeof exp_key};
+    {exp_cert0, exp_cert1}, {sizeof exp_cert0, sizeof exp_cert1}, 2, exp_key, sizeof exp_key};
 static const test_cred_t wrongname = {{wrong_cert0, wrong_cert1},
                                       {sizeof wrong_cert0, sizeof wrong_cert1},
+                                      2,
                                       wrong_key,
                                       sizeof wrong_key};
+/* A leaf issued by the (other) root itself: a one-certificate chain. */
+static const test_cred_t direct = {
+    {direct_cert0, NULL}, {sizeof direct_cert0, 0}, 1, direct_key, sizeof direct_key};
 #endif
 
 /* ---- the iotls side ------------------------------------------------------ */
@@ -233,7 +247,7 @@ static iotls_creds_t *server_creds(const test_cred_t *c)
     iotls_error_t err;
     iotls_error_clear(&err);
     iotls_creds_t *creds = iotls_creds_init_static(creds_mem, sizeof creds_mem, c->certs, c->lens,
-                                                   2, c->key, c->key_len, &err);
+                                                   c->count, c->key, c->key_len, &err);
     if (!creds)
         say("mcu-run: server credentials: %s (%s)\n", iotls_error_code_name(err.code), err.text);
     return creds;
@@ -407,6 +421,8 @@ int main(void)
     uint64_t instr = dut.instr;
     const iotls_trust_t *other =
         client_trust(other_trust_mem, sizeof other_trust_mem, other_ca_anchors);
+    dut_t dut1 = {.measured = true, .counting = true};
+    ok = other && client_case("verified-1cert", other, &direct, IOTLS_OK, &dut1) && ok;
     ok = client_case("wrong-ca", other, &srv, IOTLS_ERR_CERT_UNTRUSTED, NULL) && ok;
     ok = client_case("expired", trust, &expired, IOTLS_ERR_CERT_EXPIRED, NULL) && ok;
     ok = client_case("wrong-name", trust, &wrongname, IOTLS_ERR_CERT_NAME_MISMATCH, NULL) && ok;
@@ -423,6 +439,10 @@ int main(void)
     say("mcu-measure: session=%lu stack=%lu handshake_instr=%llu spare=%lu\n",
         (unsigned long)session, (unsigned long)stack, (unsigned long long)instr,
         (unsigned long)dut.spare);
+#if IOTLS_CLIENT
+    say("mcu-measure-extra: handshake_instr_1cert=%llu\n", (unsigned long long)dut1.instr);
+    ok = split_report(say) && ok;
+#endif
     say("mcu-run: %s\n", ok ? "all cases passed" : "FAILED");
     return ok ? 0 : 1;
 }
