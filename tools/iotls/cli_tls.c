@@ -286,6 +286,9 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
 int cli_client_option(cli_tls_t *t, iotls_conn_config_t *cfg, const char *cmd, int opt,
                       const char *arg)
 {
+    int shared = cli_tls_option(t, &cfg->tls, cmd, opt, arg);
+    if (shared != 0)
+        return shared;
     size_t v;
     switch (opt) {
     case 'Y': return cli_tls_add_trust(t, cmd, arg, true) ? 1 : -1;
@@ -304,12 +307,37 @@ int cli_client_option(cli_tls_t *t, iotls_conn_config_t *cfg, const char *cmd, i
             return -1;
         cfg->handshake_timeout_ms = (uint32_t)v;
         return 1;
+    case 'Q':
+        if (!cli_parse_size(arg, "--send-queue", 256, 1u << 20, &v))
+            return -1;
+        cfg->send_queue = v;
+        return 1;
     default: return 0;
     }
 }
 
-bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, bool require, const char *cmd)
+bool cli_tls_server_creds_given(const cli_tls_t *t, const char *cmd)
 {
+    bool flash_creds = t->flash && t->creds_sector >= 0;
+    if (flash_creds || (t->cert_path && t->key_path))
+        return true;
+    fprintf(stderr, "iotls %s: --cert and --key (or --flash with --creds-sector) are required\n",
+            cmd);
+    return false;
+}
+
+int cli_server_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg)
+{
+    if (opt == 'Q') {
+        t->require_client_cert = true;
+        return 1;
+    }
+    return cli_tls_option(t, cfg, cmd, opt, arg);
+}
+
+bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, const char *cmd)
+{
+    bool require = t->require_client_cert;
     if (!cli_tls_load(t, cmd))
         return false;
     cli_tls_apply(t, cfg);

@@ -29,6 +29,7 @@ typedef struct {
     /* --crypto: who does the public-key work (default: the host provider,
      * OpenSSL's libcrypto; NULL = BearSSL's own code). */
     const struct iotls_crypto_provider *crypto;
+    bool require_client_cert; /* servers: --require-client-cert */
 } cli_tls_t;
 
 void cli_tls_init(cli_tls_t *t);
@@ -83,16 +84,40 @@ int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, 
         "no-name-check", no_argument, NULL, 'N'                                                    \
     }
 
-/* Handle one of CLI_CLIENT_LONG_OPTIONS (--servername sets
- * cfg->verify_name): 1 handled, 0 not one of them, -1 bad value. */
+/* --send-queue BYTES, handled by cli_client_option. Each command places it
+ * in its own table: getopt lists ambiguous abbreviations in table order. */
+#define CLI_SEND_QUEUE_OPTION                                                                      \
+    {                                                                                              \
+        "send-queue", required_argument, NULL, 'Q'                                                 \
+    }
+
+/* Handle one of CLI_TLS_LONG_OPTIONS, CLI_CLIENT_LONG_OPTIONS or
+ * CLI_SEND_QUEUE_OPTION (--servername sets cfg->verify_name): 1 handled, 0
+ * not one of them, -1 bad value. */
 int cli_client_option(cli_tls_t *t, iotls_conn_config_t *cfg, const char *cmd, int opt,
                       const char *arg);
 
+/* Options both servers (listen, serve) take: the shared ones with
+ * --client-ca, and --require-client-cert. */
+#define CLI_SERVER_LONG_OPTIONS                                                                    \
+    CLI_TLS_LONG_OPTIONS("client-ca"),                                                             \
+    {                                                                                              \
+        "require-client-cert", no_argument, NULL, 'Q'                                              \
+    }
+
+/* Handle one of CLI_SERVER_LONG_OPTIONS: 1 handled, 0 not one of them, -1
+ * bad value (message printed). */
+int cli_server_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg);
+
+/* Servers (listen, serve): were --cert and --key (or --flash with
+ * --creds-sector) given? false after saying they are required. */
+bool cli_tls_server_creds_given(const cli_tls_t *t, const char *cmd);
+
 /* Servers (listen, serve): cli_tls_load, cli_tls_apply, then ask clients
- * for certificates when trust was loaded (require them with `require`).
- * false (message printed) on a load error, or `require` without
- * --client-ca / --ca-sector. */
-bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, bool require, const char *cmd);
+ * for certificates when trust was loaded (require them with
+ * --require-client-cert). false (message printed) on a load error, or
+ * --require-client-cert without --client-ca / --ca-sector. */
+bool cli_tls_load_server(cli_tls_t *t, iotls_config_t *cfg, const char *cmd);
 
 /* Help lines for the shared time / ALPN / flash options. */
 extern const char cli_tls_help_time[];

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "cli_session.h"
 #include "cli_tls.h"
-#include "flash_cmds.h"
 #include "prov.h"
 #include "commands.h"
 
@@ -29,9 +28,8 @@ struct connect_state {
     bool output_failed; /* stdout refused a write: nothing more is written */
     long linger_ms;
     int exit_code;
-    const char *session_out;
-    const char *flash;   /* --flash image, for --session-sector */
-    long session_sector; /* -1: none */
+    const cli_session_opts_t *session;
+    const char *flash; /* --flash image, for --session-sector */
     const char *host;
 };
 
@@ -160,7 +158,8 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
         fprintf(stderr, "iotls connect: connected to %s\n", iotls_conn_peer(c));
         cli_print_report("  ", c, r);
     }
-    if (st->session_out || st->session_sector >= 0) {
+    const cli_session_opts_t *s = st->session;
+    if (s->out || s->sector >= 0) {
         uint8_t saved[IOTLS_SAVED_SESSION_MAX];
         size_t n = iotls_conn_session_save(c, saved, sizeof saved);
         /* The caller asked for the session: not getting it is a failure
@@ -169,13 +168,11 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
             fprintf(stderr, "iotls connect: the server gave no session to save; nothing was "
                             "saved\n");
             st->exit_code = 1;
-        } else if (st->session_out &&
-                   !prov_write_file(CMD, st->session_out, saved, n, 0600, false)) {
+        } else if (s->out && !prov_write_file(CMD, s->out, saved, n, 0600, false)) {
             st->exit_code = 1;
         }
-        if (n && st->session_sector >= 0 &&
-            !cli_session_flash_save(CMD, st->flash, (unsigned)st->session_sector, saved, n,
-                                    st->host))
+        if (n && s->sector >= 0 &&
+            !cli_session_flash_save(CMD, st->flash, (unsigned)s->sector, saved, n, st->host))
             st->exit_code = 1;
         memset(saved, 0, sizeof saved);
     }
@@ -265,17 +262,15 @@ int cmd_connect(int argc, char **argv)
         CLI_TLS_LONG_OPTIONS("ca"),
         CLI_CLIENT_LONG_OPTIONS,
         {"linger", required_argument, NULL, 'L'},
-        {"send-queue", required_argument, NULL, 'Q'},
-        {"session-out", required_argument, NULL, 'o'},
-        {"session-in", required_argument, NULL, 'i'},
-        {"session-sector", required_argument, NULL, 'e'},
+        CLI_SEND_QUEUE_OPTION,
+        CLI_SESSION_LONG_OPTIONS,
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *session_in = NULL;
-    struct connect_state st = {.linger_ms = 1000, .session_sector = -1};
-    unsigned sector;
+    cli_session_opts_t session;
+    cli_session_opts_init(&session);
+    struct connect_state st = {.linger_ms = 1000, .session = &session};
     cli_tls_t tls;
     cli_tls_init(&tls);
     int rc = 2;
@@ -285,26 +280,14 @@ int cmd_connect(int argc, char **argv)
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        int shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
         if (shared == 0)
-            shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
+            shared = cli_session_option(&session, opt, optarg);
         if (shared < 0)
             goto out;
         if (shared > 0)
             continue;
         switch (opt) {
-        case 'Q':
-            if (!cli_parse_size(optarg, "--send-queue", 256, 1u << 20, &v))
-                goto out;
-            cfg.send_queue = v;
-            break;
-        case 'o': st.session_out = optarg; break;
-        case 'i': session_in = optarg; break;
-        case 'e':
-            if (!flash_parse_sector(optarg, &sector))
-                goto out;
-            st.session_sector = (long)sector;
-            break;
         case 'L':
             if (!strcmp(optarg, "-1"))
                 st.linger_ms = -1;
@@ -337,20 +320,8 @@ int cmd_connect(int argc, char **argv)
     const char *servername = cfg.verify_name;
     st.flash = tls.flash;
     st.host = servername ? servername : host;
-    if (st.session_sector >= 0 && !tls.flash) {
-        fprintf(stderr, "iotls connect: --session-sector needs --flash IMAGE\n");
+    if (!cli_session_resume(&session, CMD, tls.flash, &cfg.tls, st.verbose))
         goto out;
-    }
-    uint8_t resume[IOTLS_SAVED_SESSION_MAX];
-    if (session_in) {
-        if (!cli_read_session(CMD, session_in, resume, sizeof resume, &cfg.tls.resume_len))
-            goto out;
-        cfg.tls.resume = resume;
-    } else if (st.session_sector >= 0) {
-        cfg.tls.resume_len = cli_session_flash_load(CMD, st.flash, (unsigned)st.session_sector,
-                                                    resume, sizeof resume, st.verbose);
-        cfg.tls.resume = cfg.tls.resume_len ? resume : NULL;
-    }
 
     iotls_error_t err;
     iotls_error_clear(&err);

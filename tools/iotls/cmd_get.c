@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "cli_session.h"
 #include "cli_tls.h"
-#include "flash_cmds.h"
 #include "commands.h"
 #include "prov.h"
 #include "iotls/http.h"
@@ -127,10 +126,8 @@ int cmd_get(int argc, char **argv)
         CLI_TLS_LONG_OPTIONS("ca"),
         CLI_CLIENT_LONG_OPTIONS,
         {"timeout", required_argument, NULL, 'W'},
-        {"session-out", required_argument, NULL, 'o'},
-        {"session-in", required_argument, NULL, 'i'},
-        {"session-sector", required_argument, NULL, 'e'},
-        {"send-queue", required_argument, NULL, 'Q'},
+        CLI_SESSION_LONG_OPTIONS,
+        CLI_SEND_QUEUE_OPTION,
         {"request", required_argument, NULL, 'X'},
         {"data", required_argument, NULL, 'd'},
         {"header", required_argument, NULL, 'E'},
@@ -140,9 +137,9 @@ int cmd_get(int argc, char **argv)
     };
     struct get_state st = {.method = NULL};
     const char *headers[GET_MAX_HEADERS];
-    const char *session_in = NULL, *session_out = NULL, *data = NULL;
-    long session_sector = -1;
-    unsigned sector;
+    const char *data = NULL;
+    cli_session_opts_t session;
+    cli_session_opts_init(&session);
     uint8_t *file_body = NULL;
     cli_tls_t tls;
     cli_tls_init(&tls);
@@ -157,9 +154,9 @@ int cmd_get(int argc, char **argv)
          * argument (getopt clears optarg for options without one). */
         if (opt == 'H' && optarg)
             opt = 'E';
-        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        int shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
         if (shared == 0)
-            shared = cli_client_option(&tls, &cfg, CMD, opt, optarg);
+            shared = cli_session_option(&session, opt, optarg);
         if (shared < 0)
             goto out;
         if (shared > 0)
@@ -170,18 +167,6 @@ int cmd_get(int argc, char **argv)
                 goto out;
             cfg.idle_timeout_ms = (uint32_t)v;
             break;
-        case 'o': session_out = optarg; break;
-        case 'e':
-            if (!flash_parse_sector(optarg, &sector))
-                goto out;
-            session_sector = (long)sector;
-            break;
-        case 'Q':
-            if (!cli_parse_size(optarg, "--send-queue", 256, 1u << 20, &v))
-                goto out;
-            cfg.send_queue = v;
-            break;
-        case 'i': session_in = optarg; break;
         case 'X': st.method = optarg; break;
         case 'd': data = optarg; break;
         case 'E':
@@ -225,20 +210,8 @@ int cmd_get(int argc, char **argv)
     if (!cli_tls_load(&tls, CMD))
         goto out;
     cli_tls_apply(&tls, &cfg.tls);
-    if (session_sector >= 0 && !tls.flash) {
-        fprintf(stderr, "iotls get: --session-sector needs --flash IMAGE\n");
+    if (!cli_session_resume(&session, CMD, tls.flash, &cfg.tls, st.verbose))
         goto out;
-    }
-    uint8_t resume[IOTLS_SAVED_SESSION_MAX];
-    if (session_in) {
-        if (!cli_read_session(CMD, session_in, resume, sizeof resume, &cfg.tls.resume_len))
-            goto out;
-        cfg.tls.resume = resume;
-    } else if (session_sector >= 0) {
-        cfg.tls.resume_len = cli_session_flash_load(CMD, tls.flash, (unsigned)session_sector,
-                                                    resume, sizeof resume, st.verbose);
-        cfg.tls.resume = cfg.tls.resume_len ? resume : NULL;
-    }
     signal(SIGPIPE, SIG_IGN);
     iotls_error_t err;
     iotls_error_clear(&err);
@@ -251,16 +224,16 @@ int cmd_get(int argc, char **argv)
         start_next(&st);
         iotls_loop_run(st.loop);
         rc = st.exit_code;
-        if (session_out || session_sector >= 0) {
+        if (session.out || session.sector >= 0) {
             uint8_t saved[IOTLS_SAVED_SESSION_MAX];
             size_t n = iotls_http_client_session(st.cl, saved, sizeof saved);
             bool ok = n > 0;
             if (!ok)
                 fprintf(stderr, "iotls get: no session to save\n");
-            if (ok && session_out)
-                ok = prov_write_file(CMD, session_out, saved, n, 0600, false);
-            if (ok && session_sector >= 0)
-                ok = cli_session_flash_save(CMD, tls.flash, (unsigned)session_sector, saved, n,
+            if (ok && session.out)
+                ok = prov_write_file(CMD, session.out, saved, n, 0600, false);
+            if (ok && session.sector >= 0)
+                ok = cli_session_flash_save(CMD, tls.flash, (unsigned)session.sector, saved, n,
                                             iotls_http_client_host(st.cl));
             if (!ok)
                 rc = 1;

@@ -206,8 +206,7 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 int cmd_listen(int argc, char **argv)
 {
     static const struct option opts[] = {
-        CLI_TLS_LONG_OPTIONS("client-ca"),
-        {"require-client-cert", no_argument, NULL, 'Q'},
+        CLI_SERVER_LONG_OPTIONS,
         {"session-cache", required_argument, NULL, 'S'},
         {"sni-cert", required_argument, NULL, 'n'},
         {"max-conns", required_argument, NULL, 'm'},
@@ -222,7 +221,6 @@ int cmd_listen(int argc, char **argv)
     iotls_conn_config_t cfg;
     iotls_conn_config_init(&cfg);
     size_t v, max_conns = 64, max_per_addr = 0, cache_bytes = 32768;
-    bool require_client_cert = false;
     cli_tls_t tls;
     cli_tls_init(&tls);
     struct sni_certs sni = {0};
@@ -231,13 +229,12 @@ int cmd_listen(int argc, char **argv)
     int rc = 2, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        int shared = cli_server_option(&tls, &cfg.tls, CMD, opt, optarg);
         if (shared < 0)
             goto out;
         if (shared > 0)
             continue;
         switch (opt) {
-        case 'Q': require_client_cert = true; break;
         case 'S':
             if (!cli_parse_size(optarg, "--session-cache", 0, 1u << 30, &cache_bytes))
                 goto out;
@@ -272,12 +269,8 @@ int cmd_listen(int argc, char **argv)
         default: usage(stderr); goto out;
         }
     }
-    bool flash_creds = tls.flash && tls.creds_sector >= 0;
-    bool file_creds = tls.cert_path && tls.key_path;
-    if (optind != argc - 1 || (!flash_creds && !file_creds)) {
-        if (!flash_creds && !file_creds)
-            fprintf(stderr, "iotls listen: --cert and --key (or --flash with --creds-sector) "
-                            "are required\n");
+    /* Missing credentials are named even when the address is wrong too. */
+    if (!cli_tls_server_creds_given(&tls, CMD) || optind != argc - 1) {
         usage(stderr);
         goto out;
     }
@@ -287,7 +280,7 @@ int cmd_listen(int argc, char **argv)
         goto out;
 
     rc = 1;
-    if (!cli_tls_load_server(&tls, &cfg.tls, require_client_cert, CMD))
+    if (!cli_tls_load_server(&tls, &cfg.tls, CMD))
         goto out;
     cfg.tls.sni_creds = sni.count ? sni.entries : NULL;
     cfg.tls.sni_creds_count = sni.count;

@@ -62,8 +62,7 @@ static bool parse_u32(const char *arg, const char *what, size_t min, size_t max,
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        CLI_TLS_LONG_OPTIONS("client-ca"),
-        {"require-client-cert", no_argument, NULL, 'Q'},
+        CLI_SERVER_LONG_OPTIONS,
         {"root", required_argument, NULL, 'R'},
         {"basic-auth", required_argument, NULL, 'B'},
         {"max-conns", required_argument, NULL, 'm'},
@@ -85,20 +84,18 @@ int cmd_serve(int argc, char **argv)
     iotls_conn_config_init(&cfg);
     cli_tls_t tls;
     cli_tls_init(&tls);
-    bool require_client_cert = false;
     const char *root = NULL, *basic = NULL;
     serve_app_t app = {0};
     size_t v;
     int rc = 2, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-        int shared = cli_tls_option(&tls, &cfg.tls, CMD, opt, optarg);
+        int shared = cli_server_option(&tls, &cfg.tls, CMD, opt, optarg);
         if (shared < 0)
             goto out;
         if (shared > 0)
             continue;
         switch (opt) {
-        case 'Q': require_client_cert = true; break;
         case 'R': root = optarg; break;
         case 'B': basic = optarg; break;
         case 'm':
@@ -146,11 +143,7 @@ int cmd_serve(int argc, char **argv)
         default: usage(stderr); goto out;
         }
     }
-    bool flash_creds = tls.flash && tls.creds_sector >= 0;
-    if (optind != argc - 1 || (!flash_creds && !(tls.cert_path && tls.key_path))) {
-        if (optind == argc - 1)
-            fprintf(stderr, "iotls serve: --cert and --key (or --flash with --creds-sector) "
-                            "are required\n");
+    if (optind != argc - 1 || !cli_tls_server_creds_given(&tls, CMD)) {
         usage(stderr);
         goto out;
     }
@@ -162,7 +155,7 @@ int cmd_serve(int argc, char **argv)
         goto out;
 
     rc = 1;
-    if (!cli_tls_load_server(&tls, &cfg.tls, require_client_cert, CMD))
+    if (!cli_tls_load_server(&tls, &cfg.tls, CMD))
         goto out;
     signal(SIGPIPE, SIG_IGN);
 
