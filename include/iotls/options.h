@@ -11,6 +11,7 @@
  *   EC device          -DIOTLS_EC_DEVICE=1 (with either of the above)
  *   terse errors       -DIOTLS_ERROR_TEXT=0
  *   no report names    -DIOTLS_REPORT_NAMES=0
+ *   chain checks only  -DIOTLS_NO_CHAIN_MODES=0
  *
  * docs/porting.md has the sizes each one gives on Cortex-M.
  */
@@ -50,6 +51,16 @@
  * certificate bytes), only what is shown afterwards. */
 #ifndef IOTLS_REPORT_NAMES
 #define IOTLS_REPORT_NAMES 1
+#endif
+
+/* The client modes that check no certificate chain: pin-only (pins and no
+ * trust anchors) and insecure (cfg.insecure). 0: a client always verifies
+ * the server's chain to a trust anchor (pins beside anchors still work);
+ * configurations asking for either mode are refused at init with
+ * IOTLS_ERR_CONFIG, and the BearSSL X.509 decoder those modes read the
+ * leaf's key with is not linked (unless client credentials need it). */
+#ifndef IOTLS_NO_CHAIN_MODES
+#define IOTLS_NO_CHAIN_MODES 1
 #endif
 
 #if !IOTLS_CLIENT && !IOTLS_SERVER

@@ -18,7 +18,8 @@ PROFILES := client-ec client-ec-terse client-ec-min client-full server-ec both-e
 
 PFLAGS_client-ec       := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1
 PFLAGS_client-ec-terse := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0
-PFLAGS_client-ec-min   := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0 -DIOTLS_REPORT_NAMES=0
+PFLAGS_client-ec-min   := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0 -DIOTLS_REPORT_NAMES=0 \
+                          -DIOTLS_NO_CHAIN_MODES=0
 PFLAGS_client-full     := -DIOTLS_SERVER=0
 PFLAGS_server-ec       := -DIOTLS_CLIENT=0 -DIOTLS_EC_DEVICE=1
 PFLAGS_both-ec         := -DIOTLS_EC_DEVICE=1

@@ -4,8 +4,14 @@
  */
 #include <string.h>
 
+#include "iotls/options.h"
 #include "tls/cert_walk_text.h"
 #include "tls/format.h"
+
+/* The subject, issuer and SAN texts are read only by error sentences and
+ * the report's names: a build without both (iotls/options.h) leaves them
+ * empty and renders nothing, while every check on the encoding stays. */
+#define RENDER_NAMES (IOTLS_ERROR_TEXT || IOTLS_REPORT_NAMES)
 
 /* ---------------------------------------------------------------- times */
 
@@ -165,21 +171,23 @@ static bool render_dotted(iotls_cert_walk_t *w)
         v = (v << 7) | (b & 0x7f);
         if (b & 0x80)
             continue;
-        if (first) {
+        if (RENDER_NAMES && first) {
             uint64_t a = v < 40 ? 0 : v < 80 ? 1 : 2;
             put_u64(out, &n, a);
             out[n++] = '.';
             put_u64(out, &n, v - a * 40);
-            first = false;
-        } else {
+        } else if (RENDER_NAMES) {
             out[n++] = '.';
             put_u64(out, &n, v);
         }
+        first = false;
         v = 0;
         groups = 0;
     }
     if (groups != 0 && !w->oid_trunc)
         return false;
+    if (!RENDER_NAMES)
+        return true;
     if (w->oid_trunc) {
         memcpy(out + n, "...", 3);
         n += 3;
@@ -228,6 +236,8 @@ static void render_value(iotls_cert_walk_t *w, uint8_t tag)
 
 bool iotls_cw_render_attribute(iotls_cert_walk_t *w)
 {
+    if (!RENDER_NAMES)
+        return render_dotted(w); /* the OID's encoding is checked all the same */
     if (w->name_len[w->name_sel] != 0)
         name_puts(w, w->rdn_first ? ", " : "+");
     w->rdn_first = false;
@@ -286,6 +296,8 @@ static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
  * in "...". IP addresses are rendered from their 4 or 16 bytes. */
 void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c)
 {
+    if (!RENDER_NAMES)
+        return;
     char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
     size_t n = (size_t)iotls_format(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
     if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 4) {

@@ -384,6 +384,34 @@ static bool client_case(const char *label, const iotls_trust_t *trust, const tes
 }
 #endif
 
+#if IOTLS_CLIENT && !IOTLS_NO_CHAIN_MODES
+/* A build that always verifies the chain refuses the insecure and pin-only
+ * configurations at init (iotls/options.h), before any byte is sent. */
+static bool chainless_refused(void)
+{
+    static const iotls_pin_t pin = {IOTLS_PIN_SPKI_SHA256, {0}};
+    bool ok = true;
+    for (int pin_only = 0; pin_only < 2; pin_only++) {
+        iotls_config_t cfg = client_config(NULL);
+        cfg.insecure = !pin_only;
+        cfg.pins = pin_only ? &pin : NULL;
+        cfg.pin_count = pin_only ? 1 : 0;
+        iotls_error_t err;
+        iotls_error_clear(&err);
+        size_t n = iotls_session_size(&cfg);
+        iotls_session_t *s = n && n <= sizeof session_mem[0]
+                                 ? iotls_session_init(session_mem[0], n, &cfg, SERVER_NAME, &err)
+                                 : NULL;
+        bool refused = !s && err.code == IOTLS_ERR_CONFIG;
+        say("mcu-run: client %s: %s %s\n", pin_only ? "pin-only" : "insecure",
+            refused ? "refused at init as expected with" : "WRONG:",
+            iotls_error_code_name(err.code));
+        ok = ok && refused;
+    }
+    return ok;
+}
+#endif
+
 #if IOTLS_SERVER && !IOTLS_CLIENT
 static bool server_case(dut_t *sd)
 {
@@ -426,6 +454,9 @@ int main(void)
     ok = client_case("wrong-ca", other, &srv, IOTLS_ERR_CERT_UNTRUSTED, NULL) && ok;
     ok = client_case("expired", trust, &expired, IOTLS_ERR_CERT_EXPIRED, NULL) && ok;
     ok = client_case("wrong-name", trust, &wrongname, IOTLS_ERR_CERT_NAME_MISMATCH, NULL) && ok;
+#if !IOTLS_NO_CHAIN_MODES
+    ok = chainless_refused() && ok;
+#endif
 #else
     iotls_config_t cfg;
     iotls_config_init(&cfg, IOTLS_ROLE_SERVER);

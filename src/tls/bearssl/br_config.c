@@ -172,8 +172,16 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                    -1;
         return 0;
     }
+#if IOTLS_NO_CHAIN_MODES
     if (cfg->insecure)
         return 0;
+#else
+    if (cfg->insecure || ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count))
+        return iotls_error_set(err, IOTLS_ERR_CONFIG,
+                               "this build verifies every server chain (IOTLS_NO_CHAIN_MODES=0): "
+                               "no insecure or pin-only client; give it trust anchors"),
+               -1;
+#endif
     if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count == 0)
         return iotls_error_set(err, IOTLS_ERR_NO_TRUST,
                                "no trust anchors configured: load the CA that issued the "

@@ -4,18 +4,23 @@
 
 #include "tls/bearssl/br_errors.h"
 
-/* Terse builds (IOTLS_ERROR_TEXT=0) keep the codes and drop the sentences. */
+/* Terse builds (IOTLS_ERROR_TEXT=0) keep the codes and drop the sentences,
+ * and a row shrinks to two 16-bit numbers (BearSSL's codes are below 1024,
+ * iotls's below 65536). */
 #if IOTLS_ERROR_TEXT
 #define TEXT(s) s
-#else
-#define TEXT(s) ""
-#endif
-
 static const struct {
     int br;
     iotls_err_t code;
     const char *text;
 } table[] = {
+#else
+#define TEXT(s)
+static const struct {
+    int16_t br;
+    uint16_t code;
+} table[] = {
+#endif
     {BR_ERR_OK, IOTLS_OK, TEXT("no error")},
     {BR_ERR_BAD_PARAM, IOTLS_ERR_BAD_ARGUMENT, TEXT("invalid parameter passed to the TLS engine")},
     {BR_ERR_BAD_STATE, IOTLS_ERR_BAD_STATE, TEXT("TLS engine called in the wrong state")},
@@ -130,13 +135,17 @@ iotls_err_t iotls_br_error_code(int br_err)
     if (br_err >= BR_ERR_RECV_FATAL_ALERT)
         return IOTLS_ERR_ALERT_RECEIVED;
     int i = find(br_err);
-    return i < 0 ? IOTLS_ERR_PROTOCOL : table[i].code;
+    return i < 0 ? IOTLS_ERR_PROTOCOL : (iotls_err_t)table[i].code;
 }
 
 const char *iotls_br_error_text(int br_err)
 {
     if (br_err >= BR_ERR_RECV_FATAL_ALERT)
         return "fatal alert";
+#if IOTLS_ERROR_TEXT
     int i = find(br_err);
     return i < 0 ? "unknown TLS engine error" : table[i].text;
+#else
+    return "";
+#endif
 }

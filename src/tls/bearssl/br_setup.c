@@ -70,6 +70,8 @@ static void region_clear(iotls_br_spill_t *r)
 #if IOTLS_CLIENT
 static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
 {
+    if (!IOTLS_NO_CHAIN_MODES) /* refused by iotls_br_check_config */
+        return IOTLS_X509_VERIFY;
     if (cfg->insecure)
         return IOTLS_X509_INSECURE;
     if ((!cfg->trust || cfg->trust->count == 0) && cfg->pin_count)

@@ -127,7 +127,8 @@ static void check_name(void *ctx, iotls_cw_name_kind_t kind, bool excluded, cons
         x->nc_first_slot = first;
         x->nc_first_cn = cn;
         x->nc_first_depth = x->depth;
-        describe_name(x->nc_first, sizeof x->nc_first, kind, v, n, truncated);
+        if (IOTLS_ERROR_TEXT) /* the name is for the sentence only */
+            describe_name(x->nc_first, sizeof x->nc_first, kind, v, n, truncated);
     }
 }
 
@@ -224,6 +225,42 @@ static bool is_ca_anchor_name(const iotls_br_x509_t *x, uint64_t hash)
     return false;
 }
 
+/* Pin-only and insecure clients (IOTLS_NO_CHAIN_MODES, iotls/options.h)
+ * take the leaf's key from BearSSL's decoder; builds without those modes
+ * never reach it, so it is not linked. */
+static bool unchained(const iotls_br_x509_t *x)
+{
+    return IOTLS_NO_CHAIN_MODES && x->mode != IOTLS_X509_VERIFY;
+}
+
+static void unchained_start(iotls_br_x509_t *x)
+{
+#if IOTLS_NO_CHAIN_MODES
+    br_x509_decoder_init(&x->u.decoder, NULL, NULL);
+#else
+    (void)x;
+#endif
+}
+
+static void unchained_push(iotls_br_x509_t *x, const unsigned char *buf, size_t len)
+{
+#if IOTLS_NO_CHAIN_MODES
+    br_x509_decoder_push(&x->u.decoder, buf, len);
+#else
+    (void)x, (void)buf, (void)len;
+#endif
+}
+
+static const br_x509_pkey *unchained_key(iotls_br_x509_t *x)
+{
+#if IOTLS_NO_CHAIN_MODES
+    return br_x509_decoder_get_pkey(&x->u.decoder);
+#else
+    (void)x;
+    return NULL;
+#endif
+}
+
 /* The leaf's SubjectPublicKeyInfo is hashed only for SPKI pins. */
 static bool wants_spki(const iotls_br_x509_t *x)
 {
@@ -246,8 +283,8 @@ static void path_start(iotls_br_x509_t *x, uint32_t length)
     if (leaf) {
         br_sha256_init(&x->leaf_hash);
         br_sha256_init(&x->spki_hash);
-        if (x->mode != IOTLS_X509_VERIFY)
-            br_x509_decoder_init(&x->u.decoder, NULL, NULL);
+        if (unchained(x))
+            unchained_start(x);
     }
     if (x->mode == IOTLS_X509_VERIFY)
         x->u.minimal.vtable->start_cert(&x->u.minimal.vtable, length);
@@ -281,8 +318,8 @@ static void path_append(iotls_br_x509_t *x, const unsigned char *buf, size_t len
     iotls_cert_walk_push(&x->walk, buf, len);
     if (x->depth == 0) {
         br_sha256_update(&x->leaf_hash, buf, len);
-        if (x->mode != IOTLS_X509_VERIFY)
-            br_x509_decoder_push(&x->u.decoder, buf, len);
+        if (unchained(x))
+            unchained_push(x, buf, len);
     }
     if (x->mode == IOTLS_X509_VERIFY) {
         apply_time_policy(x);
@@ -304,15 +341,19 @@ static void check_validity(iotls_br_x509_t *x)
     bool late = x->now > w->not_after;
     if (!early && !late)
         return;
+    iotls_err_t code = early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED;
+#if IOTLS_ERROR_TEXT
     char from[40], until[40], now[40];
     iotls_time_text(w->not_before, from, sizeof from);
     iotls_time_text(w->not_after, until, sizeof until);
     iotls_time_text(x->now, now, sizeof now);
-    iotls_error_set(&x->verdict, early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED,
-                    "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
-                    w->subject, x->depth, early ? "is not valid before" : "expired on",
-                    early ? from : until, from, until,
-                    p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
+    iotls_error_set(
+        &x->verdict, code, "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
+        w->subject, x->depth, early ? "is not valid before" : "expired on", early ? from : until,
+        from, until, p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
+#else
+    iotls_error_set_code(&x->verdict, code); /* terse: no dates to render */
+#endif
 }
 
 static void path_end(iotls_br_x509_t *x)
@@ -325,11 +366,13 @@ static void path_end(iotls_br_x509_t *x)
         iotls_report_t *r = x->report;
         br_sha256_out(&x->leaf_hash, r->peer_sha256);
         br_sha256_out(&x->spki_hash, x->leaf_spki_sha256);
-        iotls_format(r->peer_subject, sizeof r->peer_subject, "%s",
-                     well_formed ? x->walk.subject : "(undecodable)");
-        iotls_format(r->peer_issuer, sizeof r->peer_issuer, "%s",
-                     well_formed ? x->walk.issuer : "(undecodable)");
-        iotls_format(r->peer_sans, sizeof r->peer_sans, "%s", well_formed ? x->walk.sans : "");
+        if (IOTLS_REPORT_NAMES) {
+            iotls_format(r->peer_subject, sizeof r->peer_subject, "%s",
+                         well_formed ? x->walk.subject : "(undecodable)");
+            iotls_format(r->peer_issuer, sizeof r->peer_issuer, "%s",
+                         well_formed ? x->walk.issuer : "(undecodable)");
+            iotls_format(r->peer_sans, sizeof r->peer_sans, "%s", well_formed ? x->walk.sans : "");
+        }
         r->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
         x->leaf_ip_sans = x->walk.ip_san_count;
@@ -500,14 +543,16 @@ static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf,
     iotls_time_policy_t p = x->cfg->time_policy;
     if (m->has_dates && p != IOTLS_TIME_UNCHECKED &&
         (x->now > m->not_after || (p != IOTLS_TIME_AT_LEAST && x->now < m->not_before))) {
-        char from[40], until[40], now[40];
-        iotls_time_text(m->not_before, from, sizeof from);
-        iotls_time_text(m->not_after, until, sizeof until);
-        iotls_time_text(x->now, now, sizeof now);
         bool late = x->now > m->not_after;
-        iotls_format(buf, cap, "trust anchor '%s' %s %s (validity %s to %s, checked at %s)",
-                     subject, late ? "expired on" : "is not valid before", late ? until : from,
-                     from, until, now);
+        if (IOTLS_ERROR_TEXT) { /* terse builds render no dates */
+            char from[40], until[40], now[40];
+            iotls_time_text(m->not_before, from, sizeof from);
+            iotls_time_text(m->not_after, until, sizeof until);
+            iotls_time_text(x->now, now, sizeof now);
+            iotls_format(buf, cap, "trust anchor '%s' %s %s (validity %s to %s, checked at %s)",
+                         subject, late ? "expired on" : "is not valid before", late ? until : from,
+                         from, until, now);
+        }
         *br_code = BR_ERR_X509_EXPIRED;
         *code = late ? IOTLS_ERR_CERT_EXPIRED : IOTLS_ERR_CERT_NOT_YET_VALID;
         return buf;
@@ -592,12 +637,12 @@ static unsigned x_end_chain(const br_x509_class **ctx)
 {
     iotls_br_x509_t *x = self(ctx);
     const char *subject = x->report->peer_subject;
-    if (x->mode != IOTLS_X509_VERIFY && !x->leaf_done)
+    if (unchained(x) && !x->leaf_done)
         return BR_ERR_X509_EMPTY_CHAIN;
-    if (x->mode == IOTLS_X509_INSECURE)
-        return br_x509_decoder_get_pkey(&x->u.decoder) ? 0 : BR_ERR_X509_INVALID_VALUE;
+    if (unchained(x) && x->mode == IOTLS_X509_INSECURE)
+        return unchained_key(x) ? 0 : BR_ERR_X509_INVALID_VALUE;
 
-    if (x->mode == IOTLS_X509_VERIFY) {
+    if (!unchained(x)) {
         unsigned err = x->u.minimal.vtable->end_chain(&x->u.minimal.vtable);
         if (err != 0)
             return err;
@@ -610,7 +655,7 @@ static unsigned x_end_chain(const br_x509_class **ctx)
                           "certificate '%s' does not match IP address '%s' (no iPAddress "
                           "subjectAltName equals it)",
                           subject, x->host);
-    } else if (!br_x509_decoder_get_pkey(&x->u.decoder)) {
+    } else if (!unchained_key(x)) {
         return BR_ERR_X509_INVALID_VALUE;
     }
     if (x->cfg->pin_count && !pin_matches(x))
@@ -624,10 +669,10 @@ static unsigned x_end_chain(const br_x509_class **ctx)
 static const br_x509_pkey *x_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
 {
     iotls_br_x509_t *x = (iotls_br_x509_t *)(void *)ctx;
-    if (x->mode != IOTLS_X509_VERIFY) {
+    if (unchained(x)) {
         if (usages)
             *usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
-        return br_x509_decoder_get_pkey(&x->u.decoder);
+        return unchained_key(x);
     }
     return x->u.minimal.vtable->get_pkey(&x->u.minimal.vtable, usages);
 }
