@@ -21,35 +21,31 @@ static void scalar_bytes(unsigned char sk[32], const unsigned char *k, size_t kl
     memset(sk + klen, 0, 32 - klen);
 }
 
-/* The private key for mulgen: libcrypto computes its public key (k*9),
- * which is the result. */
-static EVP_PKEY *private_key(const unsigned char *k, size_t klen)
+/* An X25519 EVP_PKEY from its bytes: the private scalar (or NULL) and the
+ * public value (or NULL), through a kept import context (x25519_import.c).
+ * With the scalar alone libcrypto computes the public key (k*9): that is
+ * mulgen's result. With both, it takes the public value as given: mul
+ * passes the peer's point as a placeholder, because derive never uses our
+ * own public key and computing it would double the cost of the secret. */
+static EVP_PKEY *import_key(const unsigned char *k, size_t klen, unsigned char *pub)
 {
     unsigned char sk[32];
-    scalar_bytes(sk, k, klen);
-    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, sizeof sk);
-    OPENSSL_cleanse(sk, sizeof sk);
-    return key;
-}
-
-/* The private key for mul: handed to libcrypto with a placeholder public
- * key (the peer's point), so that it does not compute k*9, which derive
- * never uses; that would double the cost of the shared secret. */
-static EVP_PKEY *private_key_only(const unsigned char *k, size_t klen, unsigned char *placeholder)
-{
-    unsigned char sk[32];
-    scalar_bytes(sk, k, klen);
+    OSSL_PARAM params[3], *p = params;
+    if (k) {
+        scalar_bytes(sk, k, klen);
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, sk, sizeof sk);
+    }
+    if (pub)
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, 32);
+    *p = OSSL_PARAM_construct_end();
     EVP_PKEY *key = NULL;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, NULL);
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, sk, sizeof sk),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, placeholder, 32),
-        OSSL_PARAM_construct_end(),
-    };
-    if (ctx && EVP_PKEY_fromdata_init(ctx) > 0)
-        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params);
-    EVP_PKEY_CTX_free(ctx);
-    OPENSSL_cleanse(sk, sizeof sk);
+    EVP_PKEY_CTX *ctx = iotls_hc_x25519_import_take();
+    if (ctx &&
+        EVP_PKEY_fromdata(ctx, &key, k ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) <= 0)
+        key = NULL;
+    iotls_hc_x25519_import_give(ctx);
+    if (k)
+        OPENSSL_cleanse(sk, sizeof sk);
     return key;
 }
 
@@ -59,8 +55,8 @@ uint32_t iotls_hc_x25519_mul(unsigned char *G, size_t Glen, const unsigned char 
         return 0;
     G[31] &= 0x7F;
     ERR_set_mark(); /* libcrypto's complaints stay out of the caller's queue */
-    EVP_PKEY *priv = private_key_only(k, klen, G);
-    EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, G, 32);
+    EVP_PKEY *priv = import_key(k, klen, G);
+    EVP_PKEY *peer = import_key(NULL, 0, G);
     EVP_PKEY_CTX *ctx = priv ? EVP_PKEY_CTX_new(priv, NULL) : NULL;
     uint32_t ok = 0;
     if (peer && ctx && EVP_PKEY_derive_init(ctx) > 0 &&
@@ -82,7 +78,7 @@ size_t iotls_hc_x25519_mulgen(unsigned char *R, const unsigned char *k, size_t k
     if (klen > 32)
         return 0;
     ERR_set_mark();
-    EVP_PKEY *priv = private_key(k, klen);
+    EVP_PKEY *priv = import_key(k, klen, NULL);
     size_t len = 32;
     size_t ok = priv && EVP_PKEY_get_raw_public_key(priv, R, &len) > 0 && len == 32 ? 32 : 0;
     EVP_PKEY_free(priv);

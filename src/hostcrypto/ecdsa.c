@@ -44,18 +44,12 @@ size_t iotls_hc_ecdsa_sign(const br_ec_impl *impl, const br_hash_class *hf, cons
 {
     if (sk->curve != BR_EC_secp256r1)
         return br_ecdsa_i31_sign_asn1(impl, hf, hash_value, sk, sig);
-    if (!iotls_hc_p256_group())
-        return 0;
     ERR_set_mark(); /* libcrypto's complaints stay out of the caller's queue */
-    EC_KEY *key = p256_key();
-    BIGNUM *d = BN_bin2bn(sk->x, (int)sk->xlen, NULL);
-    ECDSA_SIG *s = NULL;
+    /* The same key signs handshake after handshake: its EC_KEY is kept
+     * (ecdsa_keys.c). */
+    EC_KEY *key = iotls_hc_p256_signing_key(sk->x, sk->xlen);
+    ECDSA_SIG *s = key ? ECDSA_do_sign(hash_value, (int)hash_len(hf), key) : NULL;
     size_t n = 0;
-    if (key && d) {
-        BN_set_flags(d, BN_FLG_CONSTTIME);
-        if (EC_KEY_set_private_key(key, d) == 1)
-            s = ECDSA_do_sign(hash_value, (int)hash_len(hf), key);
-    }
     if (s) {
         /* DER of two 32-byte integers: at most 72 bytes, what BearSSL's
          * callers provide room for. */
@@ -64,7 +58,6 @@ size_t iotls_hc_ecdsa_sign(const br_ec_impl *impl, const br_hash_class *hf, cons
         n = len > 0 ? (size_t)len : 0;
     }
     ECDSA_SIG_free(s);
-    BN_clear_free(d);
     EC_KEY_free(key);
     ERR_pop_to_mark();
     return n;

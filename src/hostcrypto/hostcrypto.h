@@ -6,6 +6,7 @@
 #define IOTLS_HOSTCRYPTO_INTERNAL_H
 
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 
 #include "iotls/crypto.h"
 
@@ -27,6 +28,19 @@ uint32_t iotls_hc_p256_muladd(unsigned char *A, const unsigned char *B, size_t l
  * both coordinates below p, on the curve (libcrypto checks the last two;
  * it would also take compressed and hybrid forms, which BearSSL refuses). */
 int iotls_hc_p256_decode(EC_POINT *P, const unsigned char *buf, size_t len, BN_CTX *ctx);
+
+/* x25519_import.c: a context for EVP_PKEY_fromdata with X25519 (NULL if
+ * libcrypto could not make one), given back after use; _free frees the
+ * idle ones. */
+EVP_PKEY_CTX *iotls_hc_x25519_import_take(void);
+void iotls_hc_x25519_import_give(EVP_PKEY_CTX *ctx);
+void iotls_hc_x25519_import_free(void);
+
+/* ecdsa_keys.c: the EC_KEY of a P-256 private scalar (big-endian, at most
+ * 32 bytes), a reference the caller frees with EC_KEY_free (NULL on
+ * failure); _free empties the cache. */
+EC_KEY *iotls_hc_p256_signing_key(const unsigned char *x, size_t xlen);
+void iotls_hc_p256_signing_keys_free(void);
 
 /* ec_impl.c */
 extern const br_ec_impl iotls_hc_ec;

@@ -29,3 +29,9 @@ const iotls_crypto_provider_t *iotls_hostcrypto_provider(void)
     pthread_once(&once, set_up);
     return &provider;
 }
+
+void iotls_hostcrypto_shutdown(void)
+{
+    iotls_hc_p256_signing_keys_free();
+    iotls_hc_x25519_import_free();
+}

@@ -5,6 +5,7 @@
  * side accepts from the other; then handshakes with the provider on one
  * side, the other, and both.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -404,6 +405,124 @@ static void test_ecdsa_cross(void **state)
     }
 }
 
+/* The provider keeps the EC_KEY of the last few keys it signed with
+ * (ecdsa_keys.c): more keys than it keeps, taken in turn, each signed with
+ * its own key (a kept object found for the wrong key would give a
+ * signature its public key refuses); a short scalar (a leading zero byte
+ * dropped) is the same key as its padded form; and after
+ * iotls_hostcrypto_shutdown() the provider keeps working. */
+static void sign_and_check(keypair_t *kp, const keypair_t *other)
+{
+    unsigned char h[32], sig[80];
+    random_bytes(h, sizeof h);
+    size_t len = host->ecdsa_sign(host->ec, &br_sha256_vtable, h, &kp->sk, sig);
+    assert_true(len > 8 && len <= 72);
+    assert_int_equal(ref_vrfy(h, sizeof h, &kp->pk, sig, len), 1);
+    assert_int_equal(ref_vrfy(h, sizeof h, &other->pk, sig, len), 0);
+}
+
+static void test_ecdsa_kept_keys(void **state)
+{
+    enum { KEYS = 7 };
+    keypair_t kp[KEYS];
+    for (int i = 0; i < KEYS; i++)
+        keypair(&kp[i]);
+    /* The last key's scalar starts with a zero byte, handed over without it. */
+    kp[KEYS - 1].x[0] = 0;
+    kp[KEYS - 1].sk.x = kp[KEYS - 1].x + 1;
+    kp[KEYS - 1].sk.xlen = 31;
+    assert_int_equal(br_ec_compute_pub(ref, &kp[KEYS - 1].pk, kp[KEYS - 1].q, &kp[KEYS - 1].sk),
+                     65);
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < KEYS; i++)
+            sign_and_check(&kp[i], &kp[(i + 1) % KEYS]);
+        /* One key again and again, as a server does. */
+        for (int i = 0; i < 5; i++)
+            sign_and_check(&kp[round], &kp[round + 1]);
+        if (round == 1)
+            iotls_hostcrypto_shutdown();
+    }
+    /* The padded form of the short scalar is the same key. */
+    keypair_t padded = kp[KEYS - 1];
+    padded.sk.x = padded.x;
+    padded.sk.xlen = 32;
+    sign_and_check(&padded, &kp[0]);
+    /* A scalar longer than P-256's is refused, not cut. */
+    unsigned char big[33] = {0}, h[32] = {0}, sig[80];
+    memcpy(big + 1, kp[0].x, 32);
+    br_ec_private_key sk = {BR_EC_secp256r1, big, sizeof big};
+    assert_int_equal(host->ecdsa_sign(host->ec, &br_sha256_vtable, h, &sk, sig), 0);
+    iotls_hostcrypto_shutdown();
+    iotls_hostcrypto_shutdown(); /* twice is harmless */
+    sign_and_check(&kp[0], &kp[1]);
+}
+
+/* Several threads at once through the objects the provider keeps (one
+ * shared signing key, X25519 import contexts): every result is BearSSL's
+ * or verifies. Inputs and BearSSL's answers are prepared first (the test's
+ * random generator is not shared between threads). */
+enum { THREADS = 4, THREAD_ROUNDS = 40 };
+typedef struct {
+    unsigned char k[THREAD_ROUNDS][32], u[THREAD_ROUNDS][32];
+    unsigned char pub[THREAD_ROUNDS][32], shared[THREAD_ROUNDS][32];
+    unsigned char h[THREAD_ROUNDS][32], sig[THREAD_ROUNDS][80];
+    size_t sig_len[THREAD_ROUNDS];
+    const keypair_t *signer;
+    int failures;
+} thread_work_t;
+
+static void *thread_run(void *arg)
+{
+    thread_work_t *w = arg;
+    for (int i = 0; i < THREAD_ROUNDS; i++) {
+        unsigned char r[32];
+        if (host->ec->mulgen(r, w->k[i], 32, BR_EC_curve25519) != 32 ||
+            memcmp(r, w->pub[i], 32) != 0)
+            w->failures++;
+        memcpy(r, w->u[i], 32);
+        if (host->ec->mul(r, 32, w->k[i], 32, BR_EC_curve25519) != 1 ||
+            memcmp(r, w->shared[i], 32) != 0)
+            w->failures++;
+        w->sig_len[i] =
+            host->ecdsa_sign(host->ec, &br_sha256_vtable, w->h[i], &w->signer->sk, w->sig[i]);
+    }
+    return NULL;
+}
+
+static void test_threads_share_kept_objects(void **state)
+{
+    static thread_work_t work[THREADS];
+    keypair_t signer;
+    keypair(&signer);
+    iotls_hostcrypto_shutdown(); /* start with nothing kept */
+    for (int t = 0; t < THREADS; t++) {
+        thread_work_t *w = &work[t];
+        memset(w, 0, sizeof *w);
+        w->signer = &signer;
+        for (int i = 0; i < THREAD_ROUNDS; i++) {
+            random_bytes(w->k[i], 32);
+            random_bytes(w->u[i], 32);
+            random_bytes(w->h[i], 32);
+            w->u[i][31] &= 0x7F;
+            assert_int_equal(ref->mulgen(w->pub[i], w->k[i], 32, BR_EC_curve25519), 32);
+            memcpy(w->shared[i], w->u[i], 32);
+            assert_int_equal(ref->mul(w->shared[i], 32, w->k[i], 32, BR_EC_curve25519), 1);
+        }
+    }
+    pthread_t tid[THREADS];
+    for (int t = 0; t < THREADS; t++)
+        assert_int_equal(pthread_create(&tid[t], NULL, thread_run, &work[t]), 0);
+    for (int t = 0; t < THREADS; t++)
+        assert_int_equal(pthread_join(tid[t], NULL), 0);
+    for (int t = 0; t < THREADS; t++) {
+        assert_int_equal(work[t].failures, 0);
+        for (int i = 0; i < THREAD_ROUNDS; i++)
+            assert_int_equal(
+                ref_vrfy(work[t].h[i], 32, &signer.pk, work[t].sig[i], work[t].sig_len[i]), 1);
+    }
+    iotls_hostcrypto_shutdown();
+}
+
 /* Damaged signatures and keys: the provider's verdict is BearSSL's. */
 static void test_ecdsa_vrfy_matches_bearssl(void **state)
 {
@@ -551,6 +670,8 @@ int main(void)
         cmocka_unit_test(test_other_curves_delegated),
         cmocka_unit_test(test_ecdsa_cross),
         cmocka_unit_test(test_ecdsa_vrfy_matches_bearssl),
+        cmocka_unit_test(test_ecdsa_kept_keys),
+        cmocka_unit_test(test_threads_share_kept_objects),
         cmocka_unit_test(test_handshakes_every_combination),
         cmocka_unit_test(test_provider_is_what_verifies),
     };
