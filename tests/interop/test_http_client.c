@@ -279,6 +279,30 @@ static iotls_test_result_t get_answered_by(const char *answer, size_t len, bool 
     return r;
 }
 
+/* --timeout MS is the idle limit, and nothing else: it once shared its
+ * getopt code with --allow-weak-rsa, which it turned on instead. */
+static void test_get_timeout_is_the_idle_limit(void **state)
+{
+    iotls_test_peer_t s;
+    iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_STDIO};
+    assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
+    /* The server takes the request and never answers: without --timeout
+     * the client would wait 30 s, longer than the command may run. */
+    const char *argv[] = {iotls_test_tool(), "get", "--ca", pki->ca_pem, "--timeout", "500",
+                          url(s.port, "/x"), NULL};
+    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
+    iotls_test_result_t r;
+    assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
+    iotls_test_peer_stop(&s);
+    if (r.exit_code != 1 || !strstr(r.err, "IOTLS_ERR_IDLE_TIMEOUT"))
+        iotls_test_result_dump("iotls get", &r);
+    assert_true(r.exited);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "IOTLS_ERR_IDLE_TIMEOUT"));
+    assert_null(strstr(r.err, "allow_weak_rsa"));
+    iotls_test_result_free(&r);
+}
+
 static void expect_failure(iotls_test_result_t *r, const char *text)
 {
     if (r->exit_code != 1 || !strstr(r->err, text))
@@ -383,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_get_from_openssl_www),
         cmocka_unit_test(test_get_from_server_ignoring_mfl),
         cmocka_unit_test(test_get_refuses_bad_answers),
+        cmocka_unit_test(test_get_timeout_is_the_idle_limit),
         cmocka_unit_test(test_example_https_device),
         cmocka_unit_test(test_demo_https_script),
     };

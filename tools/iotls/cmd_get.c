@@ -125,7 +125,8 @@ int cmd_get(int argc, char **argv)
     static const struct option opts[] = {
         CLI_TLS_LONG_OPTIONS("ca"),
         CLI_CLIENT_LONG_OPTIONS,
-        {"timeout", required_argument, NULL, 'W'},
+        /* Not 'W': that is --allow-weak-rsa of CLI_TLS_LONG_OPTIONS. */
+        {"timeout", required_argument, NULL, 'w'},
         CLI_SESSION_LONG_OPTIONS,
         CLI_SEND_QUEUE_OPTION,
         {"request", required_argument, NULL, 'X'},
@@ -162,7 +163,7 @@ int cmd_get(int argc, char **argv)
         if (shared > 0)
             continue;
         switch (opt) {
-        case 'W':
+        case 'w':
             if (!cli_parse_size(optarg, "--timeout", 0, 3600000, &v))
                 goto out;
             cfg.idle_timeout_ms = (uint32_t)v;
