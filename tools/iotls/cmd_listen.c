@@ -211,8 +211,9 @@ int cmd_listen(int argc, char **argv)
         {"sni-cert", required_argument, NULL, 'n'},
         {"max-conns", required_argument, NULL, 'm'},
         {"idle-timeout", required_argument, NULL, 'i'},
-        {"handshake-timeout", required_argument, NULL, 'H'},
-        {"max-per-addr", required_argument, NULL, 'A'},
+        /* Not 'H' nor 'A': --half-duplex and --alpn of CLI_SERVER_LONG_OPTIONS. */
+        {"handshake-timeout", required_argument, NULL, 'T'},
+        {"max-per-addr", required_argument, NULL, 'p'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -252,12 +253,12 @@ int cmd_listen(int argc, char **argv)
                 goto out;
             cfg.idle_timeout_ms = v ? (uint32_t)v : IOTLS_TIMEOUT_NEVER;
             break;
-        case 'H':
+        case 'T':
             if (!cli_parse_size(optarg, "--handshake-timeout", 0, 3600000, &v))
                 goto out;
             cfg.handshake_timeout_ms = v ? (uint32_t)v : IOTLS_TIMEOUT_NEVER;
             break;
-        case 'A':
+        case 'p':
             if (!cli_parse_size(optarg, "--max-per-addr", 0, 100000, &max_per_addr))
                 goto out;
             break;
