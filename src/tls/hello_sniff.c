@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "iotls/options.h"
+
 enum {
     S_HS_HDR,
     S_VERSION,
@@ -51,6 +53,11 @@ enum { SEEN_SNI = 1, SEEN_MFL = 2, SEEN_ALPN = 4, SEEN_VERSIONS = 8 };
 #define ALPN_LIMIT 60 /* leaves room for "..." and the NUL in alpn[64] */
 
 #define CT_HANDSHAKE 22
+
+/* A client-only build (iotls/options.h) reads just the ServerHello: a
+ * client uses nothing of a ClientHello (one reaches it only from a broken
+ * peer, and the engine refuses it), so its fields are not parsed. */
+#define READS_CLIENT_HELLO IOTLS_SERVER
 
 unsigned iotls_mfl_code_bytes(uint8_t code)
 {
@@ -122,6 +129,7 @@ void iotls_hello_sniff_match_suites(iotls_hello_sniff_t *s, const uint16_t *suit
     s->match_suite_count = (uint16_t)(count < 65535 ? count : 65535);
 }
 
+#if READS_CLIENT_HELLO
 /* One complete 2-byte entry of the cipher suite or version list. */
 static void pair_done(iotls_hello_sniff_t *s, uint16_t v)
 {
@@ -136,6 +144,7 @@ static void pair_done(iotls_hello_sniff_t *s, uint16_t v)
         if (s->match_suites[i] == v)
             s->suite_matched = true;
 }
+#endif
 
 /* A new offered name of len bytes: the candidates are the names of that
  * length; each byte read then drops those that differ (match_byte). */
@@ -178,6 +187,7 @@ static void end_ext(iotls_hello_sniff_t *s)
     next_ext(s);
 }
 
+#if READS_CLIENT_HELLO
 static void next_sni(iotls_hello_sniff_t *s)
 {
     if (s->hpos == s->ext_end)
@@ -185,6 +195,7 @@ static void next_sni(iotls_hello_sniff_t *s)
     else
         begin(s, S_SNI_HDR, 3, K_COLLECT);
 }
+#endif
 
 static void next_alpn(iotls_hello_sniff_t *s)
 {
@@ -196,7 +207,7 @@ static void next_alpn(iotls_hello_sniff_t *s)
 
 static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
 {
-    bool client = s->msg_type == IOTLS_HELLO_CLIENT;
+    bool client = READS_CLIENT_HELLO && s->msg_type == IOTLS_HELLO_CLIENT;
     uint8_t bit = type == EXT_SERVER_NAME          ? SEEN_SNI
                   : type == EXT_MFL                ? SEEN_MFL
                   : type == EXT_ALPN               ? SEEN_ALPN
@@ -249,11 +260,12 @@ static void ext_start(iotls_hello_sniff_t *s, uint16_t type, uint16_t elen)
 static void field_done(iotls_hello_sniff_t *s)
 {
     uint32_t v = fval(s);
-    bool client = s->msg_type == IOTLS_HELLO_CLIENT;
+    bool client = READS_CLIENT_HELLO && s->msg_type == IOTLS_HELLO_CLIENT;
     switch (s->st) {
     case S_HS_HDR:
         s->msg_type = s->fbuf[0];
-        if (s->msg_type != IOTLS_HELLO_CLIENT && s->msg_type != IOTLS_HELLO_SERVER) {
+        if ((!READS_CLIENT_HELLO || s->msg_type != IOTLS_HELLO_CLIENT) &&
+            s->msg_type != IOTLS_HELLO_SERVER) {
             s->done = true; /* first message is not a hello: nothing to report */
             return;
         }
@@ -279,6 +291,7 @@ static void field_done(iotls_hello_sniff_t *s)
         else
             begin(s, S_CS, 2, K_COLLECT);
         return;
+#if READS_CLIENT_HELLO
     case S_CS_LEN:
         if (v < 2 || (v & 1)) {
             bad(s, "bad cipher_suites length");
@@ -288,10 +301,12 @@ static void field_done(iotls_hello_sniff_t *s)
         begin(s, S_CS_LIST, v, K_SUITES);
         return;
     case S_CS_LIST: begin(s, S_COMP_LEN, 1, K_COLLECT); return;
+#endif
     case S_CS:
         s->cipher_suite = (uint16_t)v;
         begin(s, S_COMP, 1, K_COLLECT);
         return;
+#if READS_CLIENT_HELLO
     case S_COMP_LEN:
         if (v < 1) {
             bad(s, "empty compression_methods");
@@ -300,6 +315,7 @@ static void field_done(iotls_hello_sniff_t *s)
         begin(s, S_COMP_LIST, v, K_SKIP);
         return;
     case S_COMP_LIST:
+#endif
     case S_COMP:
         /* Extensions are optional in TLS 1.0-1.2: the message may end here. */
         if (s->hpos == s->msg_end)
@@ -323,6 +339,7 @@ static void field_done(iotls_hello_sniff_t *s)
         s->mfl_code = (uint8_t)v;
         end_ext(s);
         return;
+#if READS_CLIENT_HELLO
     case S_SNI_LIST_LEN:
         if (v == 0 || v != s->ext_end - s->hpos) {
             bad(s, "bad server_name list length");
@@ -359,6 +376,7 @@ static void field_done(iotls_hello_sniff_t *s)
         begin(s, S_SV_LIST, v, K_VERSIONS);
         return;
     case S_SV_LIST: end_ext(s); return;
+#endif
     case S_ALPN_LIST_LEN:
         if (v < 2 || v != s->ext_end - s->hpos) {
             bad(s, "bad ALPN list length");
@@ -411,6 +429,7 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             memcpy(s->fbuf + s->flen, q, k); /* need <= 4 for collected fields */
             s->flen = (uint8_t)(s->flen + k);
             break;
+#if READS_CLIENT_HELLO
         case K_SNI:
             /* nlen < sizeof(sni) was checked, so sni_len + k stays inside. */
             for (size_t i = 0; i < k; i++) {
@@ -429,6 +448,7 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
                 s->pair_half = !s->pair_half;
             }
             break;
+#endif
         case K_SID:
             /* S_SID_LEN refused lengths over 32 = sizeof(session_id). */
             memcpy(s->session_id + s->session_id_len, q, k);
@@ -438,7 +458,8 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             /* Names are 1..255 bytes (one length byte): match_pos fits. */
             for (size_t i = 0; i < k; i++) {
                 alpn_char(s, q[i] < 0x21 || q[i] > 0x7e || q[i] == ',' ? '?' : q[i]);
-                match_byte(s, q[i]);
+                if (READS_CLIENT_HELLO)
+                    match_byte(s, q[i]);
             }
             break;
         default: break;

@@ -112,8 +112,9 @@ void iotls_br_explain_engine_error(iotls_session_t *s, int e)
     } else if (peer_message_fault(s, e)) {
         /* BearSSL says "bad parameter" when a length inside a message
          * overruns it: the peer's fault, not a local configuration error. */
-        char where[120];
-        iotls_br_peer_message_names(s, where, sizeof where);
+        char where[120] = "";
+        if (IOTLS_ERROR_TEXT) /* names for the sentence only */
+            iotls_br_peer_message_names(s, where, sizeof where);
         iotls_error_set(&s->error, IOTLS_ERR_PROTOCOL, "peer sent %s%s",
                         e == BR_ERR_UNEXPECTED ? "an unexpected handshake message"
                         : e == BR_ERR_BAD_PARAM
