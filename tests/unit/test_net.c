@@ -30,6 +30,7 @@
 #include "pattern.h"
 #include "peer.h"
 #include "pki.h"
+#include "tls_fixture.h"
 
 static const iotls_test_pki_t *pki;
 static iotls_trust_t *trust;
@@ -1148,28 +1149,12 @@ static void test_mfl_ignoring_server(void **state)
 
 static int setup(void **state)
 {
-    (void)state;
-    pki = iotls_test_pki();
-    if (pki == NULL)
-        return -1;
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    trust = iotls_trust_new();
-    creds = iotls_creds_new();
-    if (iotls_trust_load_file(trust, pki->ca_pem, &err) < 1 ||
-        iotls_creds_load_files(creds, pki->server_ec.chain, pki->server_ec.key, &err) < 0) {
-        fprintf(stderr, "test_net setup: %s\n", err.text);
-        return -1;
-    }
-    return 0;
+    return iotls_test_tls_fixture(&pki, &trust, &creds);
 }
 
 static int teardown(void **state)
 {
-    (void)state;
-    iotls_trust_free(trust);
-    iotls_creds_free(creds);
-    iotls_test_pki_free();
+    iotls_test_tls_fixture_free(&trust, &creds);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include "iotls/net.h"
 #include "pki.h"
+#include "tls_fixture.h"
 
 #define CAP 8
 #define FLOOD 60
@@ -285,26 +286,12 @@ static void test_per_address_cap(void **state)
 
 static int setup(void **state)
 {
-    const iotls_test_pki_t *pki = iotls_test_pki();
-    if (!pki)
-        return -1;
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    trust = iotls_trust_new();
-    creds = iotls_creds_new();
-    if (!trust || !creds || iotls_trust_load_file(trust, pki->ca_pem, &err) < 0 ||
-        iotls_creds_load_files(creds, pki->server_ec.chain, pki->server_ec.key, &err) < 0) {
-        fprintf(stderr, "setup: %s\n", err.text);
-        return -1;
-    }
-    return 0;
+    return iotls_test_tls_fixture(NULL, &trust, &creds);
 }
 
 static int teardown(void **state)
 {
-    iotls_trust_free(trust);
-    iotls_creds_free(creds);
-    iotls_test_pki_free();
+    iotls_test_tls_fixture_free(&trust, &creds);
     return 0;
 }
 

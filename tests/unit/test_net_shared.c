@@ -23,6 +23,7 @@
 #include "iotls/trust.h"
 #include "pattern.h"
 #include "pki.h"
+#include "tls_fixture.h"
 
 static const iotls_test_pki_t *pki;
 static iotls_trust_t *trust;
@@ -534,26 +535,12 @@ static void test_spill_pool_exhaustion_fails_one_connection(void **state)
 
 static int setup(void **state)
 {
-    pki = iotls_test_pki();
-    if (!pki)
-        return -1;
-    iotls_error_t err;
-    iotls_error_clear(&err);
-    trust = iotls_trust_new();
-    creds = iotls_creds_new();
-    if (iotls_trust_load_file(trust, pki->ca_pem, &err) < 0 ||
-        iotls_creds_load_files(creds, pki->server_ec.chain, pki->server_ec.key, &err) < 0) {
-        fprintf(stderr, "%s\n", err.text);
-        return -1;
-    }
-    return 0;
+    return iotls_test_tls_fixture(&pki, &trust, &creds);
 }
 
 static int teardown(void **state)
 {
-    iotls_trust_free(trust);
-    iotls_creds_free(creds);
-    iotls_test_pki_free();
+    iotls_test_tls_fixture_free(&trust, &creds);
     return 0;
 }
 
