@@ -51,23 +51,12 @@ static int teardown(void **state)
 
 static void echo_20_mib(bool server_half, bool client_half, bool stdin_pipe)
 {
-    uint16_t port = iotls_test_free_port();
     char addr[32], out_path[512], err_path[512];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *srv_argv[] = {iotls_test_tool(),
-                              "listen",
-                              "--cert",
-                              pki->server_ec.chain,
-                              "--key",
-                              pki->server_ec.key,
-                              server_half ? "--half-duplex" : "-v",
-                              addr,
-                              NULL};
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen-echo", .argv = srv_argv, .port = port};
+    const char *const srv_extra[] = {server_half ? "--half-duplex" : "-v", NULL};
     iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_peer_start(&spec, &srv), 0);
+    assert_int_equal(iotls_test_listen_start(NULL, NULL, srv_extra, &srv), 0);
 
-    snprintf(addr, sizeof addr, "localhost:%u", port);
+    snprintf(addr, sizeof addr, "localhost:%u", srv.port);
     const char *argv[10] = {iotls_test_tool(), "connect", "--ca", pki->ca_pem};
     size_t n = 4;
     if (client_half)

@@ -158,24 +158,13 @@ static void test_server_both_providers_vs_s_client(void **state)
 
 static void tool_pair(const char *server_crypto, const char *client_crypto, const char *want)
 {
-    char tool[512];
-    snprintf(tool, sizeof tool, "%s/iotls",
-             getenv("IOTLS_BUILD") ? getenv("IOTLS_BUILD") : "build");
-    uint16_t port = iotls_test_free_port();
-    assert_int_not_equal(port, 0);
-    char listen_at[32];
-    snprintf(listen_at, sizeof listen_at, "127.0.0.1:%u", port);
-    const char *largv[] = {tool,       "listen",
-                           "--cert",   pki->server_ec.chain,
-                           "--key",    pki->server_ec.key,
-                           "--crypto", server_crypto,
-                           listen_at,  NULL};
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = largv, .port = port};
+    const char *tool = iotls_test_tool();
+    const char *const srv_extra[] = {"--crypto", server_crypto, NULL};
     iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_peer_start(&spec, &srv), 0);
+    assert_int_equal(iotls_test_listen_start(NULL, NULL, srv_extra, &srv), 0);
 
     char target[32];
-    snprintf(target, sizeof target, "localhost:%u", port);
+    snprintf(target, sizeof target, "localhost:%u", srv.port);
     const char *cargv[] = {tool,       "connect",     "-v",   "--ca", pki->ca_pem,
                            "--crypto", client_crypto, target, NULL};
     iotls_test_cmd_t cmd = {.argv = cargv, .input = "hello\n", .input_len = 6};
@@ -200,9 +189,7 @@ static void test_tool_providers_crossed(void **state)
 
 static void test_tool_rejects_unknown_provider(void **state)
 {
-    char tool[512];
-    snprintf(tool, sizeof tool, "%s/iotls",
-             getenv("IOTLS_BUILD") ? getenv("IOTLS_BUILD") : "build");
+    const char *tool = iotls_test_tool();
     const char *argv[] = {tool, "connect", "--crypto", "hardware", "localhost:1", NULL};
     iotls_test_cmd_t cmd = {.argv = argv};
     iotls_test_result_t r;

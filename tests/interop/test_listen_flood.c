@@ -55,14 +55,10 @@ static int count(const char *text, const char *needle)
 
 static void test_flood_and_idle_clients_do_not_lock_out(void **state)
 {
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *srv_argv[] = {iotls_test_tool(), "listen",           "--cert", pki->server_ec.chain,
-                              "--key",           pki->server_ec.key, addr,     NULL};
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen-flood", .argv = srv_argv, .port = port};
     iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_peer_start(&spec, &srv), 0);
+    assert_int_equal(iotls_test_listen_start(NULL, NULL, NULL, &srv), 0);
+    uint16_t port = srv.port;
+    char addr[32];
 
     /* Idle TLS clients: handshake done, then silence. */
     iotls_error_t err;

@@ -121,13 +121,7 @@ static void start_www(iotls_test_peer_t *srv, const iotls_test_cred_t *cred, int
 
 static void start_listen(iotls_test_peer_t *p)
 {
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {iotls_test_tool(), "listen",           "--cert", pki->server_ec.chain,
-                          "--key",           pki->server_ec.key, addr,     NULL};
-    iotls_test_peer_spec_t s = {.name = "iotls-listen", .argv = argv, .port = port};
-    assert_int_equal(iotls_test_peer_start(&s, p), 0);
+    assert_int_equal(iotls_test_listen_start(NULL, NULL, NULL, p), 0);
 }
 
 /* ---- verification ---------------------------------------------------------- */

@@ -196,21 +196,8 @@ static void test_garbage_and_reset_clients_leave_others_alone(void **state)
 
 static void start_listen(iotls_test_peer_t *p, const char *buffer)
 {
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    const char *argv[] = {iotls_test_tool(),
-                          "listen",
-                          "--cert",
-                          pki->server_ec.chain,
-                          "--key",
-                          pki->server_ec.key,
-                          "--buffer",
-                          buffer,
-                          addr,
-                          NULL};
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
-    assert_int_equal(iotls_test_peer_start(&spec, p), 0);
+    const char *const extra[] = {"--buffer", buffer, NULL};
+    assert_int_equal(iotls_test_listen_start(NULL, NULL, extra, p), 0);
 }
 
 static void run_connect(const char *const *argv, const char *input, iotls_test_result_t *r)

@@ -620,6 +620,13 @@ int iotls_test_mfl_ignoring_server_start(const iotls_test_cred_t *cred, iotls_te
 int iotls_test_listen_start(const char *chain, const char *key, const char *const *extra,
                             iotls_test_peer_t *p)
 {
+    if (chain == NULL) {
+        const iotls_test_pki_t *pki = iotls_test_pki();
+        if (pki == NULL)
+            return -1;
+        chain = pki->server_ec.chain;
+        key = pki->server_ec.key;
+    }
     uint16_t port = iotls_test_free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);

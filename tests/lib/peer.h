@@ -113,7 +113,8 @@ int iotls_test_port_open(uint16_t port, int timeout_ms);
 /* ---- the iotls tool as a server ------------------------------------------ */
 
 /* Starts `iotls listen --cert chain --key key [extra...] 127.0.0.1:PORT`
- * (at most 16 extra arguments) on a free port; ready once it accepts (the
+ * (at most 16 extra arguments; chain NULL = the test PKI's server_ec chain
+ * and key) on a free port; ready once it accepts (the
  * probe's empty connection appears in its log as one
  * IOTLS_ERR_PEER_CLOSED_HANDSHAKE line). Its stderr is the server log. 0 or
  * -1 (see peer_start). */
