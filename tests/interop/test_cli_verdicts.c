@@ -24,20 +24,7 @@ static char dir[512];
 
 static const char *in_dir(const char *name)
 {
-    static char paths[8][600];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
-}
-
-static int run(const char *const *argv, iotls_test_result_t *r)
-{
-    /* No input, no terminal: a prompt would read EOF or hang to the timeout. */
-    iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
-    if (iotls_test_run_cmd(&cmd, r) != 0)
-        return -1;
-    return r->exited ? r->exit_code : -1;
+    return iotls_test_path_in(dir, name);
 }
 
 static int setup(void **state)
@@ -55,7 +42,7 @@ static int setup(void **state)
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         iotls_test_result_t r;
-        int rc = run(cmds[i], &r);
+        int rc = iotls_test_run_status(cmds[i], NULL, &r);
         if (rc != 0)
             iotls_test_result_dump("openssl", &r);
         iotls_test_result_free(&r);
@@ -74,7 +61,7 @@ static int teardown(void **state)
 static void expect_refused(const char *const *argv, const char *key)
 {
     iotls_test_result_t r;
-    int rc = run(argv, &r);
+    int rc = iotls_test_run_status(argv, NULL, &r);
     char want[600];
     snprintf(want, sizeof want, "'%s' " ENCRYPTED_TEXT, key);
     if (rc != 1 || !strstr(r.err, want))
@@ -115,7 +102,7 @@ static void test_directory_as_a_file_says_so(void **state)
     snprintf(want, sizeof want, "'%s' is a directory", dir);
     for (size_t i = 0; i < 2; i++) {
         iotls_test_result_t r;
-        int rc = run(cmds[i], &r);
+        int rc = iotls_test_run_status(cmds[i], NULL, &r);
         if (rc != 1 || !strstr(r.err, want))
             iotls_test_result_dump("directory", &r);
         assert_int_equal(rc, 1);
@@ -129,7 +116,7 @@ static void test_cert_days_zero_explains(void **state)
     const char *argv[] = {iotls_test_tool(), "cert",        "ca", "--days", "0",
                           "--out",           in_dir("ca0"), NULL};
     iotls_test_result_t r;
-    assert_int_equal(run(argv, &r), 2);
+    assert_int_equal(iotls_test_run_status(argv, NULL, &r), 2);
     assert_non_null(strstr(r.err, "--days 0: a certificate must be valid for at least 1 day"));
     iotls_test_result_free(&r);
 }
@@ -142,11 +129,11 @@ static void test_inspect_reads_16_mib_images(void **state)
                            "0xFF0", in_dir("ca.blob"), "--size", "16777216", NULL};
     const char *inspect[] = {t, "flash", "inspect", img, NULL};
     iotls_test_result_t r;
-    assert_int_equal(run(pack, &r), 0);
+    assert_int_equal(iotls_test_run_status(pack, NULL, &r), 0);
     iotls_test_result_free(&r);
-    assert_int_equal(run(write, &r), 0);
+    assert_int_equal(iotls_test_run_status(write, NULL, &r), 0);
     iotls_test_result_free(&r);
-    int rc = run(inspect, &r);
+    int rc = iotls_test_run_status(inspect, NULL, &r);
     if (rc != 0)
         iotls_test_result_dump("inspect 16 MiB", &r);
     assert_int_equal(rc, 0);
@@ -162,7 +149,7 @@ static void test_stdout_write_errors_fail(void **state)
     const char *t = iotls_test_tool();
     const char *pack[] = {t, "flash", "pack", "ca", pki->ca_pem, "-o", in_dir("out.blob"), NULL};
     iotls_test_result_t r;
-    assert_int_equal(run(pack, &r), 0);
+    assert_int_equal(iotls_test_run_status(pack, NULL, &r), 0);
     iotls_test_result_free(&r);
     struct {
         const char *script, *want;
@@ -177,7 +164,8 @@ static void test_stdout_write_errors_fail(void **state)
         for (size_t i = 0; i < 2; i++) {
             const char *argv[] = {"sh",       "-c",       cases[c].script, t,
                                   cmds[i][0], cmds[i][1], cmds[i][2],      NULL};
-            assert_int_equal(run(argv, &r), c == 0 ? 1 : 0); /* `| true` hides the code */
+            assert_int_equal(iotls_test_run_status(argv, NULL, &r),
+                             c == 0 ? 1 : 0); /* `| true` hides the code */
             char want[128];
             snprintf(want, sizeof want, "cannot write to stdout: %s; the output is incomplete",
                      cases[c].want);

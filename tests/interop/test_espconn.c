@@ -27,11 +27,7 @@ static char port_env[32];
 
 static const char *in_dir(const char *name)
 {
-    static char paths[8][700];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
+    return iotls_test_path_in(dir, name);
 }
 
 static const char *example(const char *name)

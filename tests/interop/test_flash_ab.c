@@ -23,30 +23,7 @@ static char dir[512], other[600];
 
 static const char *in_dir(const char *name)
 {
-    static char paths[16][600];
-    static int next;
-    char *p = paths[next++ % 16];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
-}
-
-static int run(const char *const *argv, const char *input, iotls_test_result_t *r)
-{
-    iotls_test_cmd_t cmd = {
-        .argv = argv, .input = input, .input_len = input ? strlen(input) : 0, .timeout_ms = 20000};
-    if (iotls_test_run_cmd(&cmd, r) != 0)
-        return -1;
-    return r->exited ? r->exit_code : -1;
-}
-
-static int run_quiet(const char *const *argv)
-{
-    iotls_test_result_t r;
-    int rc = run(argv, NULL, &r);
-    if (rc != 0)
-        iotls_test_result_dump("setup command", &r);
-    iotls_test_result_free(&r);
-    return rc;
+    return iotls_test_path_in(dir, name);
 }
 
 static int setup(void **state)
@@ -63,7 +40,7 @@ static int setup(void **state)
         {t, "flash", "pack", "ca", in_dir("other/ca.pem"), "-o", in_dir("wrong.blob"), NULL},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (run_quiet(cmds[i]) != 0)
+        if (iotls_test_run_setup(cmds[i]) != 0)
             return -1;
     return 0;
 }
@@ -79,7 +56,7 @@ static void write_ab(const char *img, const char *blob, const char *want)
     const char *argv[] = {iotls_test_tool(), "flash",     "write", img,
                           "--sector",        "0x3B,0x3D", blob,    NULL};
     iotls_test_result_t r;
-    int rc = run(argv, NULL, &r);
+    int rc = iotls_test_run_status(argv, NULL, &r);
     if (rc != 0 || !strstr(r.out, want))
         iotls_test_result_dump("flash write A/B", &r);
     assert_int_equal(rc, 0);
@@ -93,7 +70,7 @@ static int connect_with_flash(uint16_t port, const char *img, iotls_test_result_
     snprintf(addr, sizeof addr, "localhost:%u", port);
     const char *argv[] = {iotls_test_tool(), "connect",  "--flash", img,  "--ca-sector",
                           "0x3B,0x3D",       "--linger", "-1",      addr, NULL};
-    return run(argv, "GET /hello.txt HTTP/1.0\r\n\r\n", r);
+    return iotls_test_run_status(argv, "GET /hello.txt HTTP/1.0\r\n\r\n", r);
 }
 
 static void test_newest_copy_used_and_damage_falls_back(void **state)
@@ -133,7 +110,7 @@ static void test_newest_copy_used_and_damage_falls_back(void **state)
     /* The next update goes over the damaged slot, keeping A. */
     write_ab(img, in_dir("right.blob"), "slot B of 0x3B,0x3D, sequence 1");
     const char *inspect[] = {iotls_test_tool(), "flash", "inspect", img, NULL};
-    assert_int_equal(run(inspect, NULL, &r), 0);
+    assert_int_equal(iotls_test_run_status(inspect, NULL, &r), 0);
     assert_non_null(strstr(r.out, "0x3B  CA bundle blob, 1 entries"));
     assert_non_null(strstr(r.out, "sequence 0: OK"));
     assert_non_null(strstr(r.out, "sequence 1: OK"));

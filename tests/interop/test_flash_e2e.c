@@ -22,30 +22,7 @@ static char dir[512];
 
 static const char *in_dir(const char *name)
 {
-    static char paths[16][600];
-    static int next;
-    char *p = paths[next++ % 16];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
-}
-
-static int run(const char *const *argv, const char *input, iotls_test_result_t *r)
-{
-    iotls_test_cmd_t cmd = {
-        .argv = argv, .input = input, .input_len = input ? strlen(input) : 0, .timeout_ms = 20000};
-    if (iotls_test_run_cmd(&cmd, r) != 0)
-        return -1;
-    return r->exited ? r->exit_code : -1;
-}
-
-static int run_quiet(const char *const *argv)
-{
-    iotls_test_result_t r;
-    int rc = run(argv, NULL, &r);
-    if (rc != 0)
-        iotls_test_result_dump("setup command", &r);
-    iotls_test_result_free(&r);
-    return rc;
+    return iotls_test_path_in(dir, name);
 }
 
 /* PKI: CA, server (localhost), client (device-1); image: CA bundle at 0x3B,
@@ -71,7 +48,7 @@ static int setup(void **state)
         {t, "flash", "write", img, "--sector", "0x3C", in_dir("server.blob"), NULL},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (run_quiet(cmds[i]) != 0)
+        if (iotls_test_run_setup(cmds[i]) != 0)
             return -1;
     return 0;
 }
@@ -113,7 +90,7 @@ static void test_connect_from_flash_to_s_server_with_client_auth(void **state)
                         addr,
                         NULL};
     iotls_test_result_t r;
-    int rc = run(ok, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
+    int rc = iotls_test_run_status(ok, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
     if (rc != 0)
         iotls_test_result_dump("iotls connect --flash", &r);
     assert_int_equal(rc, 0);
@@ -124,7 +101,7 @@ static void test_connect_from_flash_to_s_server_with_client_auth(void **state)
     /* Without the client credentials s_server refuses the handshake. */
     const char *no_cert[] = {iotls_test_tool(), "connect", "--flash", img,
                              "--ca-sector",     "0x3B",    addr,      NULL};
-    rc = run(no_cert, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
+    rc = iotls_test_run_status(no_cert, "GET /hello.txt HTTP/1.0\r\n\r\n", &r);
     assert_int_equal(rc, 1);
     assert_null(strstr(r.out, "hello from s_server"));
     iotls_test_result_free(&r);
@@ -194,7 +171,7 @@ static void test_damaged_image_is_refused(void **state)
     const char *argv[] = {iotls_test_tool(), "connect", "--flash",     bad,
                           "--ca-sector",     "0x3B",    "127.0.0.1:1", NULL};
     iotls_test_result_t r;
-    assert_int_equal(run(argv, "", &r), 1);
+    assert_int_equal(iotls_test_run_status(argv, "", &r), 1);
     assert_non_null(strstr(r.err, "sector 0x3B"));
     assert_non_null(strstr(r.err, "CRC"));
     iotls_test_result_free(&r);
@@ -202,7 +179,7 @@ static void test_damaged_image_is_refused(void **state)
     /* Wrong sector: what is there is not a CA bundle. */
     const char *wrong[] = {iotls_test_tool(), "connect", "--flash",     in_dir("flash.img"),
                            "--ca-sector",     "0x3A",    "127.0.0.1:1", NULL};
-    assert_int_equal(run(wrong, "", &r), 1);
+    assert_int_equal(iotls_test_run_status(wrong, "", &r), 1);
     assert_non_null(strstr(r.err, "sector 0x3A"));
     iotls_test_result_free(&r);
 }

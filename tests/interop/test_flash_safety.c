@@ -26,11 +26,7 @@ static char dir[512];
 
 static const char *in_dir(const char *name)
 {
-    static char paths[16][600];
-    static int next;
-    char *p = paths[next++ % 16];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
+    return iotls_test_path_in(dir, name);
 }
 
 static int run(const char *const *argv, iotls_test_result_t *r)

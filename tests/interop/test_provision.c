@@ -24,11 +24,7 @@ static char dir[512]; /* the PKI made once by setup */
 
 static const char *in_dir(const char *name)
 {
-    static char paths[8][600];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-    return p;
+    return iotls_test_path_in(dir, name);
 }
 
 /* Run argv; returns the exit code, output in *r (caller frees). */

@@ -547,3 +547,22 @@ const char *iotls_test_tool(void)
     snprintf(path, sizeof path, "%s/iotls", b && *b ? b : "build");
     return path;
 }
+
+int iotls_test_run_status(const char *const *argv, const char *input, iotls_test_result_t *r)
+{
+    iotls_test_cmd_t cmd = {
+        .argv = argv, .input = input, .input_len = input ? strlen(input) : 0, .timeout_ms = 20000};
+    if (iotls_test_run_cmd(&cmd, r) != 0)
+        return -1;
+    return r->exited ? r->exit_code : -1;
+}
+
+int iotls_test_run_setup(const char *const *argv)
+{
+    iotls_test_result_t r;
+    int rc = iotls_test_run_status(argv, NULL, &r);
+    if (rc != 0)
+        iotls_test_result_dump("setup command", &r);
+    iotls_test_result_free(&r);
+    return rc;
+}

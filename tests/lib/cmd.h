@@ -69,6 +69,15 @@ int iotls_test_cmd_wait_stdout(iotls_test_job_t *job, const char *needle, int ti
  * Returns 0, or -1 if job was not running. */
 int iotls_test_cmd_wait(iotls_test_job_t *job, iotls_test_result_t *res);
 
+/* Runs argv to completion (at most 20 s) with `input` (a string, or NULL)
+ * on stdin, output in *r (free it either way). Its exit status, or -1 when
+ * it could not start or did not exit normally. */
+int iotls_test_run_status(const char *const *argv, const char *input, iotls_test_result_t *r);
+
+/* A setup step: iotls_test_run_status without input, whose output is
+ * printed only when the status is not 0. Returns the status. */
+int iotls_test_run_setup(const char *const *argv);
+
 /* 1 when the program exited normally with status 0. */
 int iotls_test_result_ok(const iotls_test_result_t *res);
 

@@ -85,6 +85,15 @@ char *iotls_test_tmp_path(char *buf, size_t n, const char *name)
     return buf;
 }
 
+const char *iotls_test_path_in(const char *dir, const char *name)
+{
+    static char paths[IOTLS_TEST_PATH_SLOTS][700];
+    static int next;
+    char *p = paths[next++ % IOTLS_TEST_PATH_SLOTS];
+    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+    return p;
+}
+
 char *iotls_test_tmp_mkdir(char *buf, size_t n, const char *name)
 {
     if (iotls_test_tmp_path(buf, n, name) == NULL)

@@ -32,6 +32,11 @@ char *iotls_test_tmp_path(char *buf, size_t n, const char *name);
  * into buf like iotls_test_tmp_path. Returns buf or NULL. */
 char *iotls_test_tmp_mkdir(char *buf, size_t n, const char *name);
 
+/* "<dir>/<name>" in one of IOTLS_TEST_PATH_SLOTS rotating static buffers:
+ * enough for one table of commands naming files of a test's work dir. */
+#define IOTLS_TEST_PATH_SLOTS 32
+const char *iotls_test_path_in(const char *dir, const char *name);
+
 /* Writes len bytes to path (created or truncated, mode 0644). 0 or -1. */
 int iotls_test_write_file(const char *path, const void *data, size_t len);
 
