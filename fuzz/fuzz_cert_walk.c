@@ -55,8 +55,9 @@ static const uint8_t ip6[16] = {[15] = 1};
 
 static void check_strings(const iotls_cert_walk_t *w)
 {
-    if (memchr(w->subject, 0, sizeof(w->subject)) == NULL ||
-        memchr(w->issuer, 0, sizeof(w->issuer)) == NULL)
+    if (memchr(w->subject, 0, IOTLS_CERT_WALK_NAME_MAX) == NULL ||
+        memchr(w->issuer, 0, IOTLS_CERT_WALK_NAME_MAX) == NULL ||
+        memchr(w->sans, 0, IOTLS_CERT_WALK_SANS_MAX) == NULL)
         abort();
 }
 
@@ -72,9 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ip_len = (ctl & 0x8000) ? 16 : (ctl & 0x4000) ? 4 : 0;
 
     iotls_cert_walk_t a, b;
+    static iotls_cert_walk_names_t ta, tb;
     sink_t sa = {0, 0}, sb = {0, 0};
     names_t na = {0, 0}, nb = {0, 0};
     iotls_cert_walk_init(&a, ip, ip_len, spki_cb, &sa);
+    iotls_cert_walk_keep_names(&a, &ta);
     iotls_cert_walk_set_name_visitor(&a, names_cb, &na);
     iotls_cert_walk_push(&a, data, split);
     iotls_cert_walk_push(&a, data + split, size - split);
@@ -84,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
 
     iotls_cert_walk_init(&b, ip, ip_len, spki_cb, &sb);
+    iotls_cert_walk_keep_names(&b, &tb);
     iotls_cert_walk_set_name_visitor(&b, names_cb, &nb);
     for (size_t i = 0; i < size; i++)
         iotls_cert_walk_push(&b, data + i, 1);

@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check(const iotls_hello_sniff_t *s)
 {
-    if (memchr(s->sni, 0, sizeof(s->sni)) == NULL || memchr(s->alpn, 0, sizeof(s->alpn)) == NULL)
+    if (memchr(s->sni, 0, IOTLS_HELLO_SNI_MAX) == NULL ||
+        memchr(s->alpn, 0, IOTLS_HELLO_ALPN_MAX) == NULL)
         abort();
     if ((s->complete || s->malformed) && !s->done)
         abort();
@@ -32,9 +33,14 @@ static void check(const iotls_hello_sniff_t *s)
 static const char *const alpn[] = {"h2", "http/1.1", "mqtt", "x"};
 static const uint16_t suites[] = {0xC02B, 0xC02F, 0xCCA9, 0x1301};
 
-static void start(iotls_hello_sniff_t *s)
+/* Each sniffer's texts. */
+typedef struct {
+    char sni[IOTLS_HELLO_SNI_MAX], alpn[IOTLS_HELLO_ALPN_MAX];
+} texts_t;
+
+static void start(iotls_hello_sniff_t *s, texts_t *t)
 {
-    iotls_hello_sniff_init(s);
+    iotls_hello_sniff_init(s, t->sni, t->alpn);
     iotls_hello_sniff_match_alpn(s, alpn, 4);
     iotls_hello_sniff_match_suites(s, suites, 4);
 }
@@ -49,12 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t split = ctl % (size + 1);
 
     iotls_hello_sniff_t a, b;
-    start(&a);
+    static texts_t ta, tb;
+    start(&a, &ta);
     iotls_hello_sniff_push(&a, data, split);
     iotls_hello_sniff_push(&a, data + split, size - split);
     check(&a);
 
-    start(&b);
+    start(&b, &tb);
     for (size_t i = 0; i < size; i++)
         iotls_hello_sniff_push(&b, data + i, 1);
     check(&b);

@@ -46,9 +46,10 @@
 #endif
 
 /* The peer certificate's subject, issuer and SANs as text in the report
- * (iotls_report_t). 0: the report keeps them empty and the session block
- * saves their 704 bytes; verification is unchanged (it works on the
- * certificate bytes), only what is shown afterwards. */
+ * (iotls_report_t), for sessions that ask for them
+ * (cfg.report_peer_identity). 0: the report keeps them empty whatever the
+ * configuration (only the fingerprint is kept); verification is unchanged
+ * (it works on the certificate bytes), only what is shown afterwards. */
 #ifndef IOTLS_REPORT_NAMES
 #define IOTLS_REPORT_NAMES 1
 #endif

@@ -218,6 +218,17 @@ typedef struct {
      * own code. See iotls/crypto.h; libiotls-hostcrypto gives OpenSSL's
      * (iotls/hostcrypto.h). Must outlive the session. */
     const struct iotls_crypto_provider *crypto;
+
+    /* Keep the peer certificate's identity for the report: its subject,
+     * issuer and SANs as text and the SHA-256 fingerprint of its DER
+     * (iotls_report_t.peer_subject, peer_issuer, peer_sans, peer_sha256),
+     * and put them in saved sessions. Off (the default), the session block
+     * has no room for them (about 740 bytes less on 64-bit): the report
+     * says what was negotiated and whether and how the peer was
+     * authenticated, but not who it is. Verification and error texts are
+     * the same either way. With IOTLS_REPORT_NAMES=0 (iotls/options.h) only
+     * the fingerprint is kept. */
+    bool report_peer_identity;
 } iotls_config_t;
 
 /* Defaults: role, 16384-byte full-duplex buffers, no trust (a client must
@@ -360,8 +371,9 @@ const iotls_error_t *iotls_session_error(const iotls_session_t *s);
 
 /* ---- what was negotiated ------------------------------------------------ */
 
-/* The peer's names in the report; IOTLS_REPORT_NAMES=0 (iotls/options.h)
- * keeps them out of the session block ("" in the report). */
+/* Room the report's peer names take in the session block when
+ * cfg.report_peer_identity asks for them; IOTLS_REPORT_NAMES=0
+ * (iotls/options.h) never keeps them. */
 #if IOTLS_REPORT_NAMES
 #define IOTLS_REPORT_NAME_MAX 256
 #define IOTLS_REPORT_SANS_MAX 192
@@ -370,6 +382,10 @@ const iotls_error_t *iotls_session_error(const iotls_session_t *s);
 #define IOTLS_REPORT_SANS_MAX 1
 #endif
 
+/* The report points into the session block (every text is kept once,
+ * where it was rendered): it is valid as long as the session's block is,
+ * and a copy of the struct is too. Texts are never NULL ("" when unknown
+ * or not kept). */
 typedef struct {
     iotls_role_t role;
     unsigned version; /* 0x0303 for TLS 1.2 */
@@ -383,26 +399,29 @@ typedef struct {
                                acknowledging our request (set before the
                                handshake ends, so a driver can retry early) */
     size_t memory_bytes;           /* the session block (iotls_session_size) */
-    char server_name[256];         /* SNI sent (client) or received (server) */
+    const char *server_name;       /* client: the host name or IP literal connected
+                                      to; server: the SNI received */
     bool peer_cert_present;
-    char peer_subject[IOTLS_REPORT_NAME_MAX]; /* RFC 4514-like, in certificate order:
-                                                 "O=Acme, CN=dev-1" */
-    uint8_t peer_sha256[32];                  /* SHA-256 of the peer's leaf certificate DER */
-    char peer_issuer[IOTLS_REPORT_NAME_MAX];
-    char peer_sans[IOTLS_REPORT_SANS_MAX]; /* "DNS:a.example, IP:10.0.0.5, email:..." */
-    bool verified;                         /* the peer was authenticated (see auth) */
-    bool insecure;                         /* verification was switched off */
-    const char *auth;                      /* how: "chain + host name", "chain", "pin",
-                               "chain + pin", "insecure", "none" */
-    const char *time_check;                /* "system clock", "fixed time", "lower bound
-                               (expiry only)", "off" */
-    bool resumed;                          /* abbreviated handshake (no public-key ops) */
-    bool peer_from_saved_session;          /* client, resumed: peer_subject and
-                               peer_sha256 are those the saved session
-                               recorded (no certificate is sent on resume) */
-    char alpn[64];                         /* protocol selected by ALPN, "" if none */
-    const char *crypto;                    /* who did the public-key work: cfg.crypto's
-                                name, or IOTLS_CRYPTO_BUILTIN_NAME */
+    /* cfg.report_peer_identity only ("" / NULL without it): */
+    const char *peer_subject;   /* RFC 4514-like, in certificate order:
+                                   "O=Acme, CN=dev-1" */
+    const uint8_t *peer_sha256; /* SHA-256 of the peer's leaf certificate DER
+                                   (32 bytes), NULL when not kept */
+    const char *peer_issuer;
+    const char *peer_sans;        /* "DNS:a.example, IP:10.0.0.5, email:..." */
+    bool verified;                /* the peer was authenticated (see auth) */
+    bool insecure;                /* verification was switched off */
+    const char *auth;             /* how: "chain + host name", "chain", "pin",
+                      "chain + pin", "insecure", "none" */
+    const char *time_check;       /* "system clock", "fixed time", "lower bound
+                      (expiry only)", "off" */
+    bool resumed;                 /* abbreviated handshake (no public-key ops) */
+    bool peer_from_saved_session; /* client, resumed: peer_subject and
+                      peer_sha256 are those the saved session
+                      recorded (no certificate is sent on resume) */
+    const char *alpn;             /* protocol selected by ALPN, "" if none */
+    const char *crypto;           /* who did the public-key work: cfg.crypto's
+                       name, or IOTLS_CRYPTO_BUILTIN_NAME */
 } iotls_report_t;
 
 /*
@@ -422,6 +441,21 @@ const iotls_report_t *iotls_session_report(const iotls_session_t *s);
 /* Multi-line human report into buf (always NUL-terminated). Returns the
  * length it wanted, like snprintf. `prefix` starts each line (may be ""). */
 size_t iotls_report_format(const iotls_report_t *r, const char *prefix, char *buf, size_t len);
+
+/* A report that outlives its session: the texts copied into `report`'s own
+ * storage (a plain struct copy of iotls_report_t still points into the
+ * session block). */
+typedef struct {
+    iotls_report_t report; /* its texts point into this struct */
+    char server_name[256];
+    char peer_subject[IOTLS_REPORT_NAME_MAX];
+    char peer_issuer[IOTLS_REPORT_NAME_MAX];
+    char peer_sans[IOTLS_REPORT_SANS_MAX];
+    char alpn[256];
+    uint8_t peer_sha256[32];
+} iotls_report_copy_t;
+
+void iotls_report_copy(iotls_report_copy_t *dst, const iotls_report_t *src);
 
 /* Hex of a SHA-256 fingerprint, "AB:CD:..." (96 bytes incl. NUL). */
 void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96]);

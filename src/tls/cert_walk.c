@@ -93,6 +93,25 @@ static bool role_captures(uint8_t r)
     return r != V_SKIP && r != V_SIGALG;
 }
 
+static char *text_slot(char *buf, size_t cap, uint16_t *cap_out)
+{
+    if (!buf || cap < 8) {
+        *cap_out = 0;
+        return NULL;
+    }
+    *cap_out = (uint16_t)(cap > 0xffff ? 0xffff : cap);
+    buf[0] = '\0';
+    return buf;
+}
+
+void iotls_cert_walk_set_text(iotls_cert_walk_t *w, char *subject, size_t subject_cap, char *issuer,
+                              size_t issuer_cap, char *sans, size_t sans_cap)
+{
+    w->subject = text_slot(subject, subject_cap, &w->subject_cap);
+    w->issuer = text_slot(issuer, issuer_cap, &w->issuer_cap);
+    w->sans = text_slot(sans, sans_cap, &w->sans_cap);
+}
+
 void iotls_cert_walk_set_name_visitor(iotls_cert_walk_t *w, iotls_cert_walk_name_fn fn, void *ctx)
 {
     w->name_fn = fn;

@@ -112,21 +112,23 @@ typedef struct {
      * included), byte for byte as encoded: equal DNs as BearSSL compares
      * them (bytewise) give equal values. */
     uint64_t issuer_hash, subject_hash;
-    /* The SAN entries iotls reports, readable: "DNS:a.example, IP:10.0.0.5,
-     * email:x@y, URI:urn:..."; IPv6 in RFC 5952 form ("::1"); ends in "..."
-     * when it does not fit. Always NUL-terminated. */
-    char sans[IOTLS_CERT_WALK_SANS_MAX];
-    bool sans_full;
-    /* Subject / issuer DN in certificate order, RFC 4514-like:
+    /* The texts, rendered straight into the caller's storage (set with
+     * iotls_cert_walk_set_text after init; NULL = not rendered, the checks
+     * are the same). Always NUL-terminated when set.
+     * sans: the SAN entries iotls reports, readable: "DNS:a.example,
+     * IP:10.0.0.5, email:x@y, URI:urn:..."; IPv6 in RFC 5952 form ("::1");
+     * ends in "..." when it does not fit.
+     * subject / issuer: the DN in certificate order, RFC 4514-like:
      * "CN=device-1, O=Acme, C=DE"; multi-valued RDNs joined by '+'; known
      * keys CN O OU C L ST STREET DC UID emailAddress serialNumber, others as
      * dotted OIDs.  Bytes outside 0x20..0x7e are written as \XX (so UTF-8
      * and Latin-1 text stays ASCII and unambiguous), the RFC 4514 specials
      * , + " \ < > ; = are backslash-escaped, BMP/Universal characters are '?',
-     * non-string values are '#' + hex.  A value over 64 bytes and a name over
-     * 252 characters end in "...".  Always NUL-terminated. */
-    char subject[IOTLS_CERT_WALK_NAME_MAX];
-    char issuer[IOTLS_CERT_WALK_NAME_MAX];
+     * non-string values are '#' + hex.  A value over 64 bytes and a name
+     * longer than its storage (less 4) end in "...". */
+    char *subject, *issuer, *sans;
+    uint16_t subject_cap, issuer_cap, sans_cap;
+    bool sans_full;
     const char *err; /* NULL, or a static text naming the first problem */
 
     /* ---- private state ---- */
@@ -165,7 +167,7 @@ typedef struct {
     uint8_t cap_len;
     uint8_t oid_len;
     uint8_t want_ip_len;
-    uint16_t name_len[2];
+    uint16_t name_len[2], sans_len;
     bool name_full[2];
     uint8_t hdr[6]; /* tag + up to 5 length bytes, replayed to spki_hash */
     uint8_t want_ip[16];
@@ -180,6 +182,24 @@ typedef struct {
  * or more calls, so the caller can hash it for public-key pinning. */
 void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t want_ip_len,
                           iotls_cert_walk_spki_fn spki_hash, void *spki_ctx);
+
+/* Where the texts go (after init, before pushing): each buffer of `cap`
+ * bytes (at least 8) or NULL. */
+void iotls_cert_walk_set_text(iotls_cert_walk_t *w, char *subject, size_t subject_cap, char *issuer,
+                              size_t issuer_cap, char *sans, size_t sans_cap);
+
+/* Storage for all three texts at their full sizes. */
+typedef struct {
+    char subject[IOTLS_CERT_WALK_NAME_MAX];
+    char issuer[IOTLS_CERT_WALK_NAME_MAX];
+    char sans[IOTLS_CERT_WALK_SANS_MAX];
+} iotls_cert_walk_names_t;
+
+static inline void iotls_cert_walk_keep_names(iotls_cert_walk_t *w, iotls_cert_walk_names_t *n)
+{
+    iotls_cert_walk_set_text(w, n->subject, sizeof n->subject, n->issuer, sizeof n->issuer, n->sans,
+                             sizeof n->sans);
+}
 
 /* Calls fn for every SAN entry, subject CN / emailAddress attribute and
  * nameConstraints subtree, as they are read (after init, before pushing). */

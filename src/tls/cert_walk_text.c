@@ -65,21 +65,16 @@ bool iotls_cw_parse_time(const uint8_t *s, size_t n, bool utc, int64_t *out)
 
 /* ---------------------------------------------------------------- names */
 
-static char *name_buf(iotls_cert_walk_t *w)
-{
-    return w->name_sel ? w->subject : w->issuer;
-}
-
 /* Appends one token whole or, when it does not fit, "..." and stops the
  * name: a token is never split, so an escape sequence is never cut. */
 static void name_put(iotls_cert_walk_t *w, const char *s, size_t n)
 {
     uint8_t k = w->name_sel;
-    if (w->name_full[k])
+    char *buf = k ? w->subject : w->issuer;
+    if (w->name_full[k] || !buf)
         return;
-    char *buf = name_buf(w);
     size_t len = w->name_len[k];
-    const size_t limit = IOTLS_CERT_WALK_NAME_MAX - 4; /* room for "..." + NUL */
+    const size_t limit = (size_t)(k ? w->subject_cap : w->issuer_cap) - 4; /* "..." + NUL */
     if (len + n > limit) {
         memcpy(buf + len, "...", 3);
         len += 3;
@@ -296,10 +291,10 @@ static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
  * in "...". IP addresses are rendered from their 4 or 16 bytes. */
 void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c)
 {
-    if (!RENDER_NAMES)
+    if (!RENDER_NAMES || !w->sans || w->sans_full)
         return;
     char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
-    size_t n = (size_t)iotls_format(item, sizeof item, "%s%s:", w->sans[0] ? ", " : "", type);
+    size_t n = (size_t)iotls_format(item, sizeof item, "%s%s:", w->sans_len ? ", " : "", type);
     if (!strcmp(type, "IP") && !w->cap_trunc && w->cap_len == 4) {
         for (size_t i = 0; i < 4; i++)
             n += (size_t)iotls_format(item + n, sizeof item - n, "%s%u", i ? "." : "", c[i]);
@@ -312,13 +307,12 @@ void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t 
         if (w->cap_trunc && n + 4 < sizeof item)
             n += (size_t)iotls_format(item + n, sizeof item - n, "...");
     }
-    size_t used = strlen(w->sans);
-    if (w->sans_full)
-        return;
-    if (used + n + 4 >= sizeof w->sans) {
-        iotls_format(w->sans + used, sizeof w->sans - used, "...");
+    size_t used = w->sans_len;
+    if (used + n + 4 >= w->sans_cap) {
+        iotls_format(w->sans + used, w->sans_cap - used, "...");
         w->sans_full = true;
         return;
     }
     memcpy(w->sans + used, item, n + 1);
+    w->sans_len = (uint16_t)(used + n);
 }

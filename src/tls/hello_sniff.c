@@ -64,9 +64,15 @@ unsigned iotls_mfl_code_bytes(uint8_t code)
     return code >= 1 && code <= 4 ? 256u << code : 0;
 }
 
-void iotls_hello_sniff_init(iotls_hello_sniff_t *s)
+void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn)
 {
     memset(s, 0, sizeof(*s));
+    s->sni = sni;
+    s->alpn = alpn;
+    if (sni)
+        sni[0] = '\0';
+    if (alpn)
+        alpn[0] = '\0';
     s->st = S_HS_HDR;
     s->kind = K_COLLECT;
     s->need = 4;
@@ -104,7 +110,7 @@ static uint32_t fval(const iotls_hello_sniff_t *s)
 
 static void alpn_char(iotls_hello_sniff_t *s, uint8_t c)
 {
-    if (s->alpn_full)
+    if (s->alpn_full || !s->alpn)
         return;
     if (s->alpn_len + 1u > ALPN_LIMIT) {
         memcpy(s->alpn + s->alpn_len, "...", 4);
@@ -349,7 +355,7 @@ static void field_done(iotls_hello_sniff_t *s)
         return;
     case S_SNI_HDR: {
         uint32_t nlen = v & 0xFFFF;
-        bool take = (v >> 16) == 0 && !s->sni_present && nlen >= 1 && nlen < sizeof(s->sni);
+        bool take = (v >> 16) == 0 && !s->sni_present && nlen >= 1 && nlen < IOTLS_HELLO_SNI_MAX;
         s->sni_len = 0;
         s->sni_bad = false;
         begin(s, S_SNI_NAME, nlen, take ? K_SNI : K_SKIP);
@@ -358,9 +364,11 @@ static void field_done(iotls_hello_sniff_t *s)
     case S_SNI_NAME:
         if (s->kind == K_SNI) {
             if (s->sni_bad) {
-                s->sni[0] = '\0';
+                if (s->sni)
+                    s->sni[0] = '\0';
             } else {
-                s->sni[s->sni_len] = '\0';
+                if (s->sni)
+                    s->sni[s->sni_len] = '\0';
                 s->sni_present = true;
             }
         }
@@ -435,7 +443,9 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             for (size_t i = 0; i < k; i++) {
                 if (q[i] < 0x21 || q[i] > 0x7e)
                     s->sni_bad = true;
-                s->sni[s->sni_len++] = (char)q[i];
+                if (s->sni)
+                    s->sni[s->sni_len] = (char)q[i];
+                s->sni_len++;
             }
             break;
         case K_SUITES:

@@ -49,12 +49,12 @@ typedef struct {
      * ServerHello: sni_present is true when the server acknowledged SNI with
      * an empty server_name extension; sni stays "". */
     bool sni_present;
-    char sni[256];
+    char *sni; /* IOTLS_HELLO_SNI_MAX bytes of the caller's, NULL = not kept */
     /* ALPN: ClientHello: the offered protocols comma-separated; ServerHello:
      * the one selected.  Bytes outside 0x21..0x7e and ',' become '?'; a list
      * longer than 60 characters ends in "...". */
     bool alpn_present;
-    char alpn[64];
+    char *alpn; /* IOTLS_HELLO_ALPN_MAX bytes of the caller's, NULL = not kept */
     /* ClientHello with iotls_hello_sniff_match_alpn: one of the offered
      * protocols is byte for byte one of the given names (only the first
      * IOTLS_HELLO_ALPN_MATCH_MAX names are compared). */
@@ -104,7 +104,13 @@ typedef struct {
 
 #define IOTLS_HELLO_ALPN_MATCH_MAX 32
 
-void iotls_hello_sniff_init(iotls_hello_sniff_t *s);
+/* Storage for the texts, if kept. */
+#define IOTLS_HELLO_SNI_MAX 256
+#define IOTLS_HELLO_ALPN_MAX 64
+
+/* `sni` and `alpn`: where those texts go (the sizes above), or NULL when
+ * the caller needs only what the flags say. */
+void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn);
 
 /* Before the first push: compare each offered ALPN protocol with `names`
  * (kept by reference; the caller's list must outlive the sniffer) and set

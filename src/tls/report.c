@@ -1,5 +1,6 @@
 /* Human-readable handshake reports. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "iotls/tls.h"
 #include "tls/format.h"
@@ -12,6 +13,26 @@ void iotls_fingerprint_hex(const uint8_t sha256[32], char out[96])
         out[o++] = hex[sha256[i] >> 4];
         out[o++] = hex[sha256[i] & 15];
         out[o++] = i == 31 ? '\0' : ':';
+    }
+}
+
+void iotls_report_copy(iotls_report_copy_t *dst, const iotls_report_t *src)
+{
+    dst->report = *src;
+    iotls_report_t *r = &dst->report;
+    iotls_format(dst->server_name, sizeof dst->server_name, "%s", src->server_name);
+    iotls_format(dst->peer_subject, sizeof dst->peer_subject, "%s", src->peer_subject);
+    iotls_format(dst->peer_issuer, sizeof dst->peer_issuer, "%s", src->peer_issuer);
+    iotls_format(dst->peer_sans, sizeof dst->peer_sans, "%s", src->peer_sans);
+    iotls_format(dst->alpn, sizeof dst->alpn, "%s", src->alpn);
+    r->server_name = dst->server_name;
+    r->peer_subject = dst->peer_subject;
+    r->peer_issuer = dst->peer_issuer;
+    r->peer_sans = dst->peer_sans;
+    r->alpn = dst->alpn;
+    if (src->peer_sha256) {
+        memcpy(dst->peer_sha256, src->peer_sha256, sizeof dst->peer_sha256);
+        r->peer_sha256 = dst->peer_sha256;
     }
 }
 
@@ -60,20 +81,25 @@ size_t iotls_report_format(const iotls_report_t *r, const char *p, char *buf, si
            r->resumed ? "resumed (abbreviated, no public-key operations)" : "full");
     if (r->crypto && !r->resumed)
         append(buf, len, &used, "%spublic-key work: %s\n", p, r->crypto);
-    if (r->peer_cert_present) {
+    if (r->peer_cert_present && r->peer_sha256) {
         char fp[96];
         iotls_fingerprint_hex(r->peer_sha256, fp);
-        append(buf, len, &used, "%speer subject:    %s\n", p, r->peer_subject);
-        append(buf, len, &used, "%speer issuer:     %s\n", p, r->peer_issuer);
+        if (r->peer_subject[0])
+            append(buf, len, &used, "%speer subject:    %s\n", p, r->peer_subject);
+        if (r->peer_issuer[0])
+            append(buf, len, &used, "%speer issuer:     %s\n", p, r->peer_issuer);
         if (r->peer_sans[0])
             append(buf, len, &used, "%speer SANs:       %s\n", p, r->peer_sans);
         append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
-    } else if (r->peer_from_saved_session) {
+    } else if (r->peer_from_saved_session && r->peer_sha256) {
         char fp[96];
         iotls_fingerprint_hex(r->peer_sha256, fp);
         append(buf, len, &used, "%speer subject:    %s (verified when the session was created)\n",
                p, r->peer_subject);
         append(buf, len, &used, "%speer sha256:     %s\n", p, fp);
+    } else if (r->peer_cert_present) {
+        append(buf, len, &used,
+               "%speer cert:       presented (identity not kept: cfg.report_peer_identity)\n", p);
     } else {
         append(buf, len, &used, "%speer cert:       %s\n", p,
                r->resumed ? "(not sent: resumed session)" : "(none)");

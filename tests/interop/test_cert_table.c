@@ -568,6 +568,7 @@ static void client_vs_s_server(const char *row, const iotls_test_cred_t *server,
     cfg.tls.trust = t;
     cfg.tls.creds = cr;
     cfg.tls.chain_reorder_bytes = g_reorder;
+    cfg.tls.report_peer_identity = true; /* rows compare the peer's names */
     cfg.connect_timeout_ms = 5000;
     cfg.handshake_timeout_ms = 5000;
     cfg.verify_name = verify_name;
@@ -780,6 +781,7 @@ static uint16_t server_start(struct server *s, iotls_client_auth_t auth)
     s->cfg.tls.trust = s->client_ca;
     s->cfg.tls.client_auth = auth;
     s->cfg.tls.chain_reorder_bytes = g_reorder;
+    s->cfg.tls.report_peer_identity = true;
     s->cfg.handshake_timeout_ms = 5000;
     return iotls_test_tserver_start(&s->t, &s->cfg, http_body);
 }

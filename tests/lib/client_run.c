@@ -15,7 +15,8 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     struct run *run = user;
     run->out->connected = true;
-    run->out->report = *r;
+    iotls_report_copy(&run->out->report_copy, r); /* the connection goes away */
+    run->out->report = run->out->report_copy.report;
     run->out->memory = iotls_conn_memory(c);
     run->out->session_len = iotls_conn_session_save(c, run->out->session, sizeof run->out->session);
     if (run->request_len)

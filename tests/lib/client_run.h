@@ -14,7 +14,8 @@
 
 typedef struct {
     bool connected, disconnected, errored;
-    iotls_report_t report;           /* copy taken in `connected` */
+    iotls_report_copy_t report_copy; /* copy taken in `connected`, with its texts */
+    iotls_report_t report;           /* the same (texts in report_copy) */
     iotls_error_t error;             /* from `error` */
     bool retried_full_buffer;        /* iotls_conn_retried_full_buffer at the end */
     iotls_mfl_outcome_t mfl_outcome; /* iotls_conn_mfl_outcome at the end */

@@ -30,6 +30,8 @@ void iotls_test_pair_setup(iotls_test_pair_t *p, const char *ca_path, const char
     p->ccfg.trust = ca_path ? p->trust : NULL;
     p->ccfg.log = collect_log;
     p->ccfg.log_ctx = p;
+    /* Tests look at the peers' identities in the reports. */
+    p->ccfg.report_peer_identity = true;
     iotls_config_init(&p->scfg, IOTLS_ROLE_SERVER);
     /* A server cannot limit what a client sends (max_fragment_length is
      * the client's request), so servers default to full-size buffers. */
@@ -37,6 +39,7 @@ void iotls_test_pair_setup(iotls_test_pair_t *p, const char *ca_path, const char
     p->scfg.creds = chain_path ? p->creds : NULL;
     p->scfg.log = collect_log;
     p->scfg.log_ctx = p;
+    p->scfg.report_peer_identity = true;
 }
 
 bool iotls_test_pair_start(iotls_test_pair_t *p, const char *server_name)

@@ -14,7 +14,8 @@ static void *on_accepted(iotls_listener_t *l, iotls_conn_t *c, void *user)
 static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     iotls_test_tserver_t *s = user;
-    s->last_report = *r;
+    iotls_report_copy(&s->last_copy, r); /* the connection goes away */
+    s->last_report = s->last_copy.report;
     atomic_fetch_add(&s->connected, 1);
 }
 

@@ -22,8 +22,9 @@ typedef struct {
     atomic_bool stop;
     const char *http_body;
     atomic_int connected, errors, clean_closes;
-    iotls_report_t last_report; /* latest handshake */
-    iotls_error_t last_error;   /* latest failure */
+    iotls_report_copy_t last_copy; /* latest handshake: its texts */
+    iotls_report_t last_report;    /* latest handshake (texts in last_copy) */
+    iotls_error_t last_error;      /* latest failure */
 } iotls_test_tserver_t;
 
 /* Listen on 127.0.0.1 with an ephemeral port (returned) and start the

@@ -192,6 +192,8 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg)
     cfg->alpn = t->alpn_count ? t->alpn : NULL;
     cfg->alpn_count = t->alpn_count;
     cfg->crypto = t->crypto;
+    /* The tools print the peer's identity in their reports. */
+    cfg->report_peer_identity = true;
 }
 
 bool cli_read_session(const char *cmd, const char *path, uint8_t *buf, size_t cap, size_t *len)

@@ -91,7 +91,7 @@ static void get_whoami(iotls_http_req_t *req, void *user)
     const iotls_report_t *r = iotls_http_req_tls(req);
     char out[768];
     int n;
-    if (r && r->peer_cert_present) {
+    if (r && r->peer_cert_present && r->peer_sha256) {
         char fp[96];
         iotls_fingerprint_hex(r->peer_sha256, fp);
         n = snprintf(out, sizeof out, "client certificate: %s\nsha256: %s\nverified: %s\n",

@@ -155,6 +155,9 @@ static esp_err_t protocols(esp_tls_t *tls, const esp_tls_cfg_t *cfg, iotls_conn_
     }
     cc->tls.alpn = n ? tls->alpn : NULL;
     cc->tls.alpn_count = n;
+    /* The leaf's fingerprint pins a saved session to its server
+     * (esp_tls_conn.c, esp_tls_session.c). */
+    cc->tls.report_peer_identity = true;
 
     n = 0;
     for (const int *s = cfg->ciphersuites_list; s != NULL && *s != 0; s++) {

@@ -12,7 +12,8 @@ static const char *TAG = "esp-tls";
 static void on_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
 {
     esp_tls_t *tls = user;
-    memcpy(tls->peer_sha256, r->peer_sha256, sizeof tls->peer_sha256);
+    if (r->peer_sha256) /* kept: the config asks for it (esp_tls_cfg.c) */
+        memcpy(tls->peer_sha256, r->peer_sha256, sizeof tls->peer_sha256);
     tls->saved_len = iotls_conn_session_save(c, tls->saved, sizeof tls->saved);
     if (tls->keep_alive)
         espt_keep_alive(iotls_conn_socket(c), &tls->keep_alive_cfg);

@@ -98,8 +98,8 @@ void iotls_br_client_auth_report(iotls_session_t *s)
     iotls_br_log(&s->cfg, line);
     /* Nothing of the rejected certificate may pass for an identity. */
     r->peer_cert_present = false;
-    r->peer_subject[0] = r->peer_issuer[0] = r->peer_sans[0] = '\0';
-    memset(r->peer_sha256, 0, sizeof r->peer_sha256);
+    if (s->names)
+        memset(s->names, 0, sizeof *s->names);
     r->verified = false;
     r->auth = "client certificate rejected: not authenticated";
 }

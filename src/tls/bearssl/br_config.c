@@ -39,18 +39,34 @@ size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload)
     return cfg->half_duplex ? 0 : payload + OUTPUT_OVERHEAD;
 }
 
+size_t iotls_br_head_size(const iotls_config_t *cfg)
+{
+    size_t n = ALIGN_UP(sizeof(struct iotls_session));
+    if (cfg->report_peer_identity)
+        n += ALIGN_UP(sizeof(iotls_br_peer_names_t));
+    n += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : IOTLS_BR_SNI_TEXT_MAX);
+    return n;
+}
+
+size_t iotls_br_tail_size(const iotls_config_t *cfg)
+{
+    if (!iotls_br_needs_x509(cfg))
+        return 0;
+    return ALIGN_UP(sizeof(iotls_br_x509_t) + iotls_br_x509_extra(cfg)) +
+           ALIGN_UP(cfg->chain_reorder_bytes);
+}
+
 size_t iotls_session_size(const iotls_config_t *cfg)
 {
     if (!config_valid(cfg))
         return 0;
     size_t payload = iotls_buffer_effective(cfg->buffer_size);
-    size_t n = ALIGN_UP(sizeof(struct iotls_session)) + ALIGN_UP(iotls_br_context_size(cfg->role));
+    size_t n = iotls_br_head_size(cfg) + ALIGN_UP(iotls_br_context_size(cfg->role));
     if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
         n += ALIGN_UP(iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload));
     /* Last, so that it is the block's tail: free once the handshake is done
      * (iotls_session_spare). */
-    if (iotls_br_needs_x509(cfg))
-        n += ALIGN_UP(sizeof(iotls_br_x509_t)) + ALIGN_UP(cfg->chain_reorder_bytes);
+    n += iotls_br_tail_size(cfg);
     /* Slack to align a caller block that is not max_align_t aligned. */
     return n + alignof(max_align_t);
 }
@@ -68,7 +84,7 @@ void iotls_config_init(iotls_config_t *cfg, iotls_role_t role)
     cfg->buffer_size = IOTLS_BUFFER_MAX;
 }
 
-void iotls_br_log(const iotls_config_t *cfg, const char *line)
+void iotls_br_log(const iotls_br_kept_config_t *cfg, const char *line)
 {
     if (cfg->log)
         cfg->log(cfg->log_ctx, line);
@@ -193,7 +209,7 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
                                "a verifying client needs the server's host name or IP "
                                "address to check the certificate against"),
                -1;
-    if (server_name && strlen(server_name) >= sizeof(((iotls_report_t *)0)->server_name))
+    if (server_name && strlen(server_name) > 255)
         return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT, "server name longer than 255 bytes"),
                -1;
     return 0;

@@ -8,34 +8,30 @@
 #include "iotls/crypto.h"
 #include "tls/bearssl/br_session.h"
 
-const br_ec_impl *iotls_br_crypto_ec(const iotls_config_t *cfg)
+const br_ec_impl *iotls_br_crypto_ec(const iotls_crypto_provider_t *p)
 {
-    return cfg->crypto && cfg->crypto->ec ? cfg->crypto->ec : iotls_br_builtin_ec();
+    return p && p->ec ? p->ec : iotls_br_builtin_ec();
 }
 
-br_ecdsa_sign iotls_br_crypto_ecdsa_sign(const iotls_config_t *cfg)
+br_ecdsa_sign iotls_br_crypto_ecdsa_sign(const iotls_crypto_provider_t *p)
 {
-    return cfg->crypto && cfg->crypto->ecdsa_sign ? cfg->crypto->ecdsa_sign
-                                                  : iotls_br_builtin_ecdsa_sign();
+    return p && p->ecdsa_sign ? p->ecdsa_sign : iotls_br_builtin_ecdsa_sign();
 }
 
-static br_ecdsa_vrfy crypto_ecdsa_vrfy(const iotls_config_t *cfg)
+static br_ecdsa_vrfy crypto_ecdsa_vrfy(const iotls_crypto_provider_t *p)
 {
-    return cfg->crypto && cfg->crypto->ecdsa_vrfy ? cfg->crypto->ecdsa_vrfy
-                                                  : iotls_br_builtin_ecdsa_vrfy();
+    return p && p->ecdsa_vrfy ? p->ecdsa_vrfy : iotls_br_builtin_ecdsa_vrfy();
 }
 
 #if !IOTLS_EC_DEVICE
-br_rsa_pkcs1_sign iotls_br_crypto_rsa_sign(const iotls_config_t *cfg)
+br_rsa_pkcs1_sign iotls_br_crypto_rsa_sign(const iotls_crypto_provider_t *p)
 {
-    return cfg->crypto && cfg->crypto->rsa_pkcs1_sign ? cfg->crypto->rsa_pkcs1_sign
-                                                      : br_rsa_pkcs1_sign_get_default();
+    return p && p->rsa_pkcs1_sign ? p->rsa_pkcs1_sign : br_rsa_pkcs1_sign_get_default();
 }
 
-br_rsa_private iotls_br_crypto_rsa_private(const iotls_config_t *cfg)
+br_rsa_private iotls_br_crypto_rsa_private(const iotls_crypto_provider_t *p)
 {
-    return cfg->crypto && cfg->crypto->rsa_private ? cfg->crypto->rsa_private
-                                                   : br_rsa_private_get_default();
+    return p && p->rsa_private ? p->rsa_private : br_rsa_private_get_default();
 }
 #endif
 
@@ -45,8 +41,8 @@ void iotls_br_crypto_install(iotls_session_t *s)
     s->report.crypto = p && p->name ? p->name : IOTLS_CRYPTO_BUILTIN_NAME;
     if (!p)
         return;
-    const br_ec_impl *ec = iotls_br_crypto_ec(&s->cfg);
-    br_ecdsa_vrfy vrfy = crypto_ecdsa_vrfy(&s->cfg);
+    const br_ec_impl *ec = iotls_br_crypto_ec(p);
+    br_ecdsa_vrfy vrfy = crypto_ecdsa_vrfy(p);
     /* ECDHE and the peer's handshake signature. */
     br_ssl_engine_set_ec(s->eng, ec);
     br_ssl_engine_set_ecdsa(s->eng, vrfy);

@@ -146,13 +146,13 @@ void iotls_br_fill_report(iotls_session_t *s)
     r->version_name = iotls_version_name(r->version);
     r->cipher_suite = params.cipher_suite;
     r->cipher_suite_name = iotls_cipher_suite_name(params.cipher_suite);
+    /* One of the configured names (cfg.alpn, which outlives the session). */
     const char *alpn = br_ssl_engine_get_selected_protocol(s->eng);
-    iotls_format(r->alpn, sizeof r->alpn, "%s", alpn ? alpn : "");
+    r->alpn = alpn ? alpn : "";
     /* A server answers a resumption with the id the client offered; a
      * full handshake gets a fresh random id. */
     if (s->cfg.role == IOTLS_ROLE_CLIENT) {
-        r->resumed =
-            s->offered_resume && same_id(&params, s->offered.session_id, s->offered.session_id_len);
+        r->resumed = s->offered_resume && same_id(&params, s->offered_id, s->offered_id_len);
         /* A full handshake replaced the saved identity with the real one. */
         r->peer_from_saved_session = r->resumed && r->peer_from_saved_session;
         /* On resumption no certificate is sent: the identity is the one
@@ -160,8 +160,9 @@ void iotls_br_fill_report(iotls_session_t *s)
         r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);
     } else {
         r->resumed = same_id(&params, s->sniff.session_id, s->sniff.session_id_len);
+        /* BearSSL's copy of the SNI it accepted. */
         const char *sni = br_ssl_engine_get_server_name(s->eng);
-        iotls_format(r->server_name, sizeof r->server_name, "%s", sni ? sni : "");
+        r->server_name = sni ? sni : "";
         if (s->cfg.client_auth != IOTLS_CLIENT_AUTH_NONE) {
             /* A resumed session carries no certificate. Under REQUIRE the
              * cached session exists only because its full handshake
@@ -177,6 +178,10 @@ void iotls_br_fill_report(iotls_session_t *s)
                 iotls_br_client_auth_report(s);
         }
     }
+    /* A verdict on a certificate that did not decide the handshake (one
+     * past the anchor, a client chain under REQUEST) is no error. */
+    if (s->error.code == IOTLS_OK)
+        s->error.text[0] = '\0';
 }
 
 #if IOTLS_SERVER

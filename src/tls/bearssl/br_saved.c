@@ -29,7 +29,9 @@ size_t iotls_session_save(const iotls_session_t *s, uint8_t *out, size_t cap)
     br_ssl_engine_get_session_parameters(s->eng, &p);
     const iotls_report_t *r = &s->report;
     size_t name_len = strlen(r->server_name);
-    bool has_peer = r->peer_cert_present || r->peer_from_saved_session;
+    /* The identity goes along only when the session keeps it
+     * (cfg.report_peer_identity). */
+    bool has_peer = s->names && (r->peer_cert_present || r->peer_from_saved_session);
     size_t subject_len = has_peer ? strlen(r->peer_subject) : 0;
     if (subject_len > 255)
         subject_len = 255;
@@ -69,7 +71,7 @@ size_t iotls_session_save(const iotls_session_t *s, uint8_t *out, size_t cap)
  * The identity it recorded goes to `r` (peer_sha256, peer_subject,
  * peer_from_saved_session) only when it is offered. */
 int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
-                         br_ssl_session_parameters *p, iotls_report_t *r)
+                         br_ssl_session_parameters *p, iotls_session_t *s)
 {
     uint8_t check[SAVED_CHECK];
     if (len < 8 + 5 + 48 + 1 + SAVED_CHECK || memcmp(in, SAVED_MAGIC, 8) != 0)
@@ -113,13 +115,17 @@ int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
         return -1;
     if (strlen(host) != name_len || memcmp(name, host, name_len) != 0)
         return 0;
-    if (has_peer) {
-        memcpy(r->peer_sha256, sha, 32);
-        size_t room = sizeof r->peer_subject - 1; /* 0 with IOTLS_REPORT_NAMES=0 */
+    if (has_peer && s->names) {
+        memcpy(s->names->sha256, sha, 32);
+#if IOTLS_REPORT_NAMES
+        size_t room = sizeof s->names->subject - 1;
         size_t n = subject_len < room ? subject_len : room;
-        memcpy(r->peer_subject, subject, n);
-        r->peer_subject[n] = '\0';
-        r->peer_from_saved_session = true;
+        memcpy(s->names->subject, subject, n);
+        s->names->subject[n] = '\0';
+#else
+        (void)subject;
+#endif
+        s->report.peer_from_saved_session = true;
     }
     return 1;
 }

@@ -306,6 +306,6 @@ void *iotls_session_spare(iotls_session_t *s, size_t *len)
      * session forgets it, so nothing in iotls can touch it again. */
     void *tail = s->x509;
     s->x509 = NULL;
-    *len = ALIGN_UP(sizeof(iotls_br_x509_t)) + ALIGN_UP(s->cfg.chain_reorder_bytes);
+    *len = s->tail_len;
     return tail;
 }

@@ -59,6 +59,32 @@ typedef struct {
     bool ended;
 } iotls_br_client_auth_t;
 
+/* What a session reads of its configuration after iotls_session_init
+ * (the caller's iotls_config_t need not outlive init; the X.509 wrapper
+ * keeps its own few fields). Names as in iotls_config_t. */
+typedef struct {
+    const iotls_creds_t *creds;                 /* server: the default credentials */
+    const struct iotls_crypto_provider *crypto; /* server: for SNI credentials */
+    const iotls_sni_creds_t *sni_creds;
+    iotls_session_cache_t *session_cache;
+    const char *const *alpn;
+    void (*log)(void *log_ctx, const char *line);
+    void *log_ctx;
+    void (*spill_failed)(void *spill_ctx);
+    void *spill_ctx;
+    uint32_t sni_creds_count;
+    uint32_t alpn_count;
+    uint8_t role;        /* iotls_role_t */
+    uint8_t client_auth; /* iotls_client_auth_t */
+    bool insecure;
+} iotls_br_kept_config_t;
+
+/* Role-sized text the session keeps (after the names, if any). A client
+ * connected to a host name keeps none: BearSSL's engine holds that name
+ * (the SNI it sends) and everything points at it. */
+#define IOTLS_BR_IP_TEXT_MAX 48   /* client: an IP literal connected to */
+#define IOTLS_BR_SNI_TEXT_MAX 256 /* server: the SNI of the ClientHello */
+
 struct iotls_session {
     /* The engine context, in the block right after this struct and sized by
      * role (iotls_br_context_size). */
@@ -68,10 +94,23 @@ struct iotls_session {
     } ctx;
     br_ssl_engine_context *eng;
     iotls_br_x509_t *x509; /* client; server asking for client certificates */
-    iotls_config_t cfg;
-    br_ssl_session_parameters offered; /* client: session offered for resumption */
+    iotls_br_kept_config_t cfg;
+    iotls_br_peer_names_t *names; /* cfg.report_peer_identity, else NULL */
+    char *host_text;              /* client: IP literal; server: SNI storage */
+    uint32_t tail_len;            /* the X.509 part at the block's end (spare) */
+    /* Client: the session id offered for resumption (resumed = the server
+     * answered with it). */
+    uint8_t offered_id[32];
+    uint8_t offered_id_len;
     bool offered_resume;
     bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
+    bool handshake_done;
+    bool closed; /* final state reached and error (if any) recorded */
+    bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
+    /* A fatal alert iotls sends itself where BearSSL sends none (a rejected
+     * certificate), so the peer learns why: one cleartext alert record. */
+    uint8_t final_alert_len;
+    uint8_t final_alert[7];
     /* Server: the cache as the engine sees it (br_resume_guard.c). */
     const br_ssl_session_cache_class *cache_guard;
     iotls_br_client_auth_t client_auth; /* server under REQUEST */
@@ -80,13 +119,6 @@ struct iotls_session {
     iotls_report_t report;
     iotls_error_t error;
     size_t payload;
-    bool handshake_done;
-    bool closed; /* final state reached and error (if any) recorded */
-    bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
-    /* A fatal alert iotls sends itself where BearSSL sends none (a rejected
-     * certificate), so the peer learns why: one cleartext alert record. */
-    uint8_t final_alert[7];
-    uint8_t final_alert_len;
 
     /* Shared workspace (NULL: the buffers are in the block). */
     iotls_workspace_t *ws;
@@ -119,13 +151,14 @@ void iotls_br_server_algorithms(br_ssl_server_context *sc, const iotls_creds_t *
 /* br_symmetric.c: BearSSL's default symmetric code, chosen once. */
 void iotls_br_set_symmetric(br_ssl_engine_context *eng);
 
-/* br_crypto.c: the public-key code a session uses, cfg.crypto's members
- * where it has them (iotls/crypto.h), else the built-in ones. */
-const br_ec_impl *iotls_br_crypto_ec(const iotls_config_t *cfg);
-br_ecdsa_sign iotls_br_crypto_ecdsa_sign(const iotls_config_t *cfg);
+/* br_crypto.c: the public-key code a session uses, the provider's
+ * (cfg.crypto, iotls/crypto.h) members where it has them, else the
+ * built-in ones. */
+const br_ec_impl *iotls_br_crypto_ec(const struct iotls_crypto_provider *p);
+br_ecdsa_sign iotls_br_crypto_ecdsa_sign(const struct iotls_crypto_provider *p);
 #if !IOTLS_EC_DEVICE
-br_rsa_pkcs1_sign iotls_br_crypto_rsa_sign(const iotls_config_t *cfg);
-br_rsa_private iotls_br_crypto_rsa_private(const iotls_config_t *cfg);
+br_rsa_pkcs1_sign iotls_br_crypto_rsa_sign(const struct iotls_crypto_provider *p);
+br_rsa_private iotls_br_crypto_rsa_private(const struct iotls_crypto_provider *p);
 #endif
 /* Puts the provider's EC, ECDSA and RSA verification code into the
  * session's engine and X.509 validator, over what the role set-up
@@ -134,6 +167,11 @@ void iotls_br_crypto_install(iotls_session_t *s);
 
 /* br_config.c */
 size_t iotls_br_context_size(iotls_role_t role);
+/* Bytes of the block before the engine context: the session, the peer
+ * names (cfg.report_peer_identity) and the role's text. */
+size_t iotls_br_head_size(const iotls_config_t *cfg);
+/* Bytes of the block's tail from the X.509 wrapper on (0 without one). */
+size_t iotls_br_tail_size(const iotls_config_t *cfg);
 bool iotls_br_needs_x509(const iotls_config_t *cfg);
 size_t iotls_br_input_len(size_t payload);
 size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload);
@@ -145,11 +183,11 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
  * *check_name says which, for the report. -1 when there is no time at all. */
 int iotls_br_resolve_time(iotls_config_t *cfg, const char **check_name, iotls_error_t *err);
 const char *iotls_br_time_check_name(iotls_time_policy_t p);
-void iotls_br_log(const iotls_config_t *cfg, const char *line);
+void iotls_br_log(const iotls_br_kept_config_t *cfg, const char *line);
 
 /* br_saved.c: 1 = offer it, 0 = another server's session, -1 = corrupt. */
 int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
-                         br_ssl_session_parameters *p, iotls_report_t *r);
+                         br_ssl_session_parameters *p, iotls_session_t *s);
 
 /* br_resume_guard.c: the server's session cache goes through the guard.
  * Call after the sniffer is initialised. */
@@ -167,7 +205,7 @@ void iotls_br_client_auth_report(iotls_session_t *s);
  * (allowed explicitly, or needed by a configured HMAC-SHA1 suite), and
  * the engine set-up that takes it out otherwise. */
 bool iotls_br_sha1_signatures(const iotls_config_t *cfg);
-void iotls_br_limit_signature_hashes(iotls_session_t *s);
+void iotls_br_limit_signature_hashes(iotls_session_t *s, const iotls_config_t *cfg);
 
 /* br_peer_hello.c: failures explained from the peer's cleartext.
  * Server: a client without TLS 1.2 gets its own sentence (true when set). */

@@ -6,9 +6,8 @@
 #include "tls/bearssl/br_session.h"
 #include "tls/format.h"
 
-static void set_suites_and_alpn(iotls_session_t *s)
+static void set_suites_and_alpn(iotls_session_t *s, const iotls_config_t *cfg)
 {
-    const iotls_config_t *cfg = &s->cfg;
     size_t count;
     const uint16_t *suites = iotls_br_default_suites(&count);
     if (cfg->suites && cfg->suite_count) {
@@ -26,27 +25,28 @@ static void set_suites_and_alpn(iotls_session_t *s)
                                          cfg->alpn_count);
 }
 
-static void warn(const iotls_config_t *cfg, const char *what, const char *host)
+static void warn(const iotls_session_t *s, const char *what, const char *host)
 {
     char line[400];
     iotls_format(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
-    iotls_br_log(cfg, line);
+    iotls_br_log(&s->cfg, line);
 }
 
 /* Named weaker policies are loud: one line per session. */
-static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
+static void warn_weaker_policies(const iotls_session_t *s, const iotls_config_t *cfg,
+                                 const char *host)
 {
     if (cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure)
-        warn(cfg,
+        warn(s,
              "certificate verification is OFF (insecure mode): the peer is not "
              "authenticated",
              host);
     if (cfg->role == IOTLS_ROLE_CLIENT && !cfg->insecure && cfg->no_name_check)
-        warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
+        warn(s, "host name check is OFF: any certificate from a trusted CA is accepted", host);
     if (cfg->time_policy == IOTLS_TIME_UNCHECKED && !cfg->insecure)
-        warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
+        warn(s, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
     if (iotls_br_sha1_signatures(cfg))
-        warn(cfg,
+        warn(s,
              cfg->allow_sha1_signatures
                  ? "SHA-1 handshake signatures are allowed (RFC 9155 forbids them)"
                  : "SHA-1 handshake signatures stay allowed because a configured cipher "
@@ -55,7 +55,7 @@ static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
     bool verifies = cfg->role == IOTLS_ROLE_CLIENT ? !cfg->insecure
                                                    : cfg->client_auth != IOTLS_CLIENT_AUTH_NONE;
     if (cfg->allow_weak_rsa && verifies)
-        warn(cfg, "RSA keys of 1024-2047 bits are accepted in certificate chains (allow_weak_rsa)",
+        warn(s, "RSA keys of 1024-2047 bits are accepted in certificate chains (allow_weak_rsa)",
              host);
 }
 
@@ -79,9 +79,9 @@ static iotls_x509_mode_t client_mode(const iotls_config_t *cfg)
     return IOTLS_X509_VERIFY;
 }
 
-static int init_client(iotls_session_t *s, const char *server_name, iotls_error_t *err)
+static int init_client(iotls_session_t *s, const iotls_config_t *cfg, const char *server_name,
+                       uint8_t *x509_extra, iotls_error_t *err)
 {
-    const iotls_config_t *cfg = &s->cfg;
     iotls_x509_mode_t mode = client_mode(cfg);
     const iotls_trust_t *trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
     iotls_br_client_algorithms(s->ctx.client, &s->x509->u.minimal, trust);
@@ -90,17 +90,18 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_RSA)
         br_ssl_client_set_single_rsa(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                      br_skey_decoder_get_rsa(&cfg->creds->key),
-                                     iotls_br_crypto_rsa_sign(cfg));
+                                     iotls_br_crypto_rsa_sign(cfg->crypto));
 #endif
     if (cfg->creds && cfg->creds->key_type == BR_KEYTYPE_EC)
         br_ssl_client_set_single_ec(s->ctx.client, cfg->creds->chain, cfg->creds->chain_len,
                                     br_skey_decoder_get_ec(&cfg->creds->key), BR_KEYTYPE_SIGN,
-                                    cfg->creds->leaf_signer_key_type, iotls_br_crypto_ec(cfg),
-                                    iotls_br_crypto_ecdsa_sign(cfg));
-    /* The report keeps the name; the X.509 wrapper points at it. */
-    iotls_format(s->report.server_name, sizeof s->report.server_name, "%s",
-                 server_name ? server_name : "");
-    iotls_br_x509_setup(s->x509, mode, cfg, s->report.server_name, cfg->now, &s->report);
+                                    cfg->creds->leaf_signer_key_type,
+                                    iotls_br_crypto_ec(cfg->crypto),
+                                    iotls_br_crypto_ecdsa_sign(cfg->crypto));
+    /* The wrapper parses the name here; it points at the session's one
+     * copy once there is one (iotls_session_init, after the reset). */
+    iotls_br_x509_setup(s->x509, mode, cfg, server_name, cfg->now, x509_extra, &s->report, s->names,
+                        &s->error);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     s->report.auth = mode == IOTLS_X509_INSECURE   ? "insecure (none)"
                      : mode == IOTLS_X509_PIN_ONLY ? "pin"
@@ -110,8 +111,9 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                           : "chain + host name";
 
     if (cfg->resume && cfg->resume_len) {
-        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, s->report.server_name,
-                                      &s->offered, &s->report);
+        br_ssl_session_parameters offered;
+        int rc = iotls_br_saved_parse(cfg->resume, cfg->resume_len, server_name ? server_name : "",
+                                      &offered, s);
         if (rc < 0)
             return iotls_error_set(err, IOTLS_ERR_BAD_ARGUMENT,
                                    "saved session (%lu bytes) is corrupt or not an iotls "
@@ -119,6 +121,12 @@ static int init_client(iotls_session_t *s, const char *server_name, iotls_error_
                                    (unsigned long)cfg->resume_len),
                    -1;
         s->offered_resume = rc == 1;
+        if (s->offered_resume) {
+            br_ssl_engine_set_session_parameters(s->eng, &offered);
+            memcpy(s->offered_id, offered.session_id, offered.session_id_len);
+            s->offered_id_len = offered.session_id_len;
+        }
+        memset(&offered, 0, sizeof offered); /* the master secret */
     }
     return 0;
 }
@@ -132,19 +140,19 @@ void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
     if (c->key_type == BR_KEYTYPE_RSA) {
         br_ssl_server_set_single_rsa(s->ctx.server, c->chain, c->chain_len,
                                      br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
-                                     iotls_br_crypto_rsa_private(&s->cfg),
-                                     iotls_br_crypto_rsa_sign(&s->cfg));
+                                     iotls_br_crypto_rsa_private(s->cfg.crypto),
+                                     iotls_br_crypto_rsa_sign(s->cfg.crypto));
         return;
     }
 #endif
-    br_ssl_server_set_single_ec(
-        s->ctx.server, c->chain, c->chain_len, br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
-        c->leaf_signer_key_type, iotls_br_crypto_ec(&s->cfg), iotls_br_crypto_ecdsa_sign(&s->cfg));
+    br_ssl_server_set_single_ec(s->ctx.server, c->chain, c->chain_len,
+                                br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
+                                c->leaf_signer_key_type, iotls_br_crypto_ec(s->cfg.crypto),
+                                iotls_br_crypto_ecdsa_sign(s->cfg.crypto));
 }
 
-static void init_server(iotls_session_t *s)
+static void init_server(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *x509_extra)
 {
-    const iotls_config_t *cfg = &s->cfg;
     const iotls_creds_t *c = cfg->creds;
     iotls_br_server_algorithms(s->ctx.server, c);
     s->eng = &s->ctx.server->eng;
@@ -155,7 +163,8 @@ static void init_server(iotls_session_t *s)
         return;
     const iotls_trust_t *t = cfg->trust;
     iotls_br_x509_algorithms(&s->x509->u.minimal, t);
-    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, &s->report);
+    iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, x509_extra, &s->report,
+                        s->names, &s->error);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
         iotls_br_client_auth_attach(s);
@@ -177,9 +186,8 @@ static void init_server(iotls_session_t *s)
  * the first flight into them). A server in a workspace gets full-size
  * buffers so that it acknowledges any max_fragment_length; its own
  * records stay within record_out. */
-static void set_buffers(iotls_session_t *s, uint8_t *block_bufs)
+static void set_buffers(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *block_bufs)
 {
-    const iotls_config_t *cfg = &s->cfg;
     s->record_out = cfg->record_out;
     region_clear(&s->spill_in);
     region_clear(&s->spill_out);
@@ -213,6 +221,47 @@ static void set_buffers(iotls_session_t *s, uint8_t *block_bufs)
         s->eng->log_max_frag_len++;
 }
 
+/* What the session reads of its configuration after init. */
+static void keep_config(iotls_session_t *s, const iotls_config_t *cfg)
+{
+    iotls_br_kept_config_t *k = &s->cfg;
+    k->creds = cfg->creds;
+    k->crypto = cfg->crypto;
+    k->sni_creds = cfg->sni_creds;
+    k->sni_creds_count = (uint32_t)cfg->sni_creds_count;
+    k->session_cache = cfg->session_cache;
+    k->alpn = cfg->alpn;
+    k->alpn_count = (uint16_t)cfg->alpn_count;
+    k->log = cfg->log;
+    k->log_ctx = cfg->log_ctx;
+    k->spill_failed = cfg->spill_failed;
+    k->spill_ctx = cfg->spill_ctx;
+    k->role = (uint8_t)cfg->role;
+    k->client_auth = (uint8_t)cfg->client_auth;
+    k->insecure = cfg->insecure;
+}
+
+/* Every text of the report points somewhere valid from the start. */
+static void report_init(iotls_session_t *s, const iotls_config_t *cfg)
+{
+    iotls_report_t *r = &s->report;
+    r->role = cfg->role;
+    r->buffer_payload = s->payload;
+    r->memory_bytes = iotls_session_size(cfg);
+    r->time_check = iotls_br_time_check_name(cfg->time_policy);
+    r->server_name = s->host_text;
+    r->alpn = "";
+    r->peer_subject = r->peer_issuer = r->peer_sans = "";
+    r->peer_sha256 = s->names ? s->names->sha256 : NULL;
+#if IOTLS_REPORT_NAMES
+    if (s->names) {
+        r->peer_subject = s->names->subject;
+        r->peer_issuer = s->names->issuer;
+        r->peer_sans = s->names->sans;
+    }
+#endif
+}
+
 iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
                                     const char *server_name, iotls_error_t *err)
 {
@@ -227,17 +276,26 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     iotls_session_t *s = (iotls_session_t *)p;
     memset(s, 0, sizeof *s);
     p += ALIGN_UP(sizeof *s);
-    s->cfg = *cfg;
+    keep_config(s, cfg);
+    /* The checking time, resolved once (the port's clock, or its lower
+     * bound on a clockless device). */
+    iotls_config_t c = *cfg;
     s->payload = iotls_buffer_effective(cfg->buffer_size);
     iotls_error_clear(&s->error);
     iotls_record_track_init(&s->track);
-    iotls_hello_sniff_init(&s->sniff);
-    s->report.role = cfg->role;
-    s->report.buffer_payload = s->payload;
-    s->report.memory_bytes = iotls_session_size(cfg);
+    if (cfg->report_peer_identity) {
+        s->names = (iotls_br_peer_names_t *)(void *)p;
+        memset(s->names, 0, sizeof *s->names);
+        p += ALIGN_UP(sizeof *s->names);
+    }
+    s->host_text = (char *)p;
+    s->host_text[0] = '\0';
+    p += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : IOTLS_BR_SNI_TEXT_MAX);
+    /* Only a server reads the ClientHello's SNI as text. */
+    iotls_hello_sniff_init(&s->sniff, cfg->role == IOTLS_ROLE_SERVER ? s->host_text : NULL, NULL);
+    report_init(s, cfg);
     /* Only sessions that check certificates need the time. */
-    s->report.time_check = iotls_br_time_check_name(cfg->time_policy);
-    if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&s->cfg, &s->report.time_check, err) < 0)
+    if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&c, &s->report.time_check, err) < 0)
         return NULL;
     /* The engine context is sized by role: a client does not pay for the
      * larger server context. */
@@ -252,9 +310,12 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     uint8_t *bufs = p;
     if (!cfg->workspace)
         p += ALIGN_UP(iotls_br_input_len(s->payload) + iotls_br_output_len(cfg, s->payload));
+    uint8_t *x509_extra = NULL;
+    s->tail_len = (uint32_t)iotls_br_tail_size(cfg);
     if (iotls_br_needs_x509(cfg)) {
         s->x509 = (iotls_br_x509_t *)p;
-        p += ALIGN_UP(sizeof *s->x509);
+        x509_extra = p + sizeof *s->x509;
+        p += ALIGN_UP(sizeof *s->x509 + iotls_br_x509_extra(cfg));
         iotls_br_x509_set_reorder(s->x509, cfg->chain_reorder_bytes ? p : NULL,
                                   cfg->chain_reorder_bytes);
         p += ALIGN_UP(cfg->chain_reorder_bytes);
@@ -262,18 +323,18 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
 
 #if IOTLS_CLIENT
     if (cfg->role == IOTLS_ROLE_CLIENT) {
-        if (init_client(s, server_name, err) < 0)
+        if (init_client(s, &c, server_name, x509_extra, err) < 0)
             return NULL;
         s->report.insecure = cfg->insecure;
     }
 #endif
 #if IOTLS_SERVER
     if (cfg->role == IOTLS_ROLE_SERVER)
-        init_server(s);
+        init_server(s, &c, x509_extra);
 #endif
     iotls_br_crypto_install(s);
-    set_suites_and_alpn(s);
-    iotls_br_limit_signature_hashes(s);
+    set_suites_and_alpn(s, cfg);
+    iotls_br_limit_signature_hashes(s, cfg);
 
     /* TLS 1.2 only: 1.0/1.1 lack AEAD suites and are deprecated (RFC 8996). */
     br_ssl_engine_set_versions(s->eng, BR_TLS12, BR_TLS12);
@@ -288,18 +349,22 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         return NULL;
     br_ssl_engine_inject_entropy(s->eng, seed, sizeof seed);
     memset(seed, 0, sizeof seed);
-    set_buffers(s, bufs); /* from here on, a failure must release the workspace */
+    set_buffers(s, cfg, bufs); /* from here on, a failure must release the workspace */
 
     int ok = 0;
 #if IOTLS_CLIENT
     if (cfg->role == IOTLS_ROLE_CLIENT) {
         /* SNI carries host names only (RFC 6066 forbids IP literals); it is
          * sent even when the name check is off. */
-        const char *sni =
-            s->x509->ip_len || !s->report.server_name[0] ? NULL : s->report.server_name;
-        if (s->offered_resume)
-            br_ssl_engine_set_session_parameters(s->eng, &s->offered);
+        const char *sni = s->x509->ip_len || !server_name || !server_name[0] ? NULL : server_name;
         ok = br_ssl_client_reset(s->ctx.client, sni, s->offered_resume);
+        /* One copy of the name: BearSSL's (the SNI it sends), or, for an
+         * IP literal (no SNI), the session's own. */
+        if (s->x509->ip_len)
+            iotls_format(s->host_text, IOTLS_BR_IP_TEXT_MAX, "%s", server_name);
+        s->report.server_name =
+            s->x509->ip_len ? s->host_text : br_ssl_engine_get_server_name(s->eng);
+        s->x509->host = s->report.server_name;
         if (s->payload < IOTLS_BUFFER_MAX)
             s->report.mfl_requested = (unsigned)s->payload;
     }
@@ -315,6 +380,6 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         iotls_session_release(s);
         return NULL;
     }
-    warn_weaker_policies(cfg, server_name);
+    warn_weaker_policies(s, cfg, server_name);
     return s;
 }

@@ -43,8 +43,8 @@ bool iotls_br_sha1_signatures(const iotls_config_t *cfg)
     return false;
 }
 
-void iotls_br_limit_signature_hashes(iotls_session_t *s)
+void iotls_br_limit_signature_hashes(iotls_session_t *s, const iotls_config_t *cfg)
 {
-    if (!iotls_br_sha1_signatures(&s->cfg))
+    if (!iotls_br_sha1_signatures(cfg))
         br_ssl_engine_set_hash(s->eng, br_sha1_ID, NULL);
 }

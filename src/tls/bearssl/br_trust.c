@@ -141,7 +141,12 @@ static void collect_subtree(void *ctx, iotls_cw_name_kind_t kind, bool excluded,
  * enforce. */
 static int meta_from_der(iotls_anchor_meta_t *m, const uint8_t *der, size_t len, iotls_error_t *err)
 {
-    iotls_cert_walk_t *w = malloc(sizeof *w);
+    /* The walker and the subject it renders, in one allocation. */
+    struct {
+        iotls_cert_walk_t w;
+        char subject[IOTLS_CERT_WALK_NAME_MAX];
+    } *ws = malloc(sizeof *ws);
+    iotls_cert_walk_t *w = ws ? &ws->w : NULL;
     struct nc_collect *nc = malloc(sizeof *nc);
     int rc = -1;
     if (!w || !nc) {
@@ -151,6 +156,7 @@ static int meta_from_der(iotls_anchor_meta_t *m, const uint8_t *der, size_t len,
     nc->count = 0;
     nc->problem = NULL;
     iotls_cert_walk_init(w, NULL, 0, NULL, NULL);
+    iotls_cert_walk_set_text(w, ws->subject, sizeof ws->subject, NULL, 0, NULL, 0);
     iotls_cert_walk_set_name_visitor(w, collect_subtree, nc);
     iotls_cert_walk_push(w, der, len);
     if (iotls_cert_walk_finish(w) < 0) {
@@ -196,7 +202,7 @@ static int meta_from_der(iotls_anchor_meta_t *m, const uint8_t *der, size_t len,
     }
     rc = 0;
 out:
-    free(w);
+    free(ws);
     free(nc);
     return rc;
 }

@@ -26,7 +26,7 @@ static void set_validator_time(iotls_br_x509_t *x, int64_t t)
 
 static bool checks_name(const iotls_br_x509_t *x)
 {
-    return x->host[0] && !x->cfg->no_name_check;
+    return x->host[0] && !x->no_name_check;
 }
 
 static void spki_update(void *ctx, const void *data, size_t len)
@@ -34,12 +34,70 @@ static void spki_update(void *ctx, const void *data, size_t len)
     br_sha256_update(ctx, data, len);
 }
 
+/* ---- the verdict: its code here, its text in the session's error -------- */
+
+static bool verdict_set(const iotls_br_x509_t *x)
+{
+    return x->verdict_code != IOTLS_OK;
+}
+
+static void verdict_clear(iotls_br_x509_t *x)
+{
+    x->verdict_code = IOTLS_OK;
+    x->verdict_engine_code = 0;
+    if (x->text->code == IOTLS_OK)
+        x->text->text[0] = '\0';
+}
+
+/* First verdict wins. Texts are formatted on the stack first: their
+ * arguments may be names in the same storage. */
+#if IOTLS_ERROR_TEXT
+static void verdict_vrecord(iotls_br_x509_t *x, iotls_err_t code, const char *fmt, va_list ap)
+{
+    if (verdict_set(x))
+        return;
+    x->verdict_code = code;
+    x->verdict_engine_code = 0;
+    char line[IOTLS_ERROR_TEXT_MAX];
+    iotls_vformat(line, sizeof line, fmt, ap);
+    if (x->text->code == IOTLS_OK)
+        memcpy(x->text->text, line, sizeof line);
+}
+
+__attribute__((format(printf, 3, 4))) static void
+verdict_record(iotls_br_x509_t *x, iotls_err_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verdict_vrecord(x, code, fmt, ap);
+    va_end(ap);
+}
+#else
+static void verdict_record_code(iotls_br_x509_t *x, iotls_err_t code)
+{
+    if (verdict_set(x))
+        return;
+    x->verdict_code = code;
+    x->verdict_engine_code = 0;
+}
+#define verdict_record(x, code, ...) verdict_record_code((x), (code))
+#endif
+
+#if IOTLS_ERROR_TEXT
+/* The current certificate's subject, as far as it is kept. */
+static const char *cert_subject(const iotls_br_x509_t *x)
+{
+    return x->walk.subject ? x->walk.subject : "";
+}
+
+#endif
+
 static void x_start_chain(const br_x509_class **ctx, const char *server_name)
 {
     iotls_br_x509_t *x = self(ctx);
     x->depth = 0;
     x->leaf_done = false;
-    iotls_error_clear(&x->verdict);
+    verdict_clear(x);
     x->anchor_found = false;
     x->order_broken = x->order_later = false;
     x->nc_violations = x->cn_violations = 0;
@@ -72,6 +130,7 @@ static bool looks_like_host(const uint8_t *v, size_t n)
     return n > 0;
 }
 
+#if IOTLS_ERROR_TEXT
 static void describe_name(char *out, size_t cap, iotls_cw_name_kind_t kind, const uint8_t *v,
                           size_t n, bool truncated)
 {
@@ -92,6 +151,8 @@ static void describe_name(char *out, size_t cap, iotls_cw_name_kind_t kind, cons
         k += (size_t)iotls_format(out + k, cap - k, "...");
     out[k < cap ? k : cap - 1] = '\0';
 }
+
+#endif
 
 /* Walker visitor: one name of a certificate below the anchor, checked
  * against every name-constrained anchor (which one ends the chain is only
@@ -127,28 +188,44 @@ static void check_name(void *ctx, iotls_cw_name_kind_t kind, bool excluded, cons
         x->nc_first_slot = first;
         x->nc_first_cn = cn;
         x->nc_first_depth = x->depth;
-        if (IOTLS_ERROR_TEXT) /* the name is for the sentence only */
-            describe_name(x->nc_first, sizeof x->nc_first, kind, v, n, truncated);
+#if IOTLS_ERROR_TEXT
+        describe_name(x->nc_first, sizeof x->nc_first, kind, v, n, truncated);
+#else
+        (void)truncated;
+#endif
     }
 }
 
 /* The first failure of a check of iotls's own wins the text, unless a date
  * failure (which BearSSL acts on) is already explained. */
-static void policy_fail(iotls_br_x509_t *x, unsigned br_code, iotls_err_t code, const char *fmt,
-                        ...)
+#if IOTLS_ERROR_TEXT
+__attribute__((format(printf, 4, 5))) static void
+policy_fail(iotls_br_x509_t *x, unsigned br_code, iotls_err_t code, const char *fmt, ...)
 {
     if (x->policy_br)
         return;
     x->policy_br = br_code;
-    if (x->verdict.code != IOTLS_OK)
+    if (verdict_set(x))
         return;
     va_list ap;
     va_start(ap, fmt);
-    iotls_vformat(x->verdict.text, sizeof x->verdict.text, fmt, ap);
+    verdict_vrecord(x, code, fmt, ap);
     va_end(ap);
-    x->verdict.code = code;
-    x->verdict.engine_code = (int)br_code;
+    x->verdict_engine_code = (int)br_code;
 }
+#else
+static void policy_fail_code(iotls_br_x509_t *x, unsigned br_code, iotls_err_t code)
+{
+    if (x->policy_br)
+        return;
+    x->policy_br = br_code;
+    if (verdict_set(x))
+        return;
+    verdict_record_code(x, code);
+    x->verdict_engine_code = (int)br_code;
+}
+#define policy_fail(x, br_code, code, ...) policy_fail_code((x), (br_code), (code))
+#endif
 
 static const char *peer_role(const iotls_br_x509_t *x)
 {
@@ -170,20 +247,20 @@ static void check_cert(iotls_br_x509_t *x, bool well_formed)
         policy_fail(x, BR_ERR_X509_FORBIDDEN_KEY_USAGE, IOTLS_ERR_CERT_INVALID,
                     "certificate '%s' (depth %u) is not for TLS %ss: its extendedKeyUsage "
                     "lacks %s",
-                    w->subject, x->depth, peer_role(x),
+                    cert_subject(x), x->depth, peer_role(x),
                     x->want_client_auth ? "clientAuth" : "serverAuth");
     if (w->rsa_bits && w->rsa_bits < x->min_rsa_bits)
         policy_fail(x, BR_ERR_X509_WEAK_PUBLIC_KEY, IOTLS_ERR_CERT_INVALID,
                     "certificate '%s' (depth %u) has a %u-bit RSA key; iotls refuses RSA keys "
                     "under %u bits (cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
-                    w->subject, x->depth, w->rsa_bits, x->min_rsa_bits);
+                    cert_subject(x), x->depth, w->rsa_bits, x->min_rsa_bits);
     /* BearSSL refuses critical extensions it does not process; say which. */
-    if (w->critical_other && x->verdict.code == IOTLS_OK) {
-        iotls_error_set(&x->verdict, IOTLS_ERR_CERT_INVALID,
-                        "certificate '%s' (depth %u) has a critical %s extension, which "
-                        "BearSSL 0.6 cannot process: the chain is refused",
-                        w->subject, x->depth, w->critical_other);
-        x->verdict.engine_code = BR_ERR_X509_CRITICAL_EXTENSION;
+    if (w->critical_other && !verdict_set(x)) {
+        verdict_record(x, IOTLS_ERR_CERT_INVALID,
+                       "certificate '%s' (depth %u) has a critical %s extension, which "
+                       "BearSSL 0.6 cannot process: the chain is refused",
+                       cert_subject(x), x->depth, w->critical_other);
+        x->verdict_engine_code = BR_ERR_X509_CRITICAL_EXTENSION;
     }
     if (x->depth == 0 && w->dns_san_count == 0)
         x->nc_violations |= x->cn_violations;
@@ -201,14 +278,14 @@ static void track_order(iotls_br_x509_t *x)
     if (x->depth > 0 && !x->order_broken && !x->anchor_found && subject != x->prev_issuer_hash) {
         x->order_broken = true;
         x->order_wanted = x->prev_issuer_hash;
-        if (x->verdict.code == IOTLS_OK) {
-            iotls_error_set(&x->verdict, IOTLS_ERR_CERT_INVALID,
-                            "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
-                            "before it",
-                            w->subject, x->depth, x->depth == 1 ? "('" : "",
-                            x->depth == 1 ? x->report->peer_issuer : "",
-                            x->depth == 1 ? "') " : "");
-            x->verdict.engine_code = BR_ERR_X509_DN_MISMATCH;
+        if (!verdict_set(x)) {
+            verdict_record(x, IOTLS_ERR_CERT_INVALID,
+                           "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
+                           "before it",
+                           cert_subject(x), x->depth, x->depth == 1 ? "('" : "",
+                           x->depth == 1 && x->leaf_issuer ? x->leaf_issuer : "",
+                           x->depth == 1 ? "') " : "");
+            x->verdict_engine_code = BR_ERR_X509_DN_MISMATCH;
         }
     } else if (x->order_broken && subject == x->order_wanted) {
         x->order_later = true;
@@ -262,12 +339,26 @@ static const br_x509_pkey *unchained_key(iotls_br_x509_t *x)
 }
 
 /* The leaf's SubjectPublicKeyInfo is hashed only for SPKI pins. */
-static bool wants_spki(const iotls_br_x509_t *x)
+static bool wants_pin(const iotls_pin_t *pins, size_t count, iotls_pin_kind_t kind)
 {
-    for (size_t i = 0; i < x->cfg->pin_count; i++)
-        if (x->cfg->pins[i].kind == IOTLS_PIN_SPKI_SHA256)
+    for (size_t i = 0; i < count; i++)
+        if (pins[i].kind == kind)
             return true;
     return false;
+}
+
+/* Which names the walker renders, and where: the leaf's into the report
+ * (or the error-text storage), the others' for error texts only. */
+static void set_texts(iotls_br_x509_t *x, bool leaf)
+{
+    if (leaf)
+        iotls_cert_walk_set_text(&x->walk, x->leaf_subject, x->leaf_name_cap, x->leaf_issuer,
+                                 x->leaf_name_cap, x->leaf_sans, x->leaf_sans_cap);
+#if IOTLS_ERROR_TEXT
+    else
+        iotls_cert_walk_set_text(&x->walk, x->cur_subject, IOTLS_BR_ERROR_NAME_MAX, x->cur_issuer,
+                                 IOTLS_BR_ERROR_NAME_MAX, NULL, 0);
+#endif
 }
 
 /* ---- one certificate of the path, in path order ------------------------- */
@@ -276,13 +367,17 @@ static void path_start(iotls_br_x509_t *x, uint32_t length)
 {
     bool leaf = x->depth == 0;
     iotls_cert_walk_init(&x->walk, leaf ? x->ip : NULL, leaf ? x->ip_len : 0,
-                         leaf && wants_spki(x) ? spki_update : NULL, &x->spki_hash);
+                         leaf && x->spki_hash ? spki_update : NULL,
+                         x->spki_hash ? &x->spki_hash->ctx : NULL);
+    set_texts(x, leaf);
     if (x->mode == IOTLS_X509_VERIFY && x->trust && x->trust->nc_anchors && !x->anchor_found)
         iotls_cert_walk_set_name_visitor(&x->walk, check_name, x);
     x->time_applied = false;
     if (leaf) {
-        br_sha256_init(&x->leaf_hash);
-        br_sha256_init(&x->spki_hash);
+        if (x->leaf_hash)
+            br_sha256_init(&x->leaf_hash->ctx);
+        if (x->spki_hash)
+            br_sha256_init(&x->spki_hash->ctx);
         if (unchained(x))
             unchained_start(x);
     }
@@ -301,7 +396,7 @@ static void path_start(iotls_br_x509_t *x, uint32_t length)
  * any certificate with notBefore <= notAfter (UNCHECKED). */
 static void apply_time_policy(iotls_br_x509_t *x)
 {
-    iotls_time_policy_t p = x->cfg->time_policy;
+    iotls_time_policy_t p = x->time_policy;
     if (x->time_applied || (p != IOTLS_TIME_AT_LEAST && p != IOTLS_TIME_UNCHECKED) ||
         !iotls_cert_walk_not_before_known(&x->walk))
         return;
@@ -317,7 +412,8 @@ static void path_append(iotls_br_x509_t *x, const unsigned char *buf, size_t len
 {
     iotls_cert_walk_push(&x->walk, buf, len);
     if (x->depth == 0) {
-        br_sha256_update(&x->leaf_hash, buf, len);
+        if (x->leaf_hash)
+            br_sha256_update(&x->leaf_hash->ctx, buf, len);
         if (unchained(x))
             unchained_push(x, buf, len);
     }
@@ -334,26 +430,24 @@ static void path_append(iotls_br_x509_t *x, const unsigned char *buf, size_t len
 static void check_validity(iotls_br_x509_t *x)
 {
     const iotls_cert_walk_t *w = &x->walk;
-    iotls_time_policy_t p = x->cfg->time_policy;
+    iotls_time_policy_t p = x->time_policy;
     if (p == IOTLS_TIME_UNCHECKED)
         return;
     bool early = p != IOTLS_TIME_AT_LEAST && x->now < w->not_before;
     bool late = x->now > w->not_after;
     if (!early && !late)
         return;
-    iotls_err_t code = early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED;
 #if IOTLS_ERROR_TEXT
     char from[40], until[40], now[40];
     iotls_time_text(w->not_before, from, sizeof from);
     iotls_time_text(w->not_after, until, sizeof until);
     iotls_time_text(x->now, now, sizeof now);
-    iotls_error_set(
-        &x->verdict, code, "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
-        w->subject, x->depth, early ? "is not valid before" : "expired on", early ? from : until,
-        from, until, p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
-#else
-    iotls_error_set_code(&x->verdict, code); /* terse: no dates to render */
 #endif
+    verdict_record(x, early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED,
+                   "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
+                   cert_subject(x), x->depth, early ? "is not valid before" : "expired on",
+                   early ? from : until, from, until,
+                   p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
 }
 
 static void path_end(iotls_br_x509_t *x)
@@ -363,17 +457,24 @@ static void path_end(iotls_br_x509_t *x)
     bool well_formed = iotls_cert_walk_finish(&x->walk) == 0;
     x->last_well_formed = well_formed;
     if (x->depth == 0) {
-        iotls_report_t *r = x->report;
-        br_sha256_out(&x->leaf_hash, r->peer_sha256);
-        br_sha256_out(&x->spki_hash, x->leaf_spki_sha256);
-        if (IOTLS_REPORT_NAMES) {
-            iotls_format(r->peer_subject, sizeof r->peer_subject, "%s",
-                         well_formed ? x->walk.subject : "(undecodable)");
-            iotls_format(r->peer_issuer, sizeof r->peer_issuer, "%s",
-                         well_formed ? x->walk.issuer : "(undecodable)");
-            iotls_format(r->peer_sans, sizeof r->peer_sans, "%s", well_formed ? x->walk.sans : "");
+        if (x->leaf_hash) {
+            br_sha256_out(&x->leaf_hash->ctx, x->leaf_hash->out);
+            if (x->peer_sha256)
+                memcpy(x->peer_sha256, x->leaf_hash->out, 32);
         }
-        r->peer_cert_present = true;
+        if (x->spki_hash)
+            br_sha256_out(&x->spki_hash->ctx, x->spki_hash->out);
+        /* The walker rendered the names in place; a malformed leaf's are
+         * not to be shown. */
+        if (!well_formed) {
+            if (x->leaf_subject)
+                iotls_format(x->leaf_subject, x->leaf_name_cap, "(undecodable)");
+            if (x->leaf_issuer)
+                iotls_format(x->leaf_issuer, x->leaf_name_cap, "(undecodable)");
+            if (x->leaf_sans)
+                x->leaf_sans[0] = '\0';
+        }
+        x->report->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
         x->leaf_ip_sans = x->walk.ip_san_count;
         x->leaf_dns_sans = x->walk.dns_san_count;
@@ -510,11 +611,11 @@ static void x_end_cert(const br_x509_class **ctx)
 
 static bool pin_matches(const iotls_br_x509_t *x)
 {
-    for (size_t i = 0; i < x->cfg->pin_count; i++) {
-        const iotls_pin_t *p = &x->cfg->pins[i];
-        const uint8_t *have =
-            p->kind == IOTLS_PIN_SPKI_SHA256 ? x->leaf_spki_sha256 : x->report->peer_sha256;
-        if (memcmp(have, p->sha256, 32) == 0)
+    for (size_t i = 0; i < x->pin_count; i++) {
+        const iotls_pin_t *p = &x->pins[i];
+        const iotls_br_leaf_hash_t *h =
+            p->kind == IOTLS_PIN_SPKI_SHA256 ? x->spki_hash : x->leaf_hash;
+        if (h && memcmp(h->out, p->sha256, 32) == 0)
             return true;
     }
     return false;
@@ -525,8 +626,16 @@ static bool pin_matches(const iotls_br_x509_t *x)
 static unsigned refuse(iotls_br_x509_t *x, iotls_err_t code, unsigned br_code, const char *fmt,
                        const char *a, const char *b)
 {
-    iotls_error_set(&x->verdict, code, fmt, a, b);
-    x->verdict.engine_code = (int)br_code;
+#if IOTLS_ERROR_TEXT
+    if (!verdict_set(x))
+        iotls_format(x->text->code == IOTLS_OK ? x->text->text : NULL,
+                     x->text->code == IOTLS_OK ? sizeof x->text->text : 0, fmt, a, b);
+#else
+    (void)fmt, (void)a, (void)b;
+#endif
+    if (!verdict_set(x))
+        x->verdict_code = code;
+    x->verdict_engine_code = (int)br_code;
     return br_code;
 }
 
@@ -540,7 +649,7 @@ static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf,
     const iotls_anchor_meta_t *m = x->trust->meta ? &x->trust->meta[i] : &none;
     const char *subject = iotls_br_anchor_subject(x->trust, i);
     unsigned rsa_bits = iotls_br_anchor_rsa_bits(x->trust, i);
-    iotls_time_policy_t p = x->cfg->time_policy;
+    iotls_time_policy_t p = x->time_policy;
     if (m->has_dates && p != IOTLS_TIME_UNCHECKED &&
         (x->now > m->not_after || (p != IOTLS_TIME_AT_LEAST && x->now < m->not_before))) {
         bool late = x->now > m->not_after;
@@ -567,12 +676,14 @@ static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf,
         return buf;
     }
     if (m->nc_slot >= 0 && (x->nc_violations & (1u << m->nc_slot))) {
+#if IOTLS_ERROR_TEXT
         if (x->nc_first_slot == m->nc_slot)
             iotls_format(buf, cap,
                          "certificate at depth %u names %s, outside the name constraints of trust "
                          "anchor '%s'",
                          x->nc_first_depth, x->nc_first, subject);
         else
+#endif
             iotls_format(buf, cap,
                          "a name in the %s's chain is outside the name constraints of trust "
                          "anchor '%s'",
@@ -624,9 +735,9 @@ static unsigned check_anchor(iotls_br_x509_t *x)
             first = why;
             br_code = b;
             code = c;
-            iotls_error_clear(&x->verdict); /* the anchor's reason replaces any other */
-            iotls_error_set(&x->verdict, code, "%s", buf);
-            x->verdict.engine_code = (int)br_code;
+            verdict_clear(x); /* the anchor's reason replaces any other */
+            verdict_record(x, code, "%s", buf);
+            x->verdict_engine_code = (int)br_code;
         }
     }
     x->policy_br = br_code;
@@ -636,7 +747,7 @@ static unsigned check_anchor(iotls_br_x509_t *x)
 static unsigned x_end_chain(const br_x509_class **ctx)
 {
     iotls_br_x509_t *x = self(ctx);
-    const char *subject = x->report->peer_subject;
+    const char *subject = x->leaf_subject ? x->leaf_subject : "";
     if (unchained(x) && !x->leaf_done)
         return BR_ERR_X509_EMPTY_CHAIN;
     if (unchained(x) && x->mode == IOTLS_X509_INSECURE)
@@ -658,7 +769,7 @@ static unsigned x_end_chain(const br_x509_class **ctx)
     } else if (!unchained_key(x)) {
         return BR_ERR_X509_INVALID_VALUE;
     }
-    if (x->cfg->pin_count && !pin_matches(x))
+    if (x->pin_count && !pin_matches(x))
         return refuse(x, IOTLS_ERR_CERT_PIN_MISMATCH, BR_ERR_X509_NOT_TRUSTED,
                       "certificate '%s' of '%s' matches none of the pinned keys (the "
                       "server's key changed, or this is not the pinned server)",
@@ -693,19 +804,96 @@ void iotls_br_x509_set_reorder(iotls_br_x509_t *x, uint8_t *buf, size_t len)
     x->reorder_cap = buf ? (uint32_t)len : 0;
 }
 
+/* The optional parts after the wrapper, in this order. */
+static bool needs_leaf_hash(const iotls_config_t *cfg)
+{
+    return cfg->report_peer_identity || wants_pin(cfg->pins, cfg->pin_count, IOTLS_PIN_CERT_SHA256);
+}
+
+static bool needs_spki_hash(const iotls_config_t *cfg)
+{
+    return wants_pin(cfg->pins, cfg->pin_count, IOTLS_PIN_SPKI_SHA256);
+}
+
+/* The leaf's names for error texts when the report does not keep them. */
+static bool needs_leaf_names(const iotls_config_t *cfg)
+{
+    return IOTLS_ERROR_TEXT && !(cfg->report_peer_identity && IOTLS_REPORT_NAMES);
+}
+
+#define HASH_BYTES ALIGN8(sizeof(iotls_br_leaf_hash_t))
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+size_t iotls_br_x509_extra(const iotls_config_t *cfg)
+{
+    size_t n = 0;
+    if (needs_leaf_hash(cfg))
+        n += HASH_BYTES;
+    if (needs_spki_hash(cfg))
+        n += HASH_BYTES;
+    if (IOTLS_ERROR_TEXT)
+        n += 2 * IOTLS_BR_ERROR_NAME_MAX;
+    if (needs_leaf_names(cfg))
+        n += 2 * IOTLS_BR_ERROR_NAME_MAX;
+    return n;
+}
+
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
-                         const char *host, int64_t now, iotls_report_t *report)
+                         const char *host, int64_t now, uint8_t *extra, iotls_report_t *report,
+                         iotls_br_peer_names_t *names, iotls_error_t *error)
 {
     x->vtable = &wrapper_vtable;
     x->mode = mode;
-    x->cfg = cfg;
+    x->time_policy = cfg->time_policy;
+    x->pins = cfg->pins;
+    x->pin_count = cfg->pin_count;
+    x->no_name_check = cfg->no_name_check;
     x->trust = mode == IOTLS_X509_VERIFY ? cfg->trust : NULL;
     x->want_client_auth = cfg->role == IOTLS_ROLE_SERVER;
     x->min_rsa_bits = cfg->allow_weak_rsa ? 1024 : 2048;
     x->report = report;
+    x->text = error;
     x->host = host ? host : "";
     x->now = now;
     x->ip_len = iotls_ip_literal_parse(x->host, x->ip);
+
+    /* The optional parts, as iotls_br_x509_extra counted them. */
+    uint8_t *p = extra;
+    x->leaf_hash = x->spki_hash = NULL;
+    if (needs_leaf_hash(cfg)) {
+        x->leaf_hash = (iotls_br_leaf_hash_t *)(void *)p;
+        p += HASH_BYTES;
+    }
+    if (needs_spki_hash(cfg)) {
+        x->spki_hash = (iotls_br_leaf_hash_t *)(void *)p;
+        p += HASH_BYTES;
+    }
+    x->peer_sha256 = names ? names->sha256 : NULL;
+    x->leaf_subject = x->leaf_issuer = x->leaf_sans = NULL;
+    x->leaf_name_cap = x->leaf_sans_cap = 0;
+#if IOTLS_ERROR_TEXT
+    x->cur_subject = (char *)p;
+    x->cur_issuer = (char *)p + IOTLS_BR_ERROR_NAME_MAX;
+    p += 2 * IOTLS_BR_ERROR_NAME_MAX;
+#endif
+#if IOTLS_REPORT_NAMES
+    if (names) {
+        x->leaf_subject = names->subject;
+        x->leaf_issuer = names->issuer;
+        x->leaf_sans = names->sans;
+        x->leaf_name_cap = sizeof names->subject;
+        x->leaf_sans_cap = sizeof names->sans;
+    }
+#endif
+    if (needs_leaf_names(cfg)) {
+        x->leaf_subject = (char *)p;
+        x->leaf_issuer = (char *)p + IOTLS_BR_ERROR_NAME_MAX;
+        x->leaf_name_cap = IOTLS_BR_ERROR_NAME_MAX;
+        p += 2 * IOTLS_BR_ERROR_NAME_MAX;
+    }
+    if (x->leaf_subject)
+        x->leaf_subject[0] = x->leaf_issuer[0] = '\0';
+
     /* SYSTEM and FIXED check at one instant; the other policies move the
      * clock per certificate (apply_time_policy). */
     if (mode == IOTLS_X509_VERIFY) {
@@ -714,9 +902,11 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
          * walker's exact count (check_cert) the rest. */
         br_x509_minimal_set_minrsa(&x->u.minimal, cfg->allow_weak_rsa ? 128 : 256);
     }
-    iotls_error_clear(&x->verdict);
+    x->verdict_code = IOTLS_OK;
+    x->verdict_engine_code = 0;
 }
 
+#if IOTLS_ERROR_TEXT
 /* Whether a held certificate is the issuer the path missed. */
 static bool held_has_subject(const iotls_br_x509_t *x, uint32_t subject)
 {
@@ -730,10 +920,13 @@ static bool held_has_subject(const iotls_br_x509_t *x, uint32_t subject)
     return false;
 }
 
+#endif
+
 /* The verdict holds which link broke; lead with why, so that a text cut
  * at the error size keeps the cause. */
 static void explain_order(const iotls_br_x509_t *x, iotls_error_t *out)
 {
+#if IOTLS_ERROR_TEXT
     const char *who = peer_role(x);
     char lead[128];
     if (!x->order_later && !held_has_subject(x, x->order_wanted))
@@ -749,25 +942,53 @@ static void explain_order(const iotls_br_x509_t *x, iotls_error_t *out)
                      "the %s sent its chain out of order and a %u-byte certificate did not fit "
                      "the %u-byte reorder buffer",
                      who, (unsigned)x->overflow_len, (unsigned)x->reorder_cap);
+    char verdict[IOTLS_ERROR_TEXT_MAX];
+    memcpy(verdict, x->text->text, sizeof verdict);
     iotls_error_clear(out);
-    iotls_error_set(out, x->verdict.code, "%s: %s", lead, x->verdict.text);
+    iotls_error_set(out, x->verdict_code, "%s: %s", lead, verdict);
+#else
+    iotls_error_clear(out);
+    iotls_error_set_code(out, x->verdict_code);
+#endif
     out->engine_code = BR_ERR_X509_DN_MISMATCH;
 }
 
 void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *out)
 {
-    bool own = x->verdict.code != IOTLS_OK &&
-               (x->verdict.engine_code == br_err || br_err == BR_ERR_X509_EXPIRED);
-    if (own) {
-        iotls_error_copy(out, &x->verdict);
-        out->engine_code = br_err;
-        if (br_err == BR_ERR_X509_DN_MISMATCH)
+    bool own =
+        verdict_set(x) && (x->verdict_engine_code == br_err || br_err == BR_ERR_X509_EXPIRED);
+    if (own && out->code == IOTLS_OK) {
+        if (br_err == BR_ERR_X509_DN_MISMATCH) {
             explain_order(x, out);
+            out->engine_code = br_err;
+            return;
+        }
+        /* The text is already in the session's error (x->text). */
+        if (out != x->text)
+            memcpy(out->text, x->text->text, sizeof out->text);
+        out->code = x->verdict_code;
+        out->alert = -1;
+        out->engine_code = br_err;
         return;
     }
+    if (own)
+        return;
 
-    const char *subject = x->leaf_done ? x->report->peer_subject : "(none)";
-    (void)subject; /* terse builds (IOTLS_ERROR_TEXT=0) drop the sentences */
+        /* The names below are the wrapper's; the text they go to may hold the
+     * verdict, so they are copied first. */
+#if IOTLS_ERROR_TEXT
+    char subject[IOTLS_REPORT_NAME_MAX > IOTLS_BR_ERROR_NAME_MAX ? IOTLS_REPORT_NAME_MAX
+                                                                 : IOTLS_BR_ERROR_NAME_MAX];
+    iotls_format(subject, sizeof subject, "%s",
+                 x->leaf_done && x->leaf_subject ? x->leaf_subject : "(none)");
+    char issuer[sizeof subject];
+    iotls_format(issuer, sizeof issuer, "%s",
+                 !x->last_well_formed ? "(undecodable)"
+                 : x->walk.issuer     ? x->walk.issuer
+                                      : "");
+    if (out->code == IOTLS_OK)
+        out->text[0] = '\0';
+#endif
     switch (br_err) {
     case BR_ERR_X509_BAD_SERVER_NAME:
         iotls_error_set(out, IOTLS_ERR_CERT_NAME_MISMATCH,
@@ -781,8 +1002,7 @@ void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *
                         "certificate '%s' is not trusted: its chain (%u certificate%s) ends at "
                         "issuer '%s', which is not among the configured trust anchors "
                         "(unknown CA)",
-                        subject, x->depth, x->depth == 1 ? "" : "s",
-                        x->last_well_formed ? x->walk.issuer : "(undecodable)");
+                        subject, x->depth, x->depth == 1 ? "" : "s", issuer);
         break;
     case BR_ERR_X509_EMPTY_CHAIN:
         iotls_error_set(out, IOTLS_ERR_CERT_MISSING, "peer sent no certificate");

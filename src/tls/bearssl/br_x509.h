@@ -30,11 +30,34 @@
 #include "tls/bearssl/br_internal.h"
 #include "tls/cert_walk.h"
 
+/* The peer's identity for the report (cfg.report_peer_identity), in the
+ * block right after the session: rendered there by the certificate walker,
+ * the one copy. */
+typedef struct iotls_br_peer_names {
+    uint8_t sha256[32];
+#if IOTLS_REPORT_NAMES
+    char subject[IOTLS_REPORT_NAME_MAX];
+    char issuer[IOTLS_REPORT_NAME_MAX];
+    char sans[IOTLS_REPORT_SANS_MAX];
+#endif
+} iotls_br_peer_names_t;
+
 typedef enum {
     IOTLS_X509_VERIFY,   /* chain to an anchor (+ name, + pins if any) */
     IOTLS_X509_PIN_ONLY, /* the leaf must match a pin; nothing else checked */
     IOTLS_X509_INSECURE  /* anything goes */
 } iotls_x509_mode_t;
+
+/* A SHA-256 over the leaf (whole DER, or its SubjectPublicKeyInfo) and
+ * its result; in the block only when something reads it. */
+typedef struct {
+    br_sha256_context ctx;
+    uint8_t out[32];
+} iotls_br_leaf_hash_t;
+
+/* Names of the certificates above the leaf, for error texts only
+ * (IOTLS_ERROR_TEXT builds): long names end in "...". */
+#define IOTLS_BR_ERROR_NAME_MAX 128
 
 typedef struct {
     const br_x509_class *vtable; /* must be first: BearSSL passes &vtable */
@@ -42,14 +65,29 @@ typedef struct {
         br_x509_minimal_context minimal; /* VERIFY */
         br_x509_decoder_context decoder; /* PIN_ONLY / INSECURE: the leaf key */
     } u;
-    br_sha256_context leaf_hash;
-    br_sha256_context spki_hash;
     iotls_cert_walk_t walk; /* re-initialised for each certificate */
 
+    /* Carved from the block after this struct (iotls_br_x509_extra): NULL
+     * when not needed. */
+    iotls_br_leaf_hash_t *leaf_hash; /* cert pins, the report's fingerprint */
+    iotls_br_leaf_hash_t *spki_hash; /* SPKI pins */
+    /* Where the walker renders the leaf's names: the report's storage
+     * (cfg.report_peer_identity), else the error-text storage below, else
+     * (terse builds) nowhere. */
+    char *leaf_subject, *leaf_issuer, *leaf_sans;
+    uint16_t leaf_name_cap, leaf_sans_cap;
+#if IOTLS_ERROR_TEXT
+    char *cur_subject, *cur_issuer; /* certificates above the leaf */
+#endif
+    uint8_t *peer_sha256; /* the report's copy of the fingerprint, or NULL */
+
     iotls_x509_mode_t mode;
-    const iotls_config_t *cfg; /* pins, time policy, name check */
-    iotls_report_t *report;    /* receives the leaf's identity */
-    uint8_t ip[16];            /* the IP literal checked, when ip_len */
+    iotls_time_policy_t time_policy;
+    const iotls_pin_t *pins;
+    size_t pin_count;
+    bool no_name_check;
+    iotls_report_t *report; /* peer_cert_present */
+    uint8_t ip[16];         /* the IP literal checked, when ip_len */
     size_t ip_len;
     const char *host; /* name or literal checked ("" = none) */
     int64_t now;      /* FIXED / AT_LEAST / SYSTEM time */
@@ -59,7 +97,6 @@ typedef struct {
     bool leaf_done;
     bool leaf_ip_match;
     unsigned leaf_ip_sans, leaf_dns_sans;
-    uint8_t leaf_spki_sha256[32];
 
     /* Checks BearSSL does not make (VERIFY mode). */
     const iotls_trust_t *trust;
@@ -76,7 +113,9 @@ typedef struct {
     bool nc_first_cn;               /* nc_first describes the leaf CN */
     int nc_first_slot;              /* anchor slot of nc_first, -1 = none */
     unsigned nc_first_depth;
-    char nc_first[48];  /* "DNS:evil.example", long names end in "..." */
+#if IOTLS_ERROR_TEXT
+    char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
+#endif
     unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
 
     /* Reordering (cfg.chain_reorder_bytes): certificates held back until
@@ -94,18 +133,30 @@ typedef struct {
     bool last_well_formed;  /* the walk holds the last path certificate's results */
 
     /* Specific reason recorded while walking (expired / not yet valid), or
-     * at end of chain (name, pin); IOTLS_OK when none. */
-    iotls_error_t verdict;
+     * at end of chain (name, pin); IOTLS_OK when none. Its text is written
+     * straight into the session's error text (`text`), which stays unused
+     * until the session fails: one text, rendered where it is kept. */
+    iotls_err_t verdict_code;
+    int verdict_engine_code;
+    iotls_error_t *text; /* the session's error: its text while its code is IOTLS_OK */
 } iotls_br_x509_t;
 
+/* Bytes the block holds after the wrapper for this configuration: the
+ * hashes and the error-text names (not the reorder buffer). */
+size_t iotls_br_x509_extra(const iotls_config_t *cfg);
+
 /*
- * Prepare for handshakes. `host` is kept by pointer (the session owns it;
- * NULL or "" for a server checking client certificates), `report` too. In
- * VERIFY mode the minimal context inside must already be initialised with
- * the anchors.
+ * Prepare for handshakes. `host` is the name or IP literal checked (NULL or
+ * "" for a server checking client certificates): parsed here, kept by
+ * pointer (the session points it at its own copy later, when it has one).
+ * `extra` is iotls_br_x509_extra(cfg) bytes right after the wrapper;
+ * `names` the report's storage (cfg.report_peer_identity) or NULL; `error`
+ * the session's error, whose text receives the verdict. In VERIFY mode the
+ * minimal context inside must already be initialised with the anchors.
  */
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
-                         const char *host, int64_t now, iotls_report_t *report);
+                         const char *host, int64_t now, uint8_t *extra, iotls_report_t *report,
+                         iotls_br_peer_names_t *names, iotls_error_t *error);
 
 /* Give the wrapper a buffer to put chains in order in (cfg.chain_reorder_bytes,
  * inside the session block); NULL / 0 = take chains in the order sent. */
