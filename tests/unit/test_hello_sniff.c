@@ -15,18 +15,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <cmocka.h>
 
+#include "cmd.h"
+#include "peer.h"
 #include "tls/hello_sniff.h"
-
-extern char **environ;
 
 /* ------------------------------------------------------------ builders */
 
@@ -710,38 +708,6 @@ static int listen_loopback(uint16_t *port)
     return fd;
 }
 
-/* Starts argv with stdin from a pipe we keep (so the tool does not see EOF
- * and quit early) and output to /dev/null. */
-static pid_t spawn(char *const argv[], int *stdin_w)
-{
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[0], 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(p[0]);
-    if (rc != 0) {
-        close(p[1]);
-        return -1;
-    }
-    *stdin_w = p[1];
-    return pid;
-}
-
-static void stop(pid_t pid, int stdin_w)
-{
-    close(stdin_w);
-    kill(pid, SIGTERM);
-    int st;
-    waitpid(pid, &st, 0);
-}
-
 /* Reads from fd into the sniffer (and a copy into out) until the sniffer is
  * done, EOF, or 10 s pass. */
 static void read_into(int fd, iotls_hello_sniff_t *s, buf_t *out)
@@ -769,29 +735,29 @@ static int accept_within(int lfd, int ms)
     return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 }
 
-/* Captures what `openssl s_client extra...` sends to a socket we listen on. */
+/* Captures what `openssl s_client` (SNI foo.test, MFL 1024, ALPN h2 and
+ * http/1.1, and tls_opt) sends to a socket we listen on. */
 static void capture_client_hello(iotls_hello_sniff_t *s, buf_t *raw, const char *tls_opt)
 {
-    uint16_t port;
+    uint16_t port = 0;
     int lfd = listen_loopback(&port);
     assert_true(lfd >= 0);
-    char addr[32];
-    snprintf(addr, sizeof(addr), "127.0.0.1:%u", port);
-    char *argv[] = {"openssl",     "s_client",    "-connect",      addr,
-                    "-servername", "foo.test",    "-maxfraglen",   "1024",
-                    "-alpn",       "h2,http/1.1", (char *)tls_opt, NULL};
-    int in_w;
-    pid_t pid = spawn(argv, &in_w);
-    assert_true(pid > 0);
+    const char *extra[] = {"-alpn", "h2,http/1.1", tls_opt, NULL};
+    iotls_test_s_client_opts_t o = {
+        .port = port, .servername = "foo.test", .maxfraglen = 1024, .extra = extra};
+    iotls_test_job_t job;
+    assert_int_equal(iotls_test_s_client_start(&o, &job), 0);
     int fd = accept_within(lfd, 10000);
     sniff_init(s);
     raw->n = 0;
     if (fd >= 0) {
         read_into(fd, s, raw);
-        close(fd);
+        close(fd); /* s_client gives up: no ServerHello */
     }
     close(lfd);
-    stop(pid, in_w);
+    iotls_test_result_t r;
+    iotls_test_cmd_wait(&job, &r);
+    iotls_test_result_free(&r);
     assert_true(fd >= 0);
 }
 
@@ -820,61 +786,27 @@ static void test_real_client_hello(void **state)
 static void test_real_server_hello(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/iotls-hs-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[512];
-    snprintf(cmd, sizeof(cmd),
-             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-             "-keyout %s/k.pem -out %s/c.pem -subj /CN=foo.test -days 1 >/dev/null 2>&1",
-             dir, dir);
-    assert_int_equal(system(cmd), 0);
-
     iotls_hello_sniff_t s;
     static buf_t ch, sh;
     capture_client_hello(&s, &ch, "-tls1_2");
     assert_true(s.complete);
 
-    /* Pick a free port, then let s_server bind it (tiny race, retried). */
-    uint16_t port;
-    int fd = -1;
-    pid_t pid = -1;
-    int in_w = -1;
-    for (int attempt = 0; attempt < 3 && fd < 0; attempt++) {
-        int tmp = listen_loopback(&port);
-        assert_true(tmp >= 0);
-        close(tmp);
-        char acc[32], cert[64], key[64];
-        snprintf(acc, sizeof(acc), "127.0.0.1:%u", port);
-        snprintf(cert, sizeof(cert), "%s/c.pem", dir);
-        snprintf(key, sizeof(key), "%s/k.pem", dir);
-        char *argv[] = {"openssl", "s_server", "-accept", acc,       "-cert",
-                        cert,      "-key",     key,       "-tls1_2", "-alpn",
-                        "h2",      "-naccept", "1",       "-quiet",  NULL};
-        pid = spawn(argv, &in_w);
-        assert_true(pid > 0);
-        struct sockaddr_in a = {.sin_family = AF_INET,
-                                .sin_port = htons(port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        for (int i = 0; i < 50 && fd < 0; i++) {
-            fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-                close(fd);
-                fd = -1;
-                usleep(100 * 1000);
-            }
-        }
-        if (fd < 0)
-            stop(pid, in_w);
-    }
+    static const char *const extra[] = {"-tls1_2", "-alpn", "h2", NULL};
+    iotls_test_s_server_opts_t o = {.extra = extra};
+    iotls_test_peer_t srv;
+    assert_int_equal(iotls_test_s_server_start(&o, &srv), 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(srv.port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
     assert_int_equal(write(fd, ch.b, ch.n), (ssize_t)ch.n);
     sniff_init(&s);
     sh.n = 0;
     read_into(fd, &s, &sh);
     close(fd);
-    stop(pid, in_w);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    iotls_test_peer_stop(&srv);
 
     assert_true(s.complete);
     assert_false(s.malformed);
