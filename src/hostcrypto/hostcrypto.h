@@ -29,12 +29,18 @@ uint32_t iotls_hc_p256_muladd(unsigned char *A, const unsigned char *B, size_t l
  * it would also take compressed and hybrid forms, which BearSSL refuses). */
 int iotls_hc_p256_decode(EC_POINT *P, const unsigned char *buf, size_t len, BN_CTX *ctx);
 
-/* x25519_import.c: a context for EVP_PKEY_fromdata with X25519 (NULL if
- * libcrypto could not make one), given back after use; _free frees the
+/* x25519_kit.c: what an X25519 operation needs from libcrypto, kept
+ * between calls: a context for EVP_PKEY_fromdata and the EVP_PKEY of the
+ * last peer point. _take gives a kit for the caller's use alone (NULL if
+ * libcrypto could not make one); _give takes it back; _free frees the
  * idle ones. */
-EVP_PKEY_CTX *iotls_hc_x25519_import_take(void);
-void iotls_hc_x25519_import_give(EVP_PKEY_CTX *ctx);
-void iotls_hc_x25519_import_free(void);
+typedef struct {
+    EVP_PKEY_CTX *import; /* EVP_PKEY_fromdata for X25519 */
+    EVP_PKEY *peer;       /* a public key only, or NULL */
+} iotls_hc_x25519_kit_t;
+iotls_hc_x25519_kit_t *iotls_hc_x25519_kit_take(void);
+void iotls_hc_x25519_kit_give(iotls_hc_x25519_kit_t *kit);
+void iotls_hc_x25519_kits_free(void);
 
 /* ecdsa_keys.c: the EC_KEY of a P-256 private scalar (big-endian, at most
  * 32 bytes), a reference the caller frees with EC_KEY_free (NULL on

@@ -33,5 +33,5 @@ const iotls_crypto_provider_t *iotls_hostcrypto_provider(void)
 void iotls_hostcrypto_shutdown(void)
 {
     iotls_hc_p256_signing_keys_free();
-    iotls_hc_x25519_import_free();
+    iotls_hc_x25519_kits_free();
 }
