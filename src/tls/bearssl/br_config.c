@@ -215,6 +215,13 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
     return 0;
 }
 
+size_t iotls_br_static_bytes(size_t base, size_t per, size_t count)
+{
+    if (count > (SIZE_MAX - base) / per)
+        return SIZE_MAX;
+    return base + per * count;
+}
+
 void *iotls_br_align_storage(void *mem, size_t *len)
 {
     uintptr_t p = (uintptr_t)mem;

@@ -269,9 +269,7 @@ _Static_assert(sizeof(iotls_creds_t) + 16 <= IOTLS_CREDS_STATIC_BASE &&
 
 size_t iotls_creds_static_size(size_t count)
 {
-    if (count > (SIZE_MAX - IOTLS_CREDS_STATIC_BASE) / IOTLS_CREDS_STATIC_PER_CERT)
-        return SIZE_MAX; /* no memory is that large: refused below */
-    return IOTLS_CREDS_STATIC_BYTES(count);
+    return iotls_br_static_bytes(IOTLS_CREDS_STATIC_BASE, IOTLS_CREDS_STATIC_PER_CERT, count);
 }
 
 iotls_creds_t *iotls_creds_init_static(void *mem, size_t mem_len, const uint8_t *const *certs,

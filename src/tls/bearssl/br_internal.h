@@ -46,6 +46,10 @@ struct iotls_creds {
 
 /* Caller storage handed to the *_init_static functions, aligned up. */
 void *iotls_br_align_storage(void *mem, size_t *len);
+/* What such storage needs for `count` items of `per` bytes beyond `base`
+ * (the IOTLS_*_STATIC_BYTES formula); SIZE_MAX when the sum overflows:
+ * no memory is that large, so the *_init_static functions refuse it. */
+size_t iotls_br_static_bytes(size_t base, size_t per, size_t count);
 
 struct iotls_session_cache {
     br_ssl_session_cache_lru lru;

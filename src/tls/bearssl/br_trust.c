@@ -311,6 +311,18 @@ static int store_push(iotls_trust_t *trust, const br_x509_trust_anchor *ta,
     return 0;
 }
 
+/* store_push taking ownership: a refused anchor and its metadata are
+ * freed. 1 (one anchor added) or -1. */
+static int store_add(iotls_trust_t *trust, br_x509_trust_anchor *ta, iotls_anchor_meta_t *m,
+                     iotls_error_t *err)
+{
+    if (store_push(trust, ta, m, err) == 0)
+        return 1;
+    anchor_free(ta);
+    meta_free(m);
+    return -1;
+}
+
 static int add_der(iotls_trust_t *trust, const void *der, size_t len, bool direct,
                    iotls_error_t *err)
 {
@@ -322,12 +334,7 @@ static int add_der(iotls_trust_t *trust, const void *der, size_t len, bool direc
     }
     if (anchor_from_der(&ta, &m, der, len, direct, err) < 0)
         return -1;
-    if (store_push(trust, &ta, &m, err) < 0) {
-        anchor_free(&ta);
-        meta_free(&m);
-        return -1;
-    }
-    return 1;
+    return store_add(trust, &ta, &m, err);
 }
 
 int iotls_trust_add_der(iotls_trust_t *trust, const void *der, size_t len, iotls_error_t *err)
@@ -450,12 +457,7 @@ int iotls_trust_add_anchor(iotls_trust_t *trust, const iotls_anchor_t *a, iotls_
         iotls_error_set(err, IOTLS_ERR_NO_MEMORY, "out of memory adding a trust anchor");
         return -1;
     }
-    if (store_push(trust, &ta, &m, err) < 0) {
-        anchor_free(&ta);
-        meta_free(&m);
-        return -1;
-    }
-    return 1;
+    return store_add(trust, &ta, &m, err);
 }
 
 int iotls_trust_load_file(iotls_trust_t *trust, const char *path, iotls_error_t *err)
@@ -480,9 +482,7 @@ _Static_assert(sizeof(iotls_trust_t) + 16 <= IOTLS_TRUST_STATIC_BASE &&
 
 size_t iotls_trust_static_size(size_t count)
 {
-    if (count > (SIZE_MAX - IOTLS_TRUST_STATIC_BASE) / IOTLS_TRUST_STATIC_PER_ANCHOR)
-        return SIZE_MAX; /* no memory is that large: refused below */
-    return IOTLS_TRUST_STATIC_BYTES(count);
+    return iotls_br_static_bytes(IOTLS_TRUST_STATIC_BASE, IOTLS_TRUST_STATIC_PER_ANCHOR, count);
 }
 
 iotls_trust_t *iotls_trust_init_static(void *mem, size_t mem_len, const iotls_anchor_t *anchors,
