@@ -28,14 +28,6 @@ static const iotls_test_pki_t *pki;
 static char ex_dir[600], ex_ca[700], ex_cert[700], ex_key[700];
 static iotls_test_cred_t ex_cred;
 
-#define CHECK(res, cond)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            iotls_test_result_dump(#cond, (res));                                                  \
-            fail_msg("%s", #cond);                                                                 \
-        }                                                                                          \
-    } while (0)
-
 static int run_tool(const char *const *argv)
 {
     iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 60000};
@@ -199,15 +191,15 @@ static void test_seed_examples(void **state)
         iotls_test_result_t r;
 
         lua(ver, NULL, iotls_test_src("examples/nodemcu/create_connection.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
         iotls_test_result_free(&r);
 
         /* google.com:443 is the local s_server; verification is off (the boot default). */
         const char *google[] = {"--connect-to", connect_to("google.com:443", local.port), NULL};
         lua(ver, google, iotls_test_src("examples/nodemcu/socket_on.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "HTTP/1.0 ") != NULL);
-        CHECK(&r, strstr(r.err, "certificate verification is OFF") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "HTTP/1.0 ") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "certificate verification is OFF") != NULL);
         iotls_test_result_free(&r);
 
         /* verify(true) with the CA the tool put in flash; example.com checked by name. */
@@ -216,18 +208,18 @@ static void test_seed_examples(void **state)
         const char *ex[] = {"--flash", img, "--connect-to",
                             connect_to("example.com:443", example.port), NULL};
         lua(ver, ex, iotls_test_src("examples/nodemcu/verify_http_get.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "200\tinfo body\n") != NULL);
-        CHECK(&r, strstr(r.err, "WARNING") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "200\tinfo body\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "WARNING") == NULL);
         iotls_test_result_free(&r);
 
         /* The same server under a name its certificate does not carry. */
         const char *wrong[] = {"--flash", img, "--connect-to",
                                connect_to("example.com:443", local.port), NULL};
         lua(ver, wrong, iotls_test_src("examples/nodemcu/verify_http_get.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "-1\tnil") != NULL);
-        CHECK(&r, strstr(r.out, "SSL handshake failed: certificate") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "-1\tnil") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "SSL handshake failed: certificate") != NULL);
         iotls_test_result_free(&r);
 
         /* DST Root CA X3 is stored; it does not vouch for the local server. */
@@ -236,9 +228,9 @@ static void test_seed_examples(void **state)
         const char *le[] = {"--flash", le_img, "--connect-to",
                             connect_to("letsencrypt.org:443", local.port), NULL};
         lua(ver, le, iotls_test_src("examples/nodemcu/verify_letsencrypt.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "-1\tnil") != NULL);
-        CHECK(&r, strstr(r.out, "SSL handshake failed") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "-1\tnil") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "SSL handshake failed") != NULL);
         iotls_test_result_free(&r);
         char *shown = inspect(le_img);
         assert_non_null(strstr(shown, "0x70  CA bundle blob, 1 entries"));
@@ -250,13 +242,13 @@ static void test_seed_examples(void **state)
         provision(mq_img, pki->ca_pem, &pki->client);
         const char *mq[] = {"--flash", mq_img, NULL};
         lua(ver, mq, iotls_test_src("examples/nodemcu/auth_mqtt.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
         iotls_test_result_free(&r);
 
         /* The placeholder PEM strings: the documented error. */
         lua(ver, NULL, iotls_test_src("examples/nodemcu/auth_placeholder.lua"), NULL, &r);
-        CHECK(&r, r.exited && r.exit_code == 1);
-        CHECK(&r, strstr(r.err, "tls.cert.auth: argument #1: invalid PEM") != NULL);
+        IOTLS_TEST_CHECK(&r, r.exited && r.exit_code == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "tls.cert.auth: argument #1: invalid PEM") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&example);
@@ -281,10 +273,10 @@ static void test_https_get_from_chunks(void **state)
         const char *args[] = {"localhost", IOTLS_TEST_WWW_FILE, NULL};
         iotls_test_result_t r;
         lua(ver, opts, iotls_test_src("tests/interop/nodemcu/https_get_chunks.lua"), args, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r,
-              strstr(r.out, "status\t200\tbody\t102400\tchunks\ttrue\tbad lines\t0\terr\tnil") !=
-                  NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(
+            &r, strstr(r.out, "status\t200\tbody\t102400\tchunks\ttrue\tbad lines\t0\terr\tnil") !=
+                    NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -321,19 +313,20 @@ static void test_mqtt_binary_with_mosquitto(void **state)
         const char *args[] = {"localhost", ports, NULL};
         iotls_test_result_t r;
         lua(ver, opts, iotls_test_src("tests/interop/nodemcu/mqtt_binary.lua"), args, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "connack\t0") != NULL);
-        CHECK(&r, strstr(r.out, "suback\t0") != NULL);
-        CHECK(&r,
-              strstr(r.out, "publish on\tiotls/nodemcu/test\tpayload intact\ttrue\t311") != NULL);
-        CHECK(&r, strstr(r.out, "mqtt ended\tnil") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "connack\t0") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "suback\t0") != NULL);
+        IOTLS_TEST_CHECK(
+            &r, strstr(r.out, "publish on\tiotls/nodemcu/test\tpayload intact\ttrue\t311") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "mqtt ended\tnil") != NULL);
         iotls_test_result_free(&r);
 
         /* The same broker through the mqtt module (QoS 1, a will, a clean close). */
         lua(ver, opts, iotls_test_src("tests/interop/nodemcu/mqtt_module.lua"), args, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "connected\nsubscribed\nmessage\tiotls/module\thello over mqtt\n"
-                                "offline\n") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(
+            &r, strstr(r.out, "connected\nsubscribed\nmessage\tiotls/module\thello over mqtt\n"
+                              "offline\n") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&broker);
@@ -351,11 +344,11 @@ static void test_legacy_static_timers(void **state)
         iotls_test_result_t r;
         lua(iotls_test_lua_versions[v], NULL,
             iotls_test_src("tests/interop/nodemcu/legacy_tmr.lua"), args, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "IP 127.0.0.1") != NULL);
-        CHECK(&r, strstr(r.out, "reply 3: ping 3") != NULL);
-        CHECK(&r, strstr(r.out, "closed after 3 replies") != NULL);
-        CHECK(&r, strstr(r.out, "gave up") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "IP 127.0.0.1") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "reply 3: ping 3") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "closed after 3 replies") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "gave up") == NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -380,12 +373,12 @@ static void test_gpio_button(void **state)
                                 .input_len = 8};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, iotls_test_count(r.out, "pressed, level 1") == 1);
-        CHECK(&r, strstr(r.out, "reply: hello from s_server") != NULL);
-        CHECK(&r, strstr(r.out, "no press") == NULL);
-        CHECK(&r, strstr(r.err, "gpio: pin 4 = HIGH") != NULL);
-        CHECK(&r, strstr(r.err, "gpio: pin 4 = LOW") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_count(r.out, "pressed, level 1") == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "reply: hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "no press") == NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "gpio: pin 4 = HIGH") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "gpio: pin 4 = LOW") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -399,16 +392,16 @@ static void test_file_module(void **state)
         const char *opts[] = {"--fs", tmpdir_for("fs-files-%s", ver), NULL};
         iotls_test_result_t r;
         lua(ver, opts, iotls_test_src("tests/interop/nodemcu/files.lua"), NULL, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "exists\ttrue\tfalse\n") != NULL);
-        CHECK(&r, strstr(r.out, "roundtrip\thome\t8883\tb.example\ttrue\n") != NULL);
-        CHECK(&r, strstr(r.out, "read\tline one\n\tline two\n\tnil\n") != NULL);
-        CHECK(&r, strstr(r.out, "listed\ttrue\t18\n") != NULL);
-        CHECK(&r, strstr(r.out, "stat\t18\n") != NULL);
-        CHECK(&r, strstr(r.out, "rename\ttrue\tfalse\ttrue\n") != NULL);
-        CHECK(&r, strstr(r.out, "removed\tfalse\n") != NULL);
-        CHECK(&r, strstr(r.out, "put/get\ttrue\t3\n") != NULL);
-        CHECK(&r, strstr(r.out, "missing\tnil\tnil\n") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "exists\ttrue\tfalse\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "roundtrip\thome\t8883\tb.example\ttrue\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "read\tline one\n\tline two\n\tnil\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "listed\ttrue\t18\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "stat\t18\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "rename\ttrue\tfalse\ttrue\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "removed\tfalse\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "put/get\ttrue\t3\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "missing\tnil\tnil\n") != NULL);
         iotls_test_result_free(&r);
     }
 }
@@ -423,8 +416,9 @@ static void test_sjson_mutations(void **state)
         iotls_test_result_t r;
         lua(iotls_test_lua_versions[v], NULL,
             iotls_test_src("tests/interop/nodemcu/sjson_mutate.lua"), args, &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "mutations\t50000\tdecoded\ttrue\trejected\ttrue\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(
+            &r, strstr(r.out, "mutations\t50000\tdecoded\ttrue\trejected\ttrue\ttrue") != NULL);
         iotls_test_result_free(&r);
     }
 }
@@ -443,18 +437,22 @@ static void test_realapps_sjson_streaming(void **state)
         lua(ver, opts,
             iotls_test_src("tests/realapps/nodemcu/nodemcu-firmware/sjson-streaming.lua"), NULL,
             &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "file04.lua\tis at\thttps://api.github.com/blobs/4\n") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "file04.lua\tis at\thttps://api.github.com/blobs/4\n") !=
+                                 NULL);
         iotls_test_result_free(&r);
 
         lua(ver, opts,
             iotls_test_src("tests/realapps/nodemcu/zuzu59-NodeMCU_Lua/a_sjson-streaming.lua"), NULL,
             &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "sjson-streaming.lua zf190302.1642") != NULL);
-        CHECK(&r, strstr(r.out, "file04.lua\tis at\thttps://api.github.com/blobs/4\n") != NULL);
-        CHECK(&r, strstr(r.out, "file16.lua\tis at\thttps://api.github.com/blobs/16\n") != NULL);
-        CHECK(&r, strstr(r.out, "\n44000\n") != NULL); /* node.heap() once the socket is gone */
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "sjson-streaming.lua zf190302.1642") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "file04.lua\tis at\thttps://api.github.com/blobs/4\n") !=
+                                 NULL);
+        IOTLS_TEST_CHECK(
+            &r, strstr(r.out, "file16.lua\tis at\thttps://api.github.com/blobs/16\n") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "\n44000\n") !=
+                                 NULL); /* node.heap() once the socket is gone */
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -494,17 +492,17 @@ static void test_realapp_http_ota(void **state)
         iotls_test_result_t r;
         assert_int_equal(iotls_test_cmd_wait(&job, &r), 0);
         iotls_test_peer_stop(&srv);
-        CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
         char progress[64];
         snprintf(progress, sizeof progress, "%d of %d, ", BODY, BODY);
-        CHECK(&r, strstr(r.out, progress) != NULL);
-        CHECK(&r, strstr(r.out, "Invalid save") == NULL);
-        CHECK(&r, strstr(r.err, "node.flashreload('lfs.img')") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, progress) != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "Invalid save") == NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "node.flashreload('lfs.img')") != NULL);
         char img[800];
         snprintf(img, sizeof img, "%s/lfs.img", fs);
         size_t len;
         char *saved = iotls_test_read_file(img, &len);
-        CHECK(&r, saved != NULL && len == BODY && memcmp(saved, body, BODY) == 0);
+        IOTLS_TEST_CHECK(&r, saved != NULL && len == BODY && memcmp(saved, body, BODY) == 0);
         free(saved);
         iotls_test_result_free(&r);
     }
@@ -557,9 +555,9 @@ static void test_require_from_stock_lua(void **state)
         iotls_test_cmd_t cmd = {.argv = argv, .env = env, .timeout_ms = 30000};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "echo: hello from require") != NULL);
-        CHECK(&r, strstr(r.out, "loop done\tfalse\t1\t0") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "echo: hello from require") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "loop done\tfalse\t1\t0") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);

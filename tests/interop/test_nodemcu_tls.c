@@ -27,14 +27,6 @@ static char ca_der[600];
 
 #define HELLO_REQ "GET /hello.txt HTTP/1.0\\n\\n"
 
-#define CHECK(res, cond)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            iotls_test_result_dump(#cond, (res));                                                  \
-            fail_msg("%s", #cond);                                                                 \
-        }                                                                                          \
-    } while (0)
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -124,6 +116,22 @@ static void start_listen(iotls_test_peer_t *p)
     assert_int_equal(iotls_test_listen_start(NULL, NULL, NULL, p), 0);
 }
 
+/* tests/interop/nodemcu/<name> under Lua `version` with the arguments most
+ * scripts here take: the server's port and the root CA. */
+static void run_port_ca(const char *version, const char *name, uint16_t port, int timeout_ms,
+                        iotls_test_result_t *r)
+{
+    char p[16], script[128];
+    snprintf(p, sizeof p, "%u", port);
+    snprintf(script, sizeof script, "tests/interop/nodemcu/%s", name);
+    const char *args[] = {p, pki->ca_pem, NULL};
+    iotls_test_lua_t run = {.version = version,
+                            .script = iotls_test_src(script),
+                            .args = args,
+                            .timeout_ms = timeout_ms};
+    assert_int_equal(iotls_test_lua_run(&run, r), 0);
+}
+
 /* ---- verification ---------------------------------------------------------- */
 
 /* verify(pem) stores the CA and verifies; a later run's verify(true) uses
@@ -138,13 +146,13 @@ static void test_verify_pem_then_stored(void **state)
         const char *img = image("stored", ver);
         iotls_test_result_t r;
         probe(ver, img, srv.port, "localhost", spec("pem", pki->ca_pem, NULL), "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "verify(pem)\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "dns\t127.0.0.1") != NULL);
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
-        CHECK(&r, strstr(r.out, "disconnection\tnil") != NULL);
-        CHECK(&r, strstr(r.out, "getpeer after end\tnil\tnil") != NULL);
-        CHECK(&r, strstr(r.err, "WARNING") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "verify(pem)\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "dns\t127.0.0.1") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "disconnection\tnil") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "getpeer after end\tnil\tnil") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "WARNING") == NULL);
         iotls_test_result_free(&r);
 
         char *shown = inspect(img);
@@ -153,15 +161,15 @@ static void test_verify_pem_then_stored(void **state)
         free(shown);
 
         probe(ver, img, srv.port, "localhost", "stored", "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "verify(true)\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "verify(true)\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
 
         /* The server's IP address is checked against its IP SANs. */
         probe(ver, img, srv.port, "127.0.0.1", "stored", "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -185,9 +193,9 @@ static void test_verify_several_cas_and_callback(void **state)
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             iotls_test_result_t r;
             probe(ver, image("several", ver), srv.port, "localhost", cases[i], "none", &r);
-            CHECK(&r, iotls_test_result_ok(&r));
-            CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
-            CHECK(&r, strstr(r.err, "WARNING") == NULL);
+            IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+            IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+            IOTLS_TEST_CHECK(&r, strstr(r.err, "WARNING") == NULL);
             iotls_test_result_free(&r);
         }
     }
@@ -206,17 +214,17 @@ static void test_verify_wrong_ca_and_name(void **state)
         const char *ver = iotls_test_lua_versions[v];
         iotls_test_result_t r;
         probe(ver, NULL, srv.port, "localhost", spec("pem", pki->other_ca_pem, NULL), "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "reconnection\tSSL handshake failed: ") != NULL);
-        CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_UNTRUSTED]") != NULL);
-        CHECK(&r, strstr(r.out, "connected\t") == NULL);
-        CHECK(&r, strstr(r.out, "hello") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "reconnection\tSSL handshake failed: ") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_UNTRUSTED]") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "connected\t") == NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello") == NULL);
         iotls_test_result_free(&r);
 
         probe(ver, NULL, wrong.port, "localhost", spec("pem", pki->ca_pem, NULL), "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_NAME_MISMATCH]") != NULL);
-        CHECK(&r, strstr(r.out, "hello") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_NAME_MISMATCH]") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello") == NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&wrong);
@@ -229,14 +237,14 @@ static void test_verify_wrong_ca_and_name(void **state)
         const char *ver = iotls_test_lua_versions[v];
         iotls_test_result_t r;
         probe(ver, NULL, echo.port, "localhost", spec("pem", pki->other_ca_pem, NULL), "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_UNTRUSTED]") != NULL);
-        CHECK(&r, strstr(r.out, "connected\t") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "[IOTLS_ERR_CERT_UNTRUSTED]") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "connected\t") == NULL);
         iotls_test_result_free(&r);
 
         probe(ver, image("listen-missing", ver), echo.port, "localhost", "stored", "none", &r);
-        CHECK(&r, r.exited && r.exit_code == 1);
-        CHECK(&r, strstr(r.err, "no certificates found") != NULL);
+        IOTLS_TEST_CHECK(&r, r.exited && r.exit_code == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "no certificates found") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&echo);
@@ -254,18 +262,18 @@ static void test_verify_missing_ca_and_off(void **state)
         const char *ver = iotls_test_lua_versions[v];
         iotls_test_result_t r;
         probe(ver, image("missing", ver), srv.port, "localhost", "stored", "none", &r);
-        CHECK(&r, r.exited && r.exit_code == 1);
-        CHECK(&r, strstr(r.err, "tls.cert.verify(true): no certificates found") != NULL);
-        CHECK(&r, strstr(r.err, "stack traceback") != NULL);
-        CHECK(&r, strstr(r.out, "connected") == NULL);
+        IOTLS_TEST_CHECK(&r, r.exited && r.exit_code == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "tls.cert.verify(true): no certificates found") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "stack traceback") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "connected") == NULL);
         iotls_test_result_free(&r);
 
         const char *insecure[] = {"off", "cbnone"};
         for (int i = 0; i < 2; i++) {
             probe(ver, NULL, srv.port, "localhost", insecure[i], "none", &r);
-            CHECK(&r, iotls_test_result_ok(&r));
-            CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
-            CHECK(&r, strstr(r.err, "certificate verification is OFF") != NULL);
+            IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+            IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+            IOTLS_TEST_CHECK(&r, strstr(r.err, "certificate verification is OFF") != NULL);
             iotls_test_result_free(&r);
         }
     }
@@ -293,13 +301,13 @@ static void test_debug_levels(void **state)
                                     .args = args};
             iotls_test_result_t r;
             assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-            CHECK(&r, iotls_test_result_ok(&r));
-            CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+            IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+            IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
             bool line = strstr(r.err, "tls: connected to localhost (127.0.0.1:") != NULL;
             bool report = strstr(r.err, "tls:   ") != NULL;
-            CHECK(&r, line == (l >= 1));
-            CHECK(&r, report == (l >= 2));
-            CHECK(&r, l < 1 || strstr(r.err, "chain + host name") != NULL);
+            IOTLS_TEST_CHECK(&r, line == (l >= 1));
+            IOTLS_TEST_CHECK(&r, report == (l >= 2));
+            IOTLS_TEST_CHECK(&r, l < 1 || strstr(r.err, "chain + host name") != NULL);
             iotls_test_result_free(&r);
         }
     }
@@ -330,11 +338,11 @@ static void test_mfl_ignored_fallback(void **state)
                                 .args = args};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, iotls_test_count(r.out, "connected\t127.0.0.1") == 1);
-        CHECK(&r, strstr(r.out, expect) != NULL);
-        CHECK(&r, strstr(r.err, "ignores max_fragment_length") != NULL);
-        CHECK(&r, strstr(r.err, "reconnecting once with a 16384-byte buffer") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_count(r.out, "connected\t127.0.0.1") == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, expect) != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "ignores max_fragment_length") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "reconnecting once with a 16384-byte buffer") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -354,16 +362,16 @@ static void test_auth_against_s_server_verify(void **state)
         const char *img = image("auth", ver);
         iotls_test_result_t r;
         probe(ver, img, srv.port, "localhost", ca, "none", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "reconnection\t") != NULL);
-        CHECK(&r, strstr(r.out, "hello") == NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "reconnection\t") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello") == NULL);
         iotls_test_result_free(&r);
 
         probe(ver, img, srv.port, "localhost", ca, spec("pem", pki->client.chain, pki->client.key),
               &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "auth(pem)\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "auth(pem)\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
 
         char *shown = inspect(img);
@@ -372,16 +380,16 @@ static void test_auth_against_s_server_verify(void **state)
         free(shown);
 
         probe(ver, img, srv.port, "localhost", "stored", "stored", &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "auth(true)\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "auth(true)\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
 
         probe(ver, NULL, srv.port, "localhost", ca, spec("cb", pki->client.chain, pki->client.key),
               &r);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "auth(callback)\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "auth(callback)\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "hello from s_server") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -409,26 +417,22 @@ static void test_hold_unhold_1mib(void **state)
                                 .args = args};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
         long held = field_after(r.out, "held at\t");
         long still = field_after(r.out, "still held\t");
         long grew = field_after(r.out, "grew\t");
         long total = field_after(r.out, "total\t");
         /* Nothing was delivered while held... */
-        CHECK(&r, held > 0 && held == still);
+        IOTLS_TEST_CHECK(&r, held > 0 && held == still);
         /* ...the process did not take in the rest of the reply meanwhile... */
-        CHECK(&r, grew >= 0 && grew < 512);
+        IOTLS_TEST_CHECK(&r, grew >= 0 && grew < 512);
         /* ...and after unhold everything arrived: header + 1 MiB. */
-        CHECK(&r, total == (long)strlen(IOTLS_TEST_WWW_HEADER) + (1L << 20));
+        IOTLS_TEST_CHECK(&r, total == (long)strlen(IOTLS_TEST_WWW_HEADER) + (1L << 20));
         iotls_test_result_free(&r);
 
-        const char *args2[] = {port, pki->ca_pem, NULL};
-        run.script = iotls_test_src("tests/interop/nodemcu/close_held.lua");
-        run.args = args2;
-        run.timeout_ms = 20000;
-        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, iotls_test_count(r.out, "closed while held") == 1);
+        run_port_ca(run.version, "close_held.lua", srv.port, 20000, &r);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, iotls_test_count(r.out, "closed while held") == 1);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -440,17 +444,11 @@ static void test_100_sends_to_iotls_listen(void **state)
     iotls_test_peer_t srv;
     start_listen(&srv);
     for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
-        char port[16];
-        snprintf(port, sizeof port, "%u", srv.port);
-        const char *args[] = {port, pki->ca_pem, NULL};
-        iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
-                                .script = iotls_test_src("tests/interop/nodemcu/sends_100.lua"),
-                                .args = args};
         iotls_test_result_t r;
-        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "echo in order\t1200") != NULL);
-        CHECK(&r, strstr(r.out, "sent callbacks\t100\terr\tnil") != NULL);
+        run_port_ca(iotls_test_lua_versions[v], "sends_100.lua", srv.port, 0, &r);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "echo in order\t1200") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "sent callbacks\t100\terr\tnil") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -464,25 +462,18 @@ static void test_error_in_callback(void **state)
     iotls_test_peer_t srv;
     start_listen(&srv);
     for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
-        char port[16];
-        snprintf(port, sizeof port, "%u", srv.port);
-        const char *args[] = {port, pki->ca_pem, NULL};
-        iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
-                                .script =
-                                    iotls_test_src("tests/interop/nodemcu/callback_error.lua"),
-                                .args = args};
         iotls_test_result_t r;
-        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
+        run_port_ca(iotls_test_lua_versions[v], "callback_error.lua", srv.port, 0, &r);
         /* The error is reported with its traceback and makes the exit status 1... */
-        CHECK(&r, r.exited && r.exit_code == 1);
-        CHECK(&r, strstr(r.err, "error in tls socket 'receive' callback") != NULL);
-        CHECK(&r, strstr(r.err, "boom in receive for 9 bytes") != NULL);
-        CHECK(&r, strstr(r.err, "stack traceback") != NULL);
-        CHECK(&r, strstr(r.err, "inner_failure") != NULL);
+        IOTLS_TEST_CHECK(&r, r.exited && r.exit_code == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "error in tls socket 'receive' callback") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "boom in receive for 9 bytes") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "stack traceback") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "inner_failure") != NULL);
         /* ...and the other connection carried on to its end. */
-        CHECK(&r, strstr(r.out, "B got\tB ping 3") != NULL);
-        CHECK(&r, strstr(r.out, "B done\ttrue\ttrue") != NULL);
-        CHECK(&r, strstr(r.out, "A ended") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "B got\tB ping 3") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "B done\ttrue\ttrue") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "A ended") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
@@ -498,10 +489,10 @@ static void test_bad_arguments(void **state)
                                 .args = args};
         iotls_test_result_t r;
         assert_int_equal(iotls_test_lua_run(&run, &r), 0);
-        CHECK(&r, iotls_test_result_ok(&r));
-        CHECK(&r, strstr(r.out, "FAIL") == NULL);
-        CHECK(&r, strstr(r.out, "checked\t43\tfailed\t0") != NULL);
-        CHECK(&r, strstr(r.out, "s2 ended:\tNo callbacks") != NULL);
+        IOTLS_TEST_CHECK(&r, iotls_test_result_ok(&r));
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "FAIL") == NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "checked\t43\tfailed\t0") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "s2 ended:\tNo callbacks") != NULL);
         iotls_test_result_free(&r);
     }
 }
@@ -512,21 +503,15 @@ static void test_hostile_script(void **state)
     iotls_test_peer_t srv;
     start_listen(&srv);
     for (int v = 0; v < IOTLS_TEST_LUA_VERSION_COUNT; v++) {
-        char port[16];
-        snprintf(port, sizeof port, "%u", srv.port);
-        const char *args[] = {port, pki->ca_pem, NULL};
-        iotls_test_lua_t run = {.version = iotls_test_lua_versions[v],
-                                .script = iotls_test_src("tests/interop/nodemcu/hostile.lua"),
-                                .args = args};
         iotls_test_result_t r;
-        assert_int_equal(iotls_test_lua_run(&run, &r), 0);
+        run_port_ca(iotls_test_lua_versions[v], "hostile.lua", srv.port, 0, &r);
         /* Errors, reported, exit status 1 — never a signal. */
-        CHECK(&r, r.exited && r.exit_code == 1);
-        CHECK(&r, strstr(r.out, "good connection ended\t100000") != NULL);
-        CHECK(&r, strstr(r.err, "stack overflow") != NULL);
-        CHECK(&r, strstr(r.err, "dns callback raises") != NULL);
-        CHECK(&r, strstr(r.err, "timer raises") != NULL);
-        CHECK(&r, strstr(r.err, "nesting deeper than the depth limit") != NULL);
+        IOTLS_TEST_CHECK(&r, r.exited && r.exit_code == 1);
+        IOTLS_TEST_CHECK(&r, strstr(r.out, "good connection ended\t100000") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "stack overflow") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "dns callback raises") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "timer raises") != NULL);
+        IOTLS_TEST_CHECK(&r, strstr(r.err, "nesting deeper than the depth limit") != NULL);
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);

@@ -87,6 +87,16 @@ void iotls_test_result_free(iotls_test_result_t *res);
  * (for failing tests). */
 void iotls_test_result_dump(const char *what, const iotls_test_result_t *res);
 
+/* In a cmocka test (expand it after <cmocka.h>): unless cond holds, print
+ * the command's result (iotls_test_result_dump) and fail naming cond. */
+#define IOTLS_TEST_CHECK(res, cond)                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            iotls_test_result_dump(#cond, (res));                                                  \
+            fail_msg("%s", #cond);                                                                 \
+        }                                                                                          \
+    } while (0)
+
 /* 1 when name is an executable found in PATH (e.g. "go", "curl"). */
 int iotls_test_have_program(const char *name);
 
