@@ -20,22 +20,6 @@
 
 #include "cmd.h"
 #include "peer.h"
-#include "pki.h"
-#include "tmpdir.h"
-
-static const iotls_test_pki_t *pki;
-
-static int setup(void **state)
-{
-    pki = iotls_test_pki();
-    return pki ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
 
 /* iotls listen with the test server's credentials and one option. */
 static void listen_start(iotls_test_peer_t *srv, const char *opt, const char *value)
@@ -110,5 +94,6 @@ int main(void)
         cmocka_unit_test(test_max_per_addr_refuses_the_second_connection),
         cmocka_unit_test(test_handshake_timeout_ends_silent_clients),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    /* The PKI is made by the first listen_start; the temp dir goes at exit. */
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
