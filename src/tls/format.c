@@ -250,3 +250,14 @@ size_t iotls_format(char *out, size_t len, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+size_t iotls_text_copy(char *out, size_t len, const char *text)
+{
+    size_t n = strlen(text);
+    if (len > 0) {
+        size_t k = n < len - 1 ? n : len - 1;
+        memcpy(out, text, k);
+        out[k] = '\0';
+    }
+    return n;
+}

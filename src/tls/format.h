@@ -29,4 +29,9 @@ size_t iotls_format(char *out, size_t len, const char *fmt, ...)
 #endif
     ;
 
+/* What iotls_format(out, len, "%s", text) does, without the formatter (a
+ * terse device build that only copies names links none of it): at most
+ * len - 1 bytes of text, NUL-terminated when len > 0. Returns strlen(text). */
+size_t iotls_text_copy(char *out, size_t len, const char *text);
+
 #endif

@@ -66,6 +66,24 @@ static void format_truncates_like_snprintf(void **state)
     assert_string_equal(buf, "");
 }
 
+/* iotls_text_copy is iotls_format(out, len, "%s", text) without the
+ * formatter: the same bytes and return value at every buffer size. */
+static void text_copy_is_format_of_s(void **state)
+{
+    static const char *const texts[] = {"", "a", "localhost", "a name of twenty-six chars"};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        for (size_t len = 0; len <= 30; len++) {
+            char a[32], b[32];
+            memset(a, 'x', sizeof a);
+            memset(b, 'x', sizeof b);
+            assert_int_equal(iotls_text_copy(a, len, texts[t]),
+                             iotls_format(b, len, "%s", texts[t]));
+            assert_memory_equal(a, b, sizeof a);
+        }
+    }
+    assert_int_equal(iotls_text_copy(NULL, 0, "abc"), 3);
+}
+
 static void format_skips_floating_point(void **state)
 {
     /* Not supported: the double is consumed so later arguments stay right. */
@@ -194,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(formats_match_libc),
         cmocka_unit_test(format_truncates_like_snprintf),
+        cmocka_unit_test(text_copy_is_format_of_s),
         cmocka_unit_test(format_skips_floating_point),
         cmocka_unit_test(ip_literals_match_inet_pton),
         cmocka_unit_test(times_match_strftime),

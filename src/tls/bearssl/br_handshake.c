@@ -151,7 +151,7 @@ void iotls_br_fill_report(iotls_session_t *s)
     r->alpn = alpn ? alpn : "";
     /* A server answers a resumption with the id the client offered; a
      * full handshake gets a fresh random id. */
-    if (s->cfg.role == IOTLS_ROLE_CLIENT) {
+    if (!IOTLS_SERVER || s->cfg.role == IOTLS_ROLE_CLIENT) {
         r->resumed = s->offered_resume && same_id(&params, s->offered_id, s->offered_id_len);
         /* A full handshake replaced the saved identity with the real one. */
         r->peer_from_saved_session = r->resumed && r->peer_from_saved_session;

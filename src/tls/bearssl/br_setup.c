@@ -27,8 +27,12 @@ static void set_suites_and_alpn(iotls_session_t *s, const iotls_config_t *cfg)
 
 static void warn(const iotls_session_t *s, const char *what, const char *host)
 {
+    /* "iotls: WARNING: <what> for '<host>'", joined without the formatter */
+    const char *parts[] = {"iotls: WARNING: ", what, " for '", host ? host : "(no name)", "'"};
     char line[400];
-    iotls_format(line, sizeof line, "iotls: WARNING: %s for '%s'", what, host ? host : "(no name)");
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && n < sizeof line; i++)
+        n += iotls_text_copy(line + n, sizeof line - n, parts[i]);
     iotls_br_log(&s->cfg, line);
 }
 
@@ -361,7 +365,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         /* One copy of the name: BearSSL's (the SNI it sends), or, for an
          * IP literal (no SNI), the session's own. */
         if (s->x509->ip_len)
-            iotls_format(s->host_text, IOTLS_BR_IP_TEXT_MAX, "%s", server_name);
+            iotls_text_copy(s->host_text, IOTLS_BR_IP_TEXT_MAX, server_name);
         s->report.server_name =
             s->x509->ip_len ? s->host_text : br_ssl_engine_get_server_name(s->eng);
         s->x509->host = s->report.server_name;

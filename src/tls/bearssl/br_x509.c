@@ -227,10 +227,12 @@ static void policy_fail_code(iotls_br_x509_t *x, unsigned br_code, iotls_err_t c
 #define policy_fail(x, br_code, code, ...) policy_fail_code((x), (br_code), (code))
 #endif
 
+#if IOTLS_ERROR_TEXT /* for the sentences only */
 static const char *peer_role(const iotls_br_x509_t *x)
 {
     return x->want_client_auth ? "client" : "server";
 }
+#endif
 
 /* Checks on one certificate that is below (or issued by) the anchor. */
 static void check_cert(iotls_br_x509_t *x, bool well_formed)
@@ -468,9 +470,9 @@ static void path_end(iotls_br_x509_t *x)
          * not to be shown. */
         if (!well_formed) {
             if (x->leaf_subject)
-                iotls_format(x->leaf_subject, x->leaf_name_cap, "(undecodable)");
+                iotls_text_copy(x->leaf_subject, x->leaf_name_cap, "(undecodable)");
             if (x->leaf_issuer)
-                iotls_format(x->leaf_issuer, x->leaf_name_cap, "(undecodable)");
+                iotls_text_copy(x->leaf_issuer, x->leaf_name_cap, "(undecodable)");
             if (x->leaf_sans)
                 x->leaf_sans[0] = '\0';
         }
@@ -650,6 +652,7 @@ static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf,
     const char *subject = iotls_br_anchor_subject(x->trust, i);
     unsigned rsa_bits = iotls_br_anchor_rsa_bits(x->trust, i);
     iotls_time_policy_t p = x->time_policy;
+    buf[0] = '\0'; /* stays empty in terse builds (IOTLS_ERROR_TEXT=0) */
     if (m->has_dates && p != IOTLS_TIME_UNCHECKED &&
         (x->now > m->not_after || (p != IOTLS_TIME_AT_LEAST && x->now < m->not_before))) {
         bool late = x->now > m->not_after;
@@ -667,27 +670,28 @@ static const char *anchor_problem(const iotls_br_x509_t *x, size_t i, char *buf,
         return buf;
     }
     if (rsa_bits && rsa_bits < x->min_rsa_bits) {
-        iotls_format(buf, cap,
-                     "trust anchor '%s' has a %u-bit RSA key; iotls refuses RSA keys under %u bits "
-                     "(cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
-                     subject, rsa_bits, x->min_rsa_bits);
+        if (IOTLS_ERROR_TEXT)
+            iotls_format(buf, cap,
+                         "trust anchor '%s' has a %u-bit RSA key; iotls refuses RSA keys under "
+                         "%u bits (cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
+                         subject, rsa_bits, x->min_rsa_bits);
         *br_code = BR_ERR_X509_WEAK_PUBLIC_KEY;
         *code = IOTLS_ERR_CERT_INVALID;
         return buf;
     }
     if (m->nc_slot >= 0 && (x->nc_violations & (1u << m->nc_slot))) {
-#if IOTLS_ERROR_TEXT
+#if IOTLS_ERROR_TEXT /* terse builds keep the code only */
         if (x->nc_first_slot == m->nc_slot)
             iotls_format(buf, cap,
                          "certificate at depth %u names %s, outside the name constraints of trust "
                          "anchor '%s'",
                          x->nc_first_depth, x->nc_first, subject);
         else
-#endif
             iotls_format(buf, cap,
                          "a name in the %s's chain is outside the name constraints of trust "
                          "anchor '%s'",
                          peer_role(x), subject);
+#endif
         *br_code = BR_ERR_X509_NOT_TRUSTED;
         *code = IOTLS_ERR_CERT_UNTRUSTED;
         return buf;
