@@ -29,12 +29,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 /* Runs `iotls connect --ca ROOT localhost:PORT` with the given stdin and
  * stdout descriptors; stderr goes to a file whose text is returned in
  * *errtext (caller frees). Returns the exit status, -1 if it did not exit. */
@@ -227,5 +221,5 @@ int main(void)
         cmocka_unit_test(test_server_closing_before_stdin_ended_is_an_error),
         cmocka_unit_test(test_failed_session_out_is_an_error),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

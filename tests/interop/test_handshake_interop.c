@@ -34,12 +34,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* `iotls listen` with the server-ec credentials plus `extra` arguments. */
 static void start_listen(iotls_test_peer_t *p, const char *const *extra)
 {
@@ -608,5 +602,5 @@ int main(void)
         cmocka_unit_test(test_malformed_messages_named),
         cmocka_unit_test(test_rsa4096_credentials_both_sides),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

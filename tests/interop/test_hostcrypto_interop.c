@@ -33,12 +33,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static const char *expected_name(const iotls_crypto_provider_t *p)
 {
     return p ? p->name : IOTLS_CRYPTO_BUILTIN_NAME;
@@ -207,5 +201,5 @@ int main(void)
         cmocka_unit_test(test_tool_providers_crossed),
         cmocka_unit_test(test_tool_rejects_unknown_provider),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

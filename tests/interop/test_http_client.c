@@ -30,12 +30,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void serve_start(iotls_test_peer_t *p, const char *const *extra)
 {
     assert_int_equal(iotls_test_serve_start(p, extra), 0);
@@ -411,5 +405,5 @@ int main(void)
         cmocka_unit_test(test_example_https_device),
         cmocka_unit_test(test_demo_https_script),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -31,12 +31,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* `iotls serve` with the test server certificate and extra options. */
 static void serve_start(iotls_test_peer_t *p, const char *const *extra)
 {
@@ -382,5 +376,5 @@ int main(void)
         cmocka_unit_test(test_basic_auth),
         cmocka_unit_test(test_static_files_no_traversal),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -21,7 +21,6 @@
 #include "iotls/net.h"
 #include "peer.h"
 #include "pki.h"
-#include "tmpdir.h"
 
 #define IDLE_CLIENTS 10
 #define SILENT_SOCKETS 200
@@ -32,12 +31,6 @@ static int setup(void **state)
 {
     pki = iotls_test_pki();
     return pki ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
 }
 
 static void idle_connected(iotls_conn_t *c, const iotls_report_t *r, void *user)
@@ -120,5 +113,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flood_and_idle_clients_do_not_lock_out),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -31,12 +31,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* ---- in memory ---------------------------------------------------------------- */
 
 /* Start and run one handshake of p; returns the bytes both sides sent. */
@@ -551,5 +545,5 @@ int main(void)
         cmocka_unit_test(test_resume_against_s_server),
         cmocka_unit_test(test_s_client_resumes_with_iotls_server),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -59,12 +59,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* ---- openssl s_client -> iotls server ------------------------------------- */
 
 static void s_client_echo(const iotls_test_cred_t *cred, int maxfraglen)
@@ -266,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_garbage_and_reset_clients_leave_others_alone),
         cmocka_unit_test(test_cli_connect_to_cli_listen),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

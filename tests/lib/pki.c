@@ -310,3 +310,10 @@ void iotls_test_pki_free(void)
     memset(&g, 0, sizeof g);
     iotls_test_tmpdir_free();
 }
+
+int iotls_test_pki_teardown(void **state)
+{
+    (void)state;
+    iotls_test_pki_free();
+    return 0;
+}

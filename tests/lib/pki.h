@@ -79,4 +79,8 @@ const iotls_test_cred_t *iotls_test_pki_cred(const char *name);
 /* Forgets the PKI and removes the per-process temp dir (see above). */
 void iotls_test_pki_free(void);
 
+/* iotls_test_pki_free as a cmocka group teardown (state unused): the last
+ * step of every test program that uses the PKI. Returns 0. */
+int iotls_test_pki_teardown(void **state);
+
 #endif

@@ -31,12 +31,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* getrandom() -> ENOSYS, everything else allowed. */
 static int deny_getrandom(void)
 {
@@ -99,5 +93,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_entropy_refuses_to_start),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

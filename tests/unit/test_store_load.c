@@ -110,12 +110,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void test_ca_bundle_loads_every_anchor(void **state)
 {
     iotls_flash_t f;
@@ -326,5 +320,5 @@ int main(void)
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_esp8266_sdk_lists),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

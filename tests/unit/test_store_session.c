@@ -26,12 +26,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* A full handshake of a fresh pair sharing `cache`; returns the saved
  * session's length in out. */
 static size_t handshake(iotls_test_pair_t *p, iotls_session_cache_t *cache, const uint8_t *resume,
@@ -154,5 +148,5 @@ int main(void)
         cmocka_unit_test(test_save_load_resume),
         cmocka_unit_test(test_torn_and_foreign_blobs_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }
