@@ -37,12 +37,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void skip_loudly(const char *why, const iotls_test_result_t *r)
 {
     fprintf(stderr, "\n*** BROWSER TEST SKIPPED: %s ***\n", why);
@@ -161,5 +155,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_page_in_chromium),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

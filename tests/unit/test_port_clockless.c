@@ -47,12 +47,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void run(iotls_test_pair_t *p, const iotls_test_cred_t *server)
 {
     iotls_test_pair_setup(p, pki->ca_pem, server->chain, server->key, 2048);
@@ -146,5 +140,5 @@ int main(void)
         cmocka_unit_test(no_time_at_all_refuses_to_start),
         cmocka_unit_test(warnings_reach_the_port_log),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

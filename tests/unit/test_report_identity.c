@@ -24,12 +24,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 typedef struct {
     iotls_err_t code;
     char text[IOTLS_ERROR_TEXT_MAX];
@@ -120,5 +114,5 @@ int main(void)
         cmocka_unit_test(verified_without_identity),
         cmocka_unit_test(error_texts_do_not_depend_on_it),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -21,12 +21,6 @@ static int setup_pki(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown_pki(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* Handshake a pair with the given server credential and host name. */
 static bool handshake(iotls_test_pair_t *p, const iotls_test_cred_t *cred, const char *host,
                       size_t buffer)
@@ -375,5 +369,5 @@ int main(void)
         cmocka_unit_test(test_buffer_rounding),
         cmocka_unit_test(test_memory_budget),
     };
-    return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
+    return cmocka_run_group_tests(tests, setup_pki, iotls_test_pki_teardown);
 }

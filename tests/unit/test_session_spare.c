@@ -24,12 +24,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* The spare region lies inside the session's block, at its end. */
 static void check_inside(void *spare, size_t len, void *mem, size_t mem_len)
 {
@@ -123,5 +117,5 @@ int main(void)
         cmocka_unit_test(spare_tail_is_reusable),
         cmocka_unit_test(no_validator_no_spare),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -26,12 +26,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* Every PEM object of a file, as DER. */
 typedef struct {
     uint8_t der[4][4096];
@@ -212,5 +206,5 @@ int main(void)
         cmocka_unit_test(static_objects_serve_a_verified_handshake),
         cmocka_unit_test(static_objects_reject_bad_input),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

@@ -31,12 +31,6 @@ static int setup_pki(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown_pki(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static uint32_t rng_state = 12345;
 static uint32_t rnd(uint32_t n)
 {
@@ -422,5 +416,5 @@ int main(void)
         cmocka_unit_test(test_spill_pool_exhaustion_fails_one),
         cmocka_unit_test(test_server_acknowledges_every_mfl),
     };
-    return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
+    return cmocka_run_group_tests(tests, setup_pki, iotls_test_pki_teardown);
 }
