@@ -53,12 +53,13 @@ sed -n 's/^mcu: //p' "$log" | awk -v opsplit="$split" '
     /^profile=client-ec[-a-z]* cpu=cortex-m4 / {
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         p = v["profile"]
-        f[p] = v["flash"]; ss[p] = v["session"]; sp[p] = v["spare"]; st = v["stack"]; h = v["handshake_instr"]
-        h1 = v["handshake_instr_1cert"]
+        f[p] = v["flash"]; ss[p] = v["session"]; sp[p] = v["spare"]; st = v["stack"]; hs[p] = v["handshake_instr"]
+        hs1[p] = v["handshake_instr_1cert"]
     }
     END {
         if (!st) exit
         m = ("client-ec-min" in ss) ? "client-ec-min" : "client-ec"
+        h = hs[m]; h1 = hs1[m]
         printf "\nAgainst the targets of issue 15 (Cortex-M4, EC device client): flash %.1f KiB in\n", f[m] / 1024
         printf "%s (%.1f KiB with sentences) for a 48 KiB target: %s; session block %d B during the\n", m, f["client-ec"] / 1024, f[m] <= 48 * 1024 ? "met" : "not met", ss[m]
         printf "handshake in %s (%d B with names and sentences; %d B after the handshake,\n", m, ss["client-ec"], ss[m] - sp[m]
