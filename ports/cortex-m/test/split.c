@@ -1,25 +1,12 @@
-/* The per-operation counts of split.h, with the same BearSSL code the EC
- * device profile installs (br_algos.c): m31 curves and i31 ECDSA, or m15
- * and i15 on ARMv6-M. */
+/* The per-operation counts of split.h, with the code the profile's
+ * sessions use: the binding's built-in EC and ECDSA (br_algos.c). */
 #include "split.h"
 
-#include <bearssl.h>
 #include <string.h>
 
 #include "../board.h"
 #include "measure.h"
-
-#if defined(__ARM_ARCH_6M__)
-#define P256 br_ec_p256_m15
-#define C25519 br_ec_c25519_m15
-#define ECDSA_VRFY br_ecdsa_i15_vrfy_asn1
-#define ECDSA_SIGN br_ecdsa_i15_sign_asn1
-#else
-#define P256 br_ec_p256_m31
-#define C25519 br_ec_c25519_m31
-#define ECDSA_VRFY br_ecdsa_i31_vrfy_asn1
-#define ECDSA_SIGN br_ecdsa_i31_sign_asn1
-#endif
+#include "tls/bearssl/br_session.h"
 
 typedef struct {
     const br_ec_impl *impl;
@@ -51,7 +38,8 @@ static int shared(void *arg)
 static int verify(void *arg)
 {
     op_t *o = arg;
-    return (int)ECDSA_VRFY(o->impl, o->hash, sizeof o->hash, o->pk, o->sig, o->sig_len);
+    return (int)iotls_br_builtin_ecdsa_vrfy()(o->impl, o->hash, sizeof o->hash, o->pk, o->sig,
+                                              o->sig_len);
 }
 
 static bool count(int (*fn)(void *), op_t *o, unsigned long long *out)
@@ -81,12 +69,11 @@ bool split_report(void (*say)(const char *fmt, ...))
 
     /* X25519 and P-256 ECDHE: the peer's share is a fresh public key. */
     const struct {
-        const br_ec_impl *impl;
         int curve;
         unsigned long long *gen, *mul;
-    } kx[2] = {{&C25519, BR_EC_curve25519, &xgen, &xmul}, {&P256, BR_EC_secp256r1, &pgen, &pmul}};
+    } kx[2] = {{BR_EC_curve25519, &xgen, &xmul}, {BR_EC_secp256r1, &pgen, &pmul}};
+    o.impl = iotls_br_builtin_ec();
     for (int i = 0; i < 2; i++) {
-        o.impl = kx[i].impl;
         o.curve = kx[i].curve;
         ok = ok && scalar(o.priv, sizeof o.priv) && keygen(&o);
         memcpy(o.peer, o.pub, o.pub_len);
@@ -98,14 +85,14 @@ bool split_report(void (*say)(const char *fmt, ...))
      * ServerKeyExchange's is. */
     static br_ec_private_key sk;
     static br_ec_public_key pk;
-    o.impl = &P256;
     o.curve = BR_EC_secp256r1;
     ok = ok && scalar(o.priv, sizeof o.priv) && keygen(&o);
     sk = (br_ec_private_key){BR_EC_secp256r1, o.priv, sizeof o.priv};
     pk = (br_ec_public_key){BR_EC_secp256r1, o.pub, o.pub_len};
     o.pk = &pk;
     ok = ok && board_entropy(o.hash, sizeof o.hash) == 0;
-    o.sig_len = ok ? ECDSA_SIGN(&P256, &br_sha256_vtable, o.hash, &sk, o.sig) : 0;
+    o.sig_len =
+        ok ? iotls_br_builtin_ecdsa_sign()(o.impl, &br_sha256_vtable, o.hash, &sk, o.sig) : 0;
     ok = ok && o.sig_len && count(verify, &o, &vrfy);
 
     say("mcu-split: ecdsa_p256_verify=%llu x25519_keygen=%llu x25519_shared=%llu "
