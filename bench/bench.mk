@@ -25,9 +25,31 @@ SIZE_OBJ    := $(patsubst %.c,$(SIZE_DIR)/%.o,$(LIB_SRC))
 SIZE_LIB    := $(SIZE_DIR)/libiotls-size.a
 SIZE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -ffunction-sections -fdata-sections -Iinclude -Isrc
 
+# The client's session block per build profile (bench/session_block.c):
+# the TLS core compiled again with each profile's flags (the Cortex-M
+# build's, ports/cortex-m/build.mk), for this host.
+SBLOCK_DIR      := $(BENCH_DIR)/session-block
+SBLOCK_PROFILES := full client-ec client-ec-terse client-ec-min
+SBLOCK_FLAGS_full            :=
+SBLOCK_FLAGS_client-ec       := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1
+SBLOCK_FLAGS_client-ec-terse := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0
+SBLOCK_FLAGS_client-ec-min   := -DIOTLS_SERVER=0 -DIOTLS_EC_DEVICE=1 -DIOTLS_ERROR_TEXT=0 \
+                                -DIOTLS_REPORT_NAMES=0 -DIOTLS_NO_CHAIN_MODES=0
+SBLOCK_SRC := bench/session_block.c $(sort $(wildcard src/tls/*.c src/tls/bearssl/*.c)) \
+              $(wildcard src/port/posix/*.c)
+SBLOCK_DEPS := $(SBLOCK_SRC) $(wildcard include/iotls/*.h src/tls/*.h src/tls/bearssl/*.h)
+define sblock_rule
+$(SBLOCK_DIR)/session-block-$(1): $(SBLOCK_DEPS)
+	@mkdir -p $$(dir $$@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O0 $(SBLOCK_FLAGS_$(1)) -DPROFILE='"$(1)"' \
+	    -Iinclude -Isrc $(SBLOCK_SRC) -o $$@ $(LIBS)
+endef
+$(foreach p,$(SBLOCK_PROFILES),$(eval $(call sblock_rule,$(p))))
+
 BENCH_BINS := $(SHARED) $(addprefix $(BENCH_DIR)/bench-,$(BENCH_STACKS)) \
               $(BENCH_DIR)/malloc_count.so $(BENCH_DIR)/server-iotls $(BENCH_DIR)/server-openssl \
-              $(SIZE_DIR)/min-client $(SIZE_DIR)/min-server $(BENCH_DIR)/net-throughput
+              $(SIZE_DIR)/min-client $(SIZE_DIR)/min-server $(BENCH_DIR)/net-throughput \
+              $(addprefix $(SBLOCK_DIR)/session-block-,$(SBLOCK_PROFILES))
 
 .PHONY: bench bench-build bench-smoke
 bench-build: $(BENCH_BINS)

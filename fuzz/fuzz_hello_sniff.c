@@ -36,11 +36,12 @@ static const uint16_t suites[] = {0xC02B, 0xC02F, 0xCCA9, 0x1301};
 /* Each sniffer's texts. */
 typedef struct {
     char sni[IOTLS_HELLO_SNI_MAX], alpn[IOTLS_HELLO_ALPN_MAX];
+    uint8_t session_id[IOTLS_HELLO_SESSION_ID_MAX];
 } texts_t;
 
 static void start(iotls_hello_sniff_t *s, texts_t *t)
 {
-    iotls_hello_sniff_init(s, t->sni, t->alpn);
+    iotls_hello_sniff_init(s, t->sni, t->alpn, t->session_id);
     iotls_hello_sniff_match_alpn(s, alpn, 4);
     iotls_hello_sniff_match_suites(s, suites, 4);
 }

@@ -390,37 +390,37 @@ typedef struct {
     iotls_role_t role;
     unsigned version; /* 0x0303 for TLS 1.2 */
     const char *version_name;
-    uint16_t cipher_suite;
     const char *cipher_suite_name; /* IANA name */
-    size_t buffer_payload;         /* our record payload capacity */
-    unsigned mfl_requested;        /* bytes the client asked for; 0 = not asked */
-    unsigned mfl_agreed;           /* bytes the server acknowledged; 0 = not agreed */
-    bool mfl_ignored;              /* client: the ServerHello arrived without
-                               acknowledging our request (set before the
-                               handshake ends, so a driver can retry early) */
-    size_t memory_bytes;           /* the session block (iotls_session_size) */
-    const char *server_name;       /* client: the host name or IP literal connected
-                                      to; server: the SNI received */
+    uint16_t cipher_suite;
+    bool mfl_ignored; /* client: the ServerHello arrived without
+                              acknowledging our request (set before the
+                              handshake ends, so a driver can retry early) */
     bool peer_cert_present;
+    bool verified;                /* the peer was authenticated (see auth) */
+    bool insecure;                /* verification was switched off */
+    bool resumed;                 /* abbreviated handshake (no public-key ops) */
+    bool peer_from_saved_session; /* client, resumed: peer_subject and
+                      peer_sha256 are those the saved session
+                      recorded (no certificate is sent on resume) */
+    unsigned mfl_requested;       /* bytes the client asked for; 0 = not asked */
+    unsigned mfl_agreed;          /* bytes the server acknowledged; 0 = not agreed */
+    size_t buffer_payload;        /* our record payload capacity */
+    size_t memory_bytes;          /* the session block (iotls_session_size) */
+    const char *server_name;      /* client: the host name or IP literal connected
+                                to; server: the SNI received */
     /* cfg.report_peer_identity only ("" / NULL without it): */
     const char *peer_subject;   /* RFC 4514-like, in certificate order:
                                    "O=Acme, CN=dev-1" */
     const uint8_t *peer_sha256; /* SHA-256 of the peer's leaf certificate DER
                                    (32 bytes), NULL when not kept */
     const char *peer_issuer;
-    const char *peer_sans;        /* "DNS:a.example, IP:10.0.0.5, email:..." */
-    bool verified;                /* the peer was authenticated (see auth) */
-    bool insecure;                /* verification was switched off */
-    const char *auth;             /* how: "chain + host name", "chain", "pin",
+    const char *peer_sans;  /* "DNS:a.example, IP:10.0.0.5, email:..." */
+    const char *auth;       /* how: "chain + host name", "chain", "pin",
                       "chain + pin", "insecure", "none" */
-    const char *time_check;       /* "system clock", "fixed time", "lower bound
+    const char *time_check; /* "system clock", "fixed time", "lower bound
                       (expiry only)", "off" */
-    bool resumed;                 /* abbreviated handshake (no public-key ops) */
-    bool peer_from_saved_session; /* client, resumed: peer_subject and
-                      peer_sha256 are those the saved session
-                      recorded (no certificate is sent on resume) */
-    const char *alpn;             /* protocol selected by ALPN, "" if none */
-    const char *crypto;           /* who did the public-key work: cfg.crypto's
+    const char *alpn;       /* protocol selected by ALPN, "" if none */
+    const char *crypto;     /* who did the public-key work: cfg.crypto's
                        name, or IOTLS_CRYPTO_BUILTIN_NAME */
 } iotls_report_t;
 

@@ -160,11 +160,11 @@ void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t w
     w->spki_hash = spki_hash;
     w->spki_ctx = spki_ctx;
     if (want_ip != NULL && (want_ip_len == 4 || want_ip_len == 16)) {
-        memcpy(w->want_ip, want_ip, want_ip_len);
+        w->want_ip = want_ip;
         w->want_ip_len = (uint8_t)want_ip_len;
     }
     /* The virtual root never ends; it accepts exactly one Certificate. */
-    w->stack[0].end = UINT64_MAX;
+    w->stack[0].end = UINT32_MAX;
     w->stack[0].role = R_ROOT;
     w->depth = 1;
     w->state = ST_TAG;
@@ -695,11 +695,17 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
 static void header_done(iotls_cert_walk_t *w)
 {
     iotls_cert_walk_frame_t *p = top(w);
-    uint64_t end = w->pos + w->vlen;
-    if (end > p->end) {
+    uint64_t wide_end = (uint64_t)w->pos + w->vlen;
+    /* The virtual root never ends: a certificate claiming more than the
+     * 32-bit offsets reach ends there, and is truncated long before (TLS
+     * carries at most 2^24 bytes of it). */
+    if (w->depth == 1 && wide_end > UINT32_MAX)
+        wide_end = UINT32_MAX;
+    if (wide_end > p->end) {
         fail(w, "element longer than its enclosing element");
         return;
     }
+    uint32_t end = (uint32_t)wide_end;
     uint8_t vrole;
     int role = classify(w, p, w->tag, &vrole);
     if (role == -2)
@@ -792,7 +798,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
                 fail(w, "truncated element header");
             break;
         case ST_VALUE: {
-            uint64_t left = w->val_end - w->pos;
+            uint32_t left = w->val_end - w->pos;
             size_t n = len < left ? len : (size_t)left;
             if (w->hashing)
                 w->spki_hash(w->spki_ctx, p, n);
@@ -807,7 +813,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             }
             p += n;
             len -= n;
-            w->pos += n;
+            w->pos += (uint32_t)n;
             if (w->pos == w->val_end)
                 value_done(w);
             break;

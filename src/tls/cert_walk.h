@@ -81,8 +81,11 @@ typedef void (*iotls_cert_walk_name_fn)(void *ctx, iotls_cw_name_kind_t kind, bo
  * remembered for the duplicate check; 2.5.29.x ones are all remembered. */
 #define IOTLS_CERT_WALK_OTHER_EXT_MAX 4
 
+/* Offsets are 32-bit: a certificate in TLS is at most 2^24 bytes, and an
+ * element claiming to end past 2^32 is refused as longer than its
+ * enclosing one. */
 typedef struct {
-    uint64_t end; /* absolute offset just past this element */
+    uint32_t end; /* absolute offset just past this element */
     uint8_t role; /* what the element is (private enum in cert_walk.c) */
     uint8_t idx;  /* children seen so far (saturates at 255) */
     uint8_t aux;  /* role-specific progress (next tbs field, extension stage) */
@@ -146,8 +149,8 @@ typedef struct {
     uint8_t version;   /* tbsCertificate.version (0 = v1) */
     bool nc_excluded;  /* inside excludedSubtrees */
     uint8_t attr_kind; /* the name attribute being read: 0, CN or email */
-    uint64_t pos;      /* bytes consumed so far */
-    uint64_t val_end;  /* end of the primitive / skipped value being read */
+    uint32_t pos;      /* bytes consumed so far */
+    uint32_t val_end;  /* end of the primitive / skipped value being read */
     uint32_t vlen;     /* length being decoded from the header */
     uint8_t state;
     uint8_t depth; /* frames in use (frame 0 is the virtual root) */
@@ -169,15 +172,16 @@ typedef struct {
     uint8_t want_ip_len;
     uint16_t name_len[2], sans_len;
     bool name_full[2];
-    uint8_t hdr[6]; /* tag + up to 5 length bytes, replayed to spki_hash */
-    uint8_t want_ip[16];
+    uint8_t hdr[6];         /* tag + up to 5 length bytes, replayed to spki_hash */
+    const uint8_t *want_ip; /* the caller's, during the walk */
     uint8_t oid[IOTLS_CERT_WALK_OID_MAX];
     uint8_t cap[IOTLS_CERT_WALK_CAPTURE];
     iotls_cert_walk_frame_t stack[IOTLS_CERT_WALK_DEPTH];
 } iotls_cert_walk_t;
 
 /* want_ip_len: 0 (no IP check), 4 (IPv4) or 16 (IPv6); any other length is
- * treated as 0.  spki_hash may be NULL; otherwise it receives every byte of
+ * treated as 0. want_ip is kept by pointer: it must stay valid while bytes
+ * are pushed.  spki_hash may be NULL; otherwise it receives every byte of
  * the SubjectPublicKeyInfo element (tag, length and value), in order, in one
  * or more calls, so the caller can hash it for public-key pinning. */
 void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t want_ip_len,

@@ -64,11 +64,12 @@ unsigned iotls_mfl_code_bytes(uint8_t code)
     return code >= 1 && code <= 4 ? 256u << code : 0;
 }
 
-void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn)
+void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn, uint8_t *session_id)
 {
     memset(s, 0, sizeof(*s));
     s->sni = sni;
     s->alpn = alpn;
+    s->session_id = session_id;
     if (sni)
         sni[0] = '\0';
     if (alpn)
@@ -460,8 +461,9 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
             break;
 #endif
         case K_SID:
-            /* S_SID_LEN refused lengths over 32 = sizeof(session_id). */
-            memcpy(s->session_id + s->session_id_len, q, k);
+            /* S_SID_LEN refused lengths over IOTLS_HELLO_SESSION_ID_MAX. */
+            if (s->session_id)
+                memcpy(s->session_id + s->session_id_len, q, k);
             s->session_id_len = (uint8_t)(s->session_id_len + k);
             break;
         case K_ALPN:

@@ -70,7 +70,7 @@ typedef struct {
     uint16_t suites_offered; /* ClientHello: cipher suites in its list */
     /* The hello's session_id (a ClientHello offering resumption, or the
      * ServerHello's id; equal ids mean the server resumed). */
-    uint8_t session_id[32];
+    uint8_t *session_id; /* IOTLS_HELLO_SESSION_ID_MAX bytes of the caller's, NULL = not kept */
     uint8_t session_id_len;
     const char *err; /* NULL, or a static text naming the first problem */
 
@@ -107,10 +107,11 @@ typedef struct {
 /* Storage for the texts, if kept. */
 #define IOTLS_HELLO_SNI_MAX 256
 #define IOTLS_HELLO_ALPN_MAX 64
+#define IOTLS_HELLO_SESSION_ID_MAX 32
 
-/* `sni` and `alpn`: where those texts go (the sizes above), or NULL when
- * the caller needs only what the flags say. */
-void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn);
+/* `sni`, `alpn`, `session_id`: where those go (the sizes above), or NULL
+ * when the caller needs only what the flags and lengths say. */
+void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn, uint8_t *session_id);
 
 /* Before the first push: compare each offered ALPN protocol with `names`
  * (kept by reference; the caller's list must outlive the sniffer) and set

@@ -167,9 +167,10 @@ static void records(buf_t *out, const buf_t *msg, const size_t *split, size_t ns
 static void sniff_init(iotls_hello_sniff_t *s)
 {
     static char sni[8][IOTLS_HELLO_SNI_MAX], alpn[8][IOTLS_HELLO_ALPN_MAX];
+    static uint8_t sid[8][IOTLS_HELLO_SESSION_ID_MAX];
     static unsigned next;
     unsigned i = next++ % 8;
-    iotls_hello_sniff_init(s, sni[i], alpn[i]);
+    iotls_hello_sniff_init(s, sni[i], alpn[i], sid[i]);
 }
 
 static void sniff(iotls_hello_sniff_t *s, const uint8_t *p, size_t n, size_t chunk)

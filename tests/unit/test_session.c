@@ -334,6 +334,15 @@ static void test_memory_budget(void **state)
     c.half_duplex = true;
     size_t half512 = iotls_session_size(&c);
     assert_true(half512 <= 12 * 1024 + 512);
+    /* Issue 10's verifying client: 2048-byte half-duplex records, every
+     * feature compiled in, no report identity (bench: session_block.c). */
+    c.buffer_size = 2048;
+    size_t half2048 = iotls_session_size(&c);
+    assert_true(half2048 <= 11 * 1024);
+    c.report_peer_identity = true;
+    assert_true(iotls_session_size(&c) > half2048);
+    c.report_peer_identity = false;
+    c.buffer_size = 512;
     /* The output buffer BearSSL needs; the buffers end on a max_align_t
      * boundary (the X.509 validator follows them as the block's tail). */
     assert_true(c512 - half512 + 16 > 512 + 85 && c512 - half512 < 512 + 85 + 16);

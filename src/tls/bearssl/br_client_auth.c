@@ -76,14 +76,14 @@ static const br_x509_class guard_class = {
 
 void iotls_br_client_auth_attach(iotls_session_t *s)
 {
-    s->client_auth.vtable = &guard_class;
-    s->client_auth.inner = s->x509;
-    br_ssl_engine_set_x509(s->eng, &s->client_auth.vtable);
+    s->srv->client_auth.vtable = &guard_class;
+    s->srv->client_auth.inner = s->x509;
+    br_ssl_engine_set_x509(s->eng, &s->srv->client_auth.vtable);
 }
 
 void iotls_br_client_auth_report(iotls_session_t *s)
 {
-    const iotls_br_client_auth_t *g = &s->client_auth;
+    const iotls_br_client_auth_t *g = &s->srv->client_auth;
     iotls_report_t *r = &s->report;
     if (!g->ended || g->result == 0)
         return;
@@ -95,7 +95,7 @@ void iotls_br_client_auth_report(iotls_session_t *s)
                  "iotls: WARNING: client certificate rejected, client not authenticated "
                  "(client_auth REQUEST goes on without one): %s",
                  why.text);
-    iotls_br_log(&s->cfg, line);
+    iotls_br_log(s->srv->log, s->srv->log_ctx, line);
     /* Nothing of the rejected certificate may pass for an identity. */
     r->peer_cert_present = false;
     if (s->names)

@@ -44,7 +44,8 @@ size_t iotls_br_head_size(const iotls_config_t *cfg)
     size_t n = ALIGN_UP(sizeof(struct iotls_session));
     if (cfg->report_peer_identity)
         n += ALIGN_UP(sizeof(iotls_br_peer_names_t));
-    n += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : IOTLS_BR_SNI_TEXT_MAX);
+    n +=
+        ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : sizeof(iotls_br_server_t));
     return n;
 }
 
@@ -84,10 +85,10 @@ void iotls_config_init(iotls_config_t *cfg, iotls_role_t role)
     cfg->buffer_size = IOTLS_BUFFER_MAX;
 }
 
-void iotls_br_log(const iotls_br_kept_config_t *cfg, const char *line)
+void iotls_br_log(void (*log)(void *log_ctx, const char *line), void *log_ctx, const char *line)
 {
-    if (cfg->log)
-        cfg->log(cfg->log_ctx, line);
+    if (log)
+        log(log_ctx, line);
     else
         iotls_port_log(line);
 }

@@ -35,9 +35,8 @@ br_rsa_private iotls_br_crypto_rsa_private(const iotls_crypto_provider_t *p)
 }
 #endif
 
-void iotls_br_crypto_install(iotls_session_t *s)
+void iotls_br_crypto_install(iotls_session_t *s, const iotls_crypto_provider_t *p)
 {
-    const iotls_crypto_provider_t *p = s->cfg.crypto;
     s->report.crypto = p && p->name ? p->name : IOTLS_CRYPTO_BUILTIN_NAME;
     if (!p)
         return;

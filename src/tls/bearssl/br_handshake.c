@@ -28,7 +28,7 @@ static const char *alert_reason(const iotls_session_t *s, int alert)
                      "the connection";
     bool asked = s->cfg.role == IOTLS_ROLE_CLIENT &&
                  iotls_record_track_saw_handshake(&s->track, IOTLS_HS_CERTIFICATE_REQUEST);
-    bool have_cert = s->cfg.creds != NULL;
+    bool have_cert = s->cfg.have_creds;
     /* How servers say it: OpenSSL handshake_failure, Go bad_certificate,
      * GnuTLS decode_error (for the empty Certificate message),
      * others certificate_unknown or TLS 1.3's certificate_required. */
@@ -159,7 +159,7 @@ void iotls_br_fill_report(iotls_session_t *s)
          * verified when the session was created. */
         r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);
     } else {
-        r->resumed = same_id(&params, s->sniff.session_id, s->sniff.session_id_len);
+        r->resumed = same_id(&params, s->srv->session_id, s->sniff.session_id_len);
         /* BearSSL's copy of the SNI it accepted. */
         const char *sni = br_ssl_engine_get_server_name(s->eng);
         r->server_name = sni ? sni : "";
@@ -214,12 +214,13 @@ static bool sni_name_matches(const char *pattern, const char *name)
 static void choose_server_creds(iotls_session_t *s)
 {
     const iotls_hello_sniff_t *h = &s->sniff;
-    s->creds_chosen = true;
+    iotls_br_server_t *srv = s->srv;
+    srv->creds_chosen = true;
     if (!h->sni_present)
         return;
-    for (size_t i = 0; i < s->cfg.sni_creds_count; i++) {
-        if (sni_name_matches(s->cfg.sni_creds[i].name, h->sni)) {
-            iotls_br_use_server_creds(s, s->cfg.sni_creds[i].creds);
+    for (size_t i = 0; i < srv->sni_creds_count; i++) {
+        if (sni_name_matches(srv->sni_creds[i].name, h->sni)) {
+            iotls_br_use_server_creds(s, srv->sni_creds[i].creds);
             return;
         }
     }
@@ -233,8 +234,8 @@ void iotls_br_note_hello(iotls_session_t *s)
     if (!h->done || h->malformed)
         return;
 #if IOTLS_SERVER
-    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT && !s->creds_chosen &&
-        s->cfg.sni_creds_count)
+    if (s->cfg.role == IOTLS_ROLE_SERVER && h->msg_type == IOTLS_HELLO_CLIENT &&
+        !s->srv->creds_chosen && s->srv->sni_creds_count)
         choose_server_creds(s);
 #endif
     if (s->cfg.role == IOTLS_ROLE_CLIENT && h->msg_type == IOTLS_HELLO_SERVER &&

@@ -60,7 +60,7 @@ const char *iotls_br_alert_sent_reason(const iotls_session_t *s, int alert)
         return "no cipher suite, curve or version in common";
     if (!h->suite_matched)
         return "no cipher suite in common: the client offers none of ours";
-    return s->cfg.creds && s->cfg.creds->key_type == BR_KEYTYPE_RSA
+    return s->srv && s->srv->creds && s->srv->creds->key_type == BR_KEYTYPE_RSA
                ? "the client offers one of our cipher suites, but none for an RSA key, or "
                  "no curve or SHA-2 signature hash in common"
                : "the client offers one of our cipher suites, but none for an EC key, or "

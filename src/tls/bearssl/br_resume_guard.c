@@ -28,7 +28,7 @@
 
 static iotls_session_t *owner(const br_ssl_session_cache_class **ctx)
 {
-    return (iotls_session_t *)(void *)((char *)ctx - offsetof(iotls_session_t, cache_guard));
+    return ((const iotls_br_server_t *)(const void *)ctx)->session;
 }
 
 /* The cache key: the client's session id under this session's context. */
@@ -63,7 +63,7 @@ const char *iotls_br_resume_refusal(const iotls_session_t *s)
         return "renegotiation";
     if (!h->complete || h->malformed || h->msg_type != IOTLS_HELLO_CLIENT)
         return "the ClientHello could not be read";
-    if (s->cfg.alpn_count && h->alpn_present && !h->alpn_matched)
+    if (s->srv->alpn_count && h->alpn_present && !h->alpn_matched)
         return "the client offers none of our ALPN protocols";
     return NULL;
 }
@@ -72,7 +72,7 @@ static void guard_save(const br_ssl_session_cache_class **ctx, br_ssl_server_con
                        const br_ssl_session_parameters *params)
 {
     iotls_session_t *s = owner(ctx);
-    br_ssl_session_cache_lru *lru = &s->cfg.session_cache->lru;
+    br_ssl_session_cache_lru *lru = &s->srv->session_cache->lru;
     br_ssl_session_parameters p = *params;
     context_key(s, params->session_id, params->session_id_len, p.session_id);
     p.session_id_len = 32;
@@ -86,7 +86,7 @@ static int guard_load(const br_ssl_session_cache_class **ctx, br_ssl_server_cont
     iotls_session_t *s = owner(ctx);
     if (iotls_br_resume_refusal(s))
         return 0;
-    br_ssl_session_cache_lru *lru = &s->cfg.session_cache->lru;
+    br_ssl_session_cache_lru *lru = &s->srv->session_cache->lru;
     br_ssl_session_parameters p = *params;
     context_key(s, params->session_id, params->session_id_len, p.session_id);
     p.session_id_len = 32;
@@ -109,10 +109,11 @@ static const br_ssl_session_cache_class guard_class = {
 
 void iotls_br_resume_guard_attach(iotls_session_t *s)
 {
-    if (s->cfg.alpn_count)
-        iotls_hello_sniff_match_alpn(&s->sniff, s->cfg.alpn, s->cfg.alpn_count);
-    if (!s->cfg.session_cache)
+    iotls_br_server_t *srv = s->srv;
+    if (srv->alpn_count)
+        iotls_hello_sniff_match_alpn(&s->sniff, srv->alpn, srv->alpn_count);
+    if (!srv->session_cache)
         return;
-    s->cache_guard = &guard_class;
-    br_ssl_server_set_cache(s->ctx.server, &s->cache_guard);
+    srv->cache_guard = &guard_class;
+    br_ssl_server_set_cache(s->ctx.server, &srv->cache_guard);
 }

@@ -59,31 +59,46 @@ typedef struct {
     bool ended;
 } iotls_br_client_auth_t;
 
-/* What a session reads of its configuration after iotls_session_init
+/* What every session reads of its configuration after iotls_session_init
  * (the caller's iotls_config_t need not outlive init; the X.509 wrapper
- * keeps its own few fields). Names as in iotls_config_t. */
+ * and the server state keep their own few fields). */
 typedef struct {
-    const iotls_creds_t *creds;                 /* server: the default credentials */
-    const struct iotls_crypto_provider *crypto; /* server: for SNI credentials */
+    void (*spill_failed)(void *spill_ctx);
+    void *spill_ctx;
+    uint8_t role;        /* iotls_role_t */
+    uint8_t client_auth; /* iotls_client_auth_t */
+    bool insecure;
+    bool have_creds; /* client: a certificate to send when asked */
+} iotls_br_kept_config_t;
+
+/* What only a server keeps, in the block after the session (br_setup.c):
+ * a client does not pay for it. */
+typedef struct {
+    /* Its cache as the engine sees it (br_resume_guard.c); the guard
+     * finds the session through `session`. */
+    const br_ssl_session_cache_class *cache_guard;
+    iotls_session_t *session;
+    iotls_br_client_auth_t client_auth; /* under REQUEST */
+    /* From the configuration (names as in iotls_config_t). */
+    const iotls_creds_t *creds; /* the default credentials */
+    const struct iotls_crypto_provider *crypto;
     const iotls_sni_creds_t *sni_creds;
     iotls_session_cache_t *session_cache;
     const char *const *alpn;
     void (*log)(void *log_ctx, const char *line);
     void *log_ctx;
-    void (*spill_failed)(void *spill_ctx);
-    void *spill_ctx;
     uint32_t sni_creds_count;
     uint32_t alpn_count;
-    uint8_t role;        /* iotls_role_t */
-    uint8_t client_auth; /* iotls_client_auth_t */
-    bool insecure;
-} iotls_br_kept_config_t;
+    bool creds_chosen; /* credentials picked from the ClientHello's SNI */
+    /* The ClientHello's SNI and session id (the sniffer writes them). */
+    char sni[IOTLS_HELLO_SNI_MAX];
+    uint8_t session_id[IOTLS_HELLO_SESSION_ID_MAX];
+} iotls_br_server_t;
 
-/* Role-sized text the session keeps (after the names, if any). A client
- * connected to a host name keeps none: BearSSL's engine holds that name
- * (the SNI it sends) and everything points at it. */
-#define IOTLS_BR_IP_TEXT_MAX 48   /* client: an IP literal connected to */
-#define IOTLS_BR_SNI_TEXT_MAX 256 /* server: the SNI of the ClientHello */
+/* A client's text: an IP literal connected to. A client connected to a
+ * host name keeps none: BearSSL's engine holds that name (the SNI it
+ * sends) and everything points at it. */
+#define IOTLS_BR_IP_TEXT_MAX 48
 
 struct iotls_session {
     /* The engine context, in the block right after this struct and sized by
@@ -96,14 +111,14 @@ struct iotls_session {
     iotls_br_x509_t *x509; /* client; server asking for client certificates */
     iotls_br_kept_config_t cfg;
     iotls_br_peer_names_t *names; /* cfg.report_peer_identity, else NULL */
-    char *host_text;              /* client: IP literal; server: SNI storage */
+    iotls_br_server_t *srv;       /* server only, else NULL */
+    char *host_text;              /* client: IP literal; server: srv->sni */
     uint32_t tail_len;            /* the X.509 part at the block's end (spare) */
     /* Client: the session id offered for resumption (resumed = the server
      * answered with it). */
     uint8_t offered_id[32];
     uint8_t offered_id_len;
     bool offered_resume;
-    bool creds_chosen; /* server: credentials picked from the ClientHello's SNI */
     bool handshake_done;
     bool closed; /* final state reached and error (if any) recorded */
     bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
@@ -111,24 +126,21 @@ struct iotls_session {
      * certificate), so the peer learns why: one cleartext alert record. */
     uint8_t final_alert_len;
     uint8_t final_alert[7];
-    /* Server: the cache as the engine sees it (br_resume_guard.c). */
-    const br_ssl_session_cache_class *cache_guard;
-    iotls_br_client_auth_t client_auth; /* server under REQUEST */
     iotls_record_track_t track;
     iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
     iotls_report_t report;
     iotls_error_t error;
-    size_t payload;
+    uint32_t payload; /* record payload bytes (at most 16384) */
 
     /* Shared workspace (NULL: the buffers are in the block). */
+    uint32_t in_hiwater; /* input bytes of the current record written so far */
     iotls_workspace_t *ws;
     iotls_br_spill_t spill_in, spill_out; /* bytes set aside while not the owner */
-    size_t in_hiwater;                    /* input bytes of the current record written so far */
     /* Plaintext written into the record being filled, not yet sealed, and
      * where it ends: together they say which output bytes are live. */
-    size_t out_fill;
+    uint32_t out_fill;
+    uint32_t record_out; /* limit of outgoing app records (0 = none) */
     const uint8_t *out_end;
-    size_t record_out; /* limit of outgoing app records (0 = none) */
 };
 
 struct iotls_workspace {
@@ -163,12 +175,13 @@ br_rsa_private iotls_br_crypto_rsa_private(const struct iotls_crypto_provider *p
 /* Puts the provider's EC, ECDSA and RSA verification code into the
  * session's engine and X.509 validator, over what the role set-up
  * installed; names it in the report. */
-void iotls_br_crypto_install(iotls_session_t *s);
+void iotls_br_crypto_install(iotls_session_t *s, const struct iotls_crypto_provider *p);
 
 /* br_config.c */
 size_t iotls_br_context_size(iotls_role_t role);
 /* Bytes of the block before the engine context: the session, the peer
- * names (cfg.report_peer_identity) and the role's text. */
+ * names (cfg.report_peer_identity) and the role's part (a server's state,
+ * a client's IP text). */
 size_t iotls_br_head_size(const iotls_config_t *cfg);
 /* Bytes of the block's tail from the X.509 wrapper on (0 without one). */
 size_t iotls_br_tail_size(const iotls_config_t *cfg);
@@ -183,7 +196,8 @@ int iotls_br_check_config(const iotls_config_t *cfg, const char *server_name, si
  * *check_name says which, for the report. -1 when there is no time at all. */
 int iotls_br_resolve_time(iotls_config_t *cfg, const char **check_name, iotls_error_t *err);
 const char *iotls_br_time_check_name(iotls_time_policy_t p);
-void iotls_br_log(const iotls_br_kept_config_t *cfg, const char *line);
+/* A warning line to `log` (the configuration's), or the port's log. */
+void iotls_br_log(void (*log)(void *log_ctx, const char *line), void *log_ctx, const char *line);
 
 /* br_saved.c: 1 = offer it, 0 = another server's session, -1 = corrupt. */
 int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,

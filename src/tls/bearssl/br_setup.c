@@ -25,7 +25,7 @@ static void set_suites_and_alpn(iotls_session_t *s, const iotls_config_t *cfg)
                                          cfg->alpn_count);
 }
 
-static void warn(const iotls_session_t *s, const char *what, const char *host)
+static void warn(const iotls_config_t *cfg, const char *what, const char *host)
 {
     /* "iotls: WARNING: <what> for '<host>'", joined without the formatter */
     const char *parts[] = {"iotls: WARNING: ", what, " for '", host ? host : "(no name)", "'"};
@@ -33,24 +33,23 @@ static void warn(const iotls_session_t *s, const char *what, const char *host)
     size_t n = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && n < sizeof line; i++)
         n += iotls_text_copy(line + n, sizeof line - n, parts[i]);
-    iotls_br_log(&s->cfg, line);
+    iotls_br_log(cfg->log, cfg->log_ctx, line);
 }
 
 /* Named weaker policies are loud: one line per session. */
-static void warn_weaker_policies(const iotls_session_t *s, const iotls_config_t *cfg,
-                                 const char *host)
+static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
 {
     if (cfg->role == IOTLS_ROLE_CLIENT && cfg->insecure)
-        warn(s,
+        warn(cfg,
              "certificate verification is OFF (insecure mode): the peer is not "
              "authenticated",
              host);
     if (cfg->role == IOTLS_ROLE_CLIENT && !cfg->insecure && cfg->no_name_check)
-        warn(s, "host name check is OFF: any certificate from a trusted CA is accepted", host);
+        warn(cfg, "host name check is OFF: any certificate from a trusted CA is accepted", host);
     if (cfg->time_policy == IOTLS_TIME_UNCHECKED && !cfg->insecure)
-        warn(s, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
+        warn(cfg, "certificate validity dates are NOT checked (time policy 'unchecked')", host);
     if (iotls_br_sha1_signatures(cfg))
-        warn(s,
+        warn(cfg,
              cfg->allow_sha1_signatures
                  ? "SHA-1 handshake signatures are allowed (RFC 9155 forbids them)"
                  : "SHA-1 handshake signatures stay allowed because a configured cipher "
@@ -59,7 +58,7 @@ static void warn_weaker_policies(const iotls_session_t *s, const iotls_config_t 
     bool verifies = cfg->role == IOTLS_ROLE_CLIENT ? !cfg->insecure
                                                    : cfg->client_auth != IOTLS_CLIENT_AUTH_NONE;
     if (cfg->allow_weak_rsa && verifies)
-        warn(s, "RSA keys of 1024-2047 bits are accepted in certificate chains (allow_weak_rsa)",
+        warn(cfg, "RSA keys of 1024-2047 bits are accepted in certificate chains (allow_weak_rsa)",
              host);
 }
 
@@ -144,15 +143,15 @@ void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c)
     if (c->key_type == BR_KEYTYPE_RSA) {
         br_ssl_server_set_single_rsa(s->ctx.server, c->chain, c->chain_len,
                                      br_skey_decoder_get_rsa(&c->key), BR_KEYTYPE_SIGN,
-                                     iotls_br_crypto_rsa_private(s->cfg.crypto),
-                                     iotls_br_crypto_rsa_sign(s->cfg.crypto));
+                                     iotls_br_crypto_rsa_private(s->srv->crypto),
+                                     iotls_br_crypto_rsa_sign(s->srv->crypto));
         return;
     }
 #endif
     br_ssl_server_set_single_ec(s->ctx.server, c->chain, c->chain_len,
                                 br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN,
-                                c->leaf_signer_key_type, iotls_br_crypto_ec(s->cfg.crypto),
-                                iotls_br_crypto_ecdsa_sign(s->cfg.crypto));
+                                c->leaf_signer_key_type, iotls_br_crypto_ec(s->srv->crypto),
+                                iotls_br_crypto_ecdsa_sign(s->srv->crypto));
 }
 
 static void init_server(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *x509_extra)
@@ -192,7 +191,9 @@ static void init_server(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *
  * records stay within record_out. */
 static void set_buffers(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *block_bufs)
 {
-    s->record_out = cfg->record_out;
+    /* No record is larger than 16384 bytes: a larger limit is that. */
+    s->record_out =
+        (uint32_t)(cfg->record_out > IOTLS_BUFFER_MAX ? IOTLS_BUFFER_MAX : cfg->record_out);
     region_clear(&s->spill_in);
     region_clear(&s->spill_out);
     if (cfg->workspace) {
@@ -229,20 +230,29 @@ static void set_buffers(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *
 static void keep_config(iotls_session_t *s, const iotls_config_t *cfg)
 {
     iotls_br_kept_config_t *k = &s->cfg;
-    k->creds = cfg->creds;
-    k->crypto = cfg->crypto;
-    k->sni_creds = cfg->sni_creds;
-    k->sni_creds_count = (uint32_t)cfg->sni_creds_count;
-    k->session_cache = cfg->session_cache;
-    k->alpn = cfg->alpn;
-    k->alpn_count = (uint16_t)cfg->alpn_count;
-    k->log = cfg->log;
-    k->log_ctx = cfg->log_ctx;
     k->spill_failed = cfg->spill_failed;
     k->spill_ctx = cfg->spill_ctx;
     k->role = (uint8_t)cfg->role;
     k->client_auth = (uint8_t)cfg->client_auth;
     k->insecure = cfg->insecure;
+    k->have_creds = cfg->creds != NULL;
+}
+
+/* A server's own part of the block. */
+static void keep_server_config(iotls_br_server_t *srv, iotls_session_t *s,
+                               const iotls_config_t *cfg)
+{
+    memset(srv, 0, sizeof *srv);
+    srv->session = s;
+    srv->creds = cfg->creds;
+    srv->crypto = cfg->crypto;
+    srv->sni_creds = cfg->sni_creds;
+    srv->sni_creds_count = (uint32_t)cfg->sni_creds_count;
+    srv->session_cache = cfg->session_cache;
+    srv->alpn = cfg->alpn;
+    srv->alpn_count = (uint32_t)cfg->alpn_count;
+    srv->log = cfg->log;
+    srv->log_ctx = cfg->log_ctx;
 }
 
 /* Every text of the report points somewhere valid from the start. */
@@ -284,7 +294,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     /* The checking time, resolved once (the port's clock, or its lower
      * bound on a clockless device). */
     iotls_config_t c = *cfg;
-    s->payload = iotls_buffer_effective(cfg->buffer_size);
+    s->payload = (uint32_t)iotls_buffer_effective(cfg->buffer_size);
     iotls_error_clear(&s->error);
     iotls_record_track_init(&s->track);
     if (cfg->report_peer_identity) {
@@ -292,11 +302,19 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         memset(s->names, 0, sizeof *s->names);
         p += ALIGN_UP(sizeof *s->names);
     }
-    s->host_text = (char *)p;
+    if (cfg->role == IOTLS_ROLE_SERVER) {
+        s->srv = (iotls_br_server_t *)(void *)p;
+        keep_server_config(s->srv, s, cfg);
+        s->host_text = s->srv->sni;
+        p += ALIGN_UP(sizeof *s->srv);
+    } else {
+        s->host_text = (char *)p;
+        p += ALIGN_UP(IOTLS_BR_IP_TEXT_MAX);
+    }
     s->host_text[0] = '\0';
-    p += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : IOTLS_BR_SNI_TEXT_MAX);
     /* Only a server reads the ClientHello's SNI as text. */
-    iotls_hello_sniff_init(&s->sniff, cfg->role == IOTLS_ROLE_SERVER ? s->host_text : NULL, NULL);
+    iotls_hello_sniff_init(&s->sniff, s->srv ? s->srv->sni : NULL, NULL,
+                           s->srv ? s->srv->session_id : NULL);
     report_init(s, cfg);
     /* Only sessions that check certificates need the time. */
     if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&c, &s->report.time_check, err) < 0)
@@ -336,7 +354,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (cfg->role == IOTLS_ROLE_SERVER)
         init_server(s, &c, x509_extra);
 #endif
-    iotls_br_crypto_install(s);
+    iotls_br_crypto_install(s, cfg->crypto);
     set_suites_and_alpn(s, cfg);
     iotls_br_limit_signature_hashes(s, cfg);
 
@@ -384,6 +402,6 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         iotls_session_release(s);
         return NULL;
     }
-    warn_weaker_policies(s, cfg, server_name);
+    warn_weaker_policies(cfg, server_name);
     return s;
 }

@@ -108,7 +108,6 @@ static void x_start_chain(const br_x509_class **ctx, const char *server_name)
     x->holding = false;
     x->reorder_used = 0;
     x->overflow_len = 0;
-    x->reordered = false;
     x->wanted_issuer = 0;
     x->last_well_formed = false;
     if (x->mode != IOTLS_X509_VERIFY)
@@ -357,9 +356,16 @@ static void set_texts(iotls_br_x509_t *x, bool leaf)
         iotls_cert_walk_set_text(&x->walk, x->leaf_subject, x->leaf_name_cap, x->leaf_issuer,
                                  x->leaf_name_cap, x->leaf_sans, x->leaf_sans_cap);
 #if IOTLS_ERROR_TEXT
-    else
-        iotls_cert_walk_set_text(&x->walk, x->cur_subject, IOTLS_BR_ERROR_NAME_MAX, x->cur_issuer,
+    /* A certificate above the leaf is named only in the first verdict,
+     * which is written into the session's error text: while there is
+     * none, that text is where its subject is rendered (the verdict is
+     * formatted on the stack, then put in its place). */
+    else if (!verdict_set(x) && x->text->code == IOTLS_OK)
+        iotls_cert_walk_set_text(&x->walk, x->text->text, sizeof x->text->text, x->cur_issuer,
                                  IOTLS_BR_ERROR_NAME_MAX, NULL, 0);
+    else
+        iotls_cert_walk_set_text(&x->walk, NULL, 0, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX, NULL,
+                                 0);
 #endif
 }
 
@@ -478,7 +484,6 @@ static void path_end(iotls_br_x509_t *x)
         }
         x->report->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
-        x->leaf_ip_sans = x->walk.ip_san_count;
         x->leaf_dns_sans = x->walk.dns_san_count;
         x->leaf_done = true;
     }
@@ -491,7 +496,6 @@ static void path_end(iotls_br_x509_t *x)
     if (x->mode == IOTLS_X509_VERIFY && !x->anchor_found && !x->order_broken) {
         if (well_formed && is_ca_anchor_name(x, x->walk.issuer_hash)) {
             x->anchor_found = true;
-            x->anchor_depth = x->depth;
             x->anchor_hash = x->walk.issuer_hash;
         }
     }
@@ -549,8 +553,6 @@ static void flush_held(iotls_br_x509_t *x)
         }
         if (pick == SIZE_MAX)
             return;
-        if (pick != 0 || x->depth > 1)
-            x->reordered = true;
         feed_held(x, pick);
     }
 }
@@ -836,7 +838,7 @@ size_t iotls_br_x509_extra(const iotls_config_t *cfg)
     if (needs_spki_hash(cfg))
         n += HASH_BYTES;
     if (IOTLS_ERROR_TEXT)
-        n += 2 * IOTLS_BR_ERROR_NAME_MAX;
+        n += IOTLS_BR_ERROR_NAME_MAX;
     if (needs_leaf_names(cfg))
         n += 2 * IOTLS_BR_ERROR_NAME_MAX;
     return n;
@@ -876,9 +878,8 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
     x->leaf_subject = x->leaf_issuer = x->leaf_sans = NULL;
     x->leaf_name_cap = x->leaf_sans_cap = 0;
 #if IOTLS_ERROR_TEXT
-    x->cur_subject = (char *)p;
-    x->cur_issuer = (char *)p + IOTLS_BR_ERROR_NAME_MAX;
-    p += 2 * IOTLS_BR_ERROR_NAME_MAX;
+    x->cur_issuer = (char *)p;
+    p += IOTLS_BR_ERROR_NAME_MAX;
 #endif
 #if IOTLS_REPORT_NAMES
     if (names) {

@@ -75,70 +75,67 @@ typedef struct {
      * (cfg.report_peer_identity), else the error-text storage below, else
      * (terse builds) nowhere. */
     char *leaf_subject, *leaf_issuer, *leaf_sans;
-    uint16_t leaf_name_cap, leaf_sans_cap;
 #if IOTLS_ERROR_TEXT
-    char *cur_subject, *cur_issuer; /* certificates above the leaf */
+    char *cur_issuer; /* of the certificates above the leaf (their subject:
+                         in the session's error text, see set_texts) */
 #endif
     uint8_t *peer_sha256; /* the report's copy of the fingerprint, or NULL */
-
-    iotls_x509_mode_t mode;
-    iotls_time_policy_t time_policy;
     const iotls_pin_t *pins;
     size_t pin_count;
-    bool no_name_check;
     iotls_report_t *report; /* peer_cert_present */
-    uint8_t ip[16];         /* the IP literal checked, when ip_len */
-    size_t ip_len;
-    const char *host; /* name or literal checked ("" = none) */
-    int64_t now;      /* FIXED / AT_LEAST / SYSTEM time */
-
-    unsigned depth;    /* certificates started so far */
-    bool time_applied; /* this certificate's clock is set */
-    bool leaf_done;
-    bool leaf_ip_match;
-    unsigned leaf_ip_sans, leaf_dns_sans;
+    const char *host;       /* name or literal checked ("" = none) */
+    const iotls_trust_t *trust;
+    /* Specific reason recorded while walking (expired / not yet valid), or
+     * at end of chain (name, pin): its code here, its text written straight
+     * into the session's error text, which stays unused until the session
+     * fails (one text, rendered where it is kept). */
+    iotls_error_t *text; /* the session's error: its text while its code is IOTLS_OK */
+    int64_t now;         /* FIXED / AT_LEAST / SYSTEM time */
 
     /* Checks BearSSL does not make (VERIFY mode). */
-    const iotls_trust_t *trust;
-    bool want_client_auth;          /* EKU wanted: clientAuth (server) or serverAuth */
-    unsigned min_rsa_bits;          /* 2048, or 1024 with cfg.allow_weak_rsa */
-    bool anchor_found;              /* a certificate's issuer is a CA anchor */
-    unsigned anchor_depth;          /* ... that certificate's depth */
-    uint64_t anchor_hash;           /* ... its issuer DN hash */
-    uint32_t prev_issuer_hash;      /* low bits of the DN hashes: texts only */
-    uint32_t order_wanted;          /* issuer missing where the order broke */
-    bool order_broken, order_later; /* ... and it came later in the chain */
-    uint32_t nc_violations;         /* bit per name-constrained anchor (nc_slot) */
-    uint32_t cn_violations;         /* the leaf's CN, counted when it has no DNS SAN */
-    bool nc_first_cn;               /* nc_first describes the leaf CN */
-    int nc_first_slot;              /* anchor slot of nc_first, -1 = none */
+    uint64_t anchor_hash;      /* issuer DN hash of the certificate an anchor issued */
+    uint32_t prev_issuer_hash; /* low bits of the DN hashes: texts only */
+    uint32_t order_wanted;     /* issuer missing where the order broke */
+    uint32_t nc_violations;    /* bit per name-constrained anchor (nc_slot) */
+    uint32_t cn_violations;    /* the leaf's CN, counted when it has no DNS SAN */
     unsigned nc_first_depth;
-#if IOTLS_ERROR_TEXT
-    char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
-#endif
-    unsigned policy_br; /* first failed own check, as a BearSSL code; 0 = none */
+    unsigned depth; /* certificates started so far */
+    unsigned leaf_dns_sans;
 
     /* Reordering (cfg.chain_reorder_bytes): certificates held back until
      * the path wants them (br_x509.c, "certificates as the peer sends
      * them"). */
     uint8_t *reorder;       /* the session's buffer, NULL = none */
+    uint64_t wanted_issuer; /* issuer DN hash of the last certificate of the path */
     uint32_t reorder_cap;   /* its size */
     uint32_t reorder_used;  /* held entries, packed from the start */
     uint32_t hold_got;      /* bytes of the certificate being held */
     uint32_t overflow_len;  /* first certificate that did not fit, 0 = none */
-    uint64_t wanted_issuer; /* issuer DN hash of the last certificate of the path */
     unsigned arrived;       /* certificates started, in the order sent */
-    bool holding;           /* the current one goes to the buffer */
-    bool reordered;         /* some certificate was put in another place */
-    bool last_well_formed;  /* the walk holds the last path certificate's results */
 
-    /* Specific reason recorded while walking (expired / not yet valid), or
-     * at end of chain (name, pin); IOTLS_OK when none. Its text is written
-     * straight into the session's error text (`text`), which stays unused
-     * until the session fails: one text, rendered where it is kept. */
-    iotls_err_t verdict_code;
-    int verdict_engine_code;
-    iotls_error_t *text; /* the session's error: its text while its code is IOTLS_OK */
+    uint16_t leaf_name_cap, leaf_sans_cap;
+    uint16_t verdict_code; /* iotls_err_t; IOTLS_OK when none */
+    int16_t verdict_engine_code;
+    uint16_t min_rsa_bits; /* 2048, or 1024 with cfg.allow_weak_rsa */
+    uint8_t policy_br;     /* first failed own check, as a BearSSL code; 0 = none */
+    int8_t nc_first_slot;  /* anchor slot of nc_first, -1 = none */
+    uint8_t mode;          /* iotls_x509_mode_t */
+    uint8_t time_policy;   /* iotls_time_policy_t */
+    uint8_t ip_len;        /* 4 or 16 when host is an IP literal */
+    bool no_name_check;
+    bool time_applied; /* this certificate's clock is set */
+    bool leaf_done;
+    bool leaf_ip_match;
+    bool want_client_auth;          /* EKU wanted: clientAuth (server) or serverAuth */
+    bool anchor_found;              /* a certificate's issuer is a CA anchor */
+    bool order_broken, order_later; /* ... and it came later in the chain */
+    bool nc_first_cn;               /* nc_first describes the leaf CN */
+    bool holding;                   /* the current one goes to the buffer */
+    bool last_well_formed;          /* the walk holds the last path certificate's results */
+    uint8_t ip[16];                 /* the IP literal checked, when ip_len */
+#if IOTLS_ERROR_TEXT
+    char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
+#endif
 } iotls_br_x509_t;
 
 /* Bytes the block holds after the wrapper for this configuration: the
