@@ -80,8 +80,9 @@ $(SIZE_DIR)/%.o: %.c
 $(SIZE_LIB): $(SIZE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(SIZE_DIR)/min-%: $(SIZE_DIR)/bench/min_%.o $(SIZE_LIB)
-	$(CC) -Wl,--gc-sections -Wl,-Map,$@.map -o $@ $< $(SIZE_LIB) -Wl,-Bstatic -lbearssl -Wl,-Bdynamic
+$(SIZE_DIR)/min-%: $(SIZE_DIR)/bench/min_%.o $(SIZE_DIR)/bench/min_handshake.o $(SIZE_LIB)
+	$(CC) -Wl,--gc-sections -Wl,-Map,$@.map -o $@ $< $(SIZE_DIR)/bench/min_handshake.o $(SIZE_LIB) \
+	    -Wl,-Bstatic -lbearssl -Wl,-Bdynamic
 
 bench: bench-build
 	scripts/bench-run.sh $(BUILD) full

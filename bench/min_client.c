@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "iotls/tls.h"
+#include "min_handshake.h"
 
 static unsigned char block[64 * 1024]; /* >= iotls_session_size() for 1 KiB buffers */
 
@@ -39,28 +40,9 @@ int main(int argc, char **argv)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
         return 1;
-    unsigned st;
-    while (!((st = iotls_session_state(s)) & (IOTLS_HANDSHAKE_DONE | IOTLS_CLOSED))) {
-        size_t len;
-        if (st & IOTLS_WANT_WRITE) {
-            const uint8_t *out = iotls_session_send_buf(s, &len);
-            ssize_t n = send(fd, out, len, MSG_NOSIGNAL);
-            if (n <= 0)
-                break;
-            iotls_session_send_ack(s, (size_t)n);
-        } else if (st & IOTLS_WANT_READ) {
-            uint8_t *in = iotls_session_recv_buf(s, &len);
-            ssize_t n = recv(fd, in, len, 0);
-            if (n <= 0)
-                iotls_session_feed_eof(s);
-            else
-                iotls_session_recv_ack(s, (size_t)n);
-        } else {
-            break;
-        }
-    }
+    bool done = min_handshake(s, fd);
     close(fd);
-    if (!(st & IOTLS_HANDSHAKE_DONE)) {
+    if (!done) {
         iotls_error_copy(&err, iotls_session_error(s));
         goto fail;
     }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "iotls/tls.h"
+#include "min_handshake.h"
 
 static unsigned char block[64 * 1024];
 
@@ -40,27 +41,7 @@ int main(int argc, char **argv)
     if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1) < 0)
         return 1;
     int fd = accept(lfd, NULL, NULL);
-    unsigned st;
-    while (fd >= 0 && !((st = iotls_session_state(s)) & (IOTLS_HANDSHAKE_DONE | IOTLS_CLOSED))) {
-        size_t len;
-        if (st & IOTLS_WANT_WRITE) {
-            const uint8_t *out = iotls_session_send_buf(s, &len);
-            ssize_t n = send(fd, out, len, MSG_NOSIGNAL);
-            if (n <= 0)
-                break;
-            iotls_session_send_ack(s, (size_t)n);
-        } else if (st & IOTLS_WANT_READ) {
-            uint8_t *in = iotls_session_recv_buf(s, &len);
-            ssize_t n = recv(fd, in, len, 0);
-            if (n <= 0)
-                iotls_session_feed_eof(s);
-            else
-                iotls_session_recv_ack(s, (size_t)n);
-        } else {
-            break;
-        }
-    }
-    if (fd < 0 || !(iotls_session_state(s) & IOTLS_HANDSHAKE_DONE)) {
+    if (fd < 0 || !min_handshake(s, fd)) {
         iotls_error_copy(&err, iotls_session_error(s));
         goto fail;
     }
