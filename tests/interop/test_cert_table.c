@@ -35,12 +35,6 @@ static int setup(void **state)
     return cases ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* ---- files by short name ---------------------------------------------------- */
 
 static const iotls_test_cred_t *cred_named(const char *name)
@@ -937,5 +931,5 @@ int main(void)
         cmocka_unit_test(test_s_client_with_client_certificates),
         cmocka_unit_test(test_curl_with_client_certificates),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

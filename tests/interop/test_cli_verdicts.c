@@ -52,12 +52,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static void expect_refused(const char *const *argv, const char *key)
 {
     iotls_test_result_t r;
@@ -186,5 +180,5 @@ int main(void)
         cmocka_unit_test(test_inspect_reads_16_mib_images),
         cmocka_unit_test(test_stdout_write_errors_fail),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

@@ -43,12 +43,6 @@ static int setup(void **state)
     return rc;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static void echo_20_mib(bool server_half, bool client_half, bool stdin_pipe)
 {
     char addr[32], out_path[512], err_path[512];
@@ -142,5 +136,5 @@ int main(void)
         cmocka_unit_test(test_half_duplex_both),
         cmocka_unit_test(test_half_duplex_both_stdin_pipe),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

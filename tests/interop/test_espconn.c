@@ -117,13 +117,6 @@ static int group_setup(void **state)
     return rc;
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* The SDK server certificate as openssl s_server should present it. */
 static iotls_test_cred_t server_cred(void)
 {
@@ -456,5 +449,5 @@ int main(void)
         cmocka_unit_test(test_client_vs_server),
         cmocka_unit_test(test_missing_and_damaged_flash),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, iotls_test_pki_teardown);
 }

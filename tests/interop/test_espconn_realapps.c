@@ -415,13 +415,6 @@ static void test_esphttpd_http_and_captive_dns(void **state)
     free(out), free(err);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    iotls_test_pki_free();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,5 +425,5 @@ int main(void)
         cmocka_unit_test(test_mqtt_device_plain_mqtt_and_gpio),
         cmocka_unit_test(test_esphttpd_http_and_captive_dns),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, iotls_test_pki_teardown);
 }

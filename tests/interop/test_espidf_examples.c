@@ -39,12 +39,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 /* Runs examples/esp-idf/<name> with localhost mapped to port. */
 static void run_example(const char *name, uint16_t port, iotls_test_result_t *res)
 {
@@ -134,5 +128,5 @@ int main(void)
         cmocka_unit_test(test_async_client),
         cmocka_unit_test(test_mutual_tls_client),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

@@ -194,12 +194,6 @@ static void test_https_server_simple(void **state)
     assert_true(ok);
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,5 +201,5 @@ int main(void)
         cmocka_unit_test(test_https_x509_bundle),
         cmocka_unit_test(test_https_server_simple),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, iotls_test_pki_teardown);
 }

@@ -45,12 +45,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static void write_ab(const char *img, const char *blob, const char *want)
 {
     const char *argv[] = {iotls_test_tool(), "flash",     "write", img,
@@ -123,5 +117,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_newest_copy_used_and_damage_falls_back),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

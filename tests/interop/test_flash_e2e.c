@@ -53,12 +53,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static void test_connect_from_flash_to_s_server_with_client_auth(void **state)
 {
     iotls_test_cred_t server = {.name = "flash-server",
@@ -191,5 +185,5 @@ int main(void)
         cmocka_unit_test(test_listen_from_flash_requires_client_cert),
         cmocka_unit_test(test_damaged_image_is_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

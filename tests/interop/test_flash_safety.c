@@ -92,12 +92,6 @@ static int setup(void **state)
     return rc == 0 ? run_quiet(pack) : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static char *slurp(const char *path, size_t *len)
 {
     char *d = iotls_test_read_file(path, len);
@@ -304,5 +298,5 @@ int main(void)
         cmocka_unit_test(test_killed_creator_leaves_no_short_image),
         cmocka_unit_test(test_magic_bit_flip_flagged),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

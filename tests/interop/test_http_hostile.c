@@ -143,12 +143,6 @@ static int setup(void **state)
     return pki ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void test_oversized_head_and_slowloris_over_tls(void **state)
 {
     int fds = iotls_test_count_fds();
@@ -297,5 +291,5 @@ int main(void)
         cmocka_unit_test(test_oversized_head_and_slowloris_over_tls),
         cmocka_unit_test(test_200_connections_beyond_the_limit),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

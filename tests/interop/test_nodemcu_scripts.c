@@ -80,13 +80,6 @@ static int group_setup(void **state)
     return iotls_test_write_file(path, json, n);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void start_www(iotls_test_peer_t *srv, const iotls_test_cred_t *cred)
 {
     iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_WWW, .cred = cred};
@@ -577,5 +570,5 @@ int main(void)
         cmocka_unit_test(test_realapp_http_ota),
         cmocka_unit_test(test_require_from_stock_lua),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, iotls_test_pki_teardown);
 }

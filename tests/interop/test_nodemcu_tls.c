@@ -51,13 +51,6 @@ static int group_setup(void **state)
     return rc;
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* A fresh flash image path per test and version. */
 static const char *image(const char *name, const char *version)
 {
@@ -533,5 +526,5 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_hostile_script),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, iotls_test_pki_teardown);
 }

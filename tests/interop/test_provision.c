@@ -68,12 +68,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_tmpdir_free();
-    return 0;
-}
-
 static int file_mode(const char *path)
 {
     struct stat st;
@@ -405,5 +399,5 @@ int main(void)
         cmocka_unit_test(test_flash_round_trip_and_handshake),
         cmocka_unit_test(test_flash_damage_reported),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_tmpdir_teardown);
 }

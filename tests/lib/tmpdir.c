@@ -189,3 +189,10 @@ void iotls_test_tmpdir_free(void)
         fprintf(stderr, "iotls test: could not fully remove %s\n", g_dir);
     g_dir[0] = '\0';
 }
+
+int iotls_test_tmpdir_teardown(void **state)
+{
+    (void)state;
+    iotls_test_tmpdir_free();
+    return 0;
+}

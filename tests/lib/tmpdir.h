@@ -51,6 +51,9 @@ int iotls_test_keep_tmp(void);
  * iotls_test_tmpdir() makes a fresh one. Safe to call more than once. */
 void iotls_test_tmpdir_free(void);
 
+/* iotls_test_tmpdir_free as a cmocka group teardown (state unused). 0. */
+int iotls_test_tmpdir_teardown(void **state);
+
 /* rm -r of one path (file or directory tree). 0 or -1. Used by the PKI and
  * by the temp dir itself; refuses "" and "/". */
 int iotls_test_rm_rf(const char *path);

@@ -38,12 +38,6 @@ static int setup(void **state)
     return pki && host ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 static void random_bytes(void *out, size_t len)
 {
     br_hmac_drbg_generate(&rng, out, len);
@@ -675,5 +669,5 @@ int main(void)
         cmocka_unit_test(test_handshakes_every_combination),
         cmocka_unit_test(test_provider_is_what_verifies),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }

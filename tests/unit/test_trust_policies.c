@@ -30,12 +30,6 @@ static int setup(void **state)
     return cases ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    iotls_test_pki_free();
-    return 0;
-}
-
 /* 2020-06-01 00:00:00 UTC: inside server_expired's validity, before every
  * other test certificate's. */
 #define T_2020_06 1590969600LL
@@ -721,5 +715,5 @@ int main(void)
         cmocka_unit_test(test_sni_credentials),
         cmocka_unit_test(test_suite_override),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, iotls_test_pki_teardown);
 }
