@@ -145,6 +145,7 @@ int main(int argc, char **argv)
     ccfg.tls.trust = trust;      /* verification on: chain, validity, name */
     ccfg.tls.buffer_size = 1024; /* asks the server for max_fragment_length */
     ccfg.send_queue = 1024;      /* plaintext waiting for the wire: a device keeps it small */
+    ccfg.tls.report_peer_identity = true; /* the report names the server */
     iotls_conn_callbacks_t ccb = {client_connected, client_received, NULL, client_closed,
                                   any_error};
     printf("iotls demo: client connecting to localhost:%u (verifying the server)\n", port);

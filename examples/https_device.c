@@ -116,7 +116,8 @@ int main(int argc, char **argv)
     iotls_conn_config_t ccfg;
     iotls_conn_config_init(&ccfg);
     ccfg.tls.trust = trust;
-    ccfg.tls.buffer_size = 2048; /* a device-sized record buffer (asks for MFL) */
+    ccfg.tls.buffer_size = 2048;          /* a device-sized record buffer (asks for MFL) */
+    ccfg.tls.report_peer_identity = true; /* it prints the server's subject */
     cl = iotls_http_client_new(run.loop, &ccfg, &err);
     snprintf(run.url, sizeof run.url, "https://localhost:%d/api/led/3", port);
     static const iotls_http_client_callbacks_t cb = {on_response, on_body, on_done};

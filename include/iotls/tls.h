@@ -359,7 +359,7 @@ size_t iotls_session_spilled(const iotls_session_t *s);
  * is done, after a failure, for sessions without a validator (servers not
  * asking for client certificates) or when it was already handed out. The
  * report stays valid (it does not live there). On 32-bit Cortex-M a client
- * gets about 5 KB back (docs/porting.md).
+ * gets about 4 KB back (docs/porting.md).
  */
 void *iotls_session_spare(iotls_session_t *s, size_t *len);
 

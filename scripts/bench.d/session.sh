@@ -63,8 +63,10 @@ section() {
     echo
     echo "iotls's part, x86-64 (bytes; the session struct holds the report, the"
     echo "error text, the hello sniffer's and the record tracker's state; the"
-    echo "walker and its wrapper are iotls's half of the validator; the names are"
-    echo "those of certificates above the leaf, for error texts only):"
+    echo "walker and its wrapper are iotls's half of the validator; the error-text"
+    echo "names, in the validator's tail, are the leaf's subject and issuer (kept"
+    echo "in the report's storage instead with"
+    echo '`report_peer_identity`) and the last issuer above it, for sentences only):'
     echo
     echo "| profile | session struct | of which report / error / sniffer / tracker | role part + alignment | walker | wrapper | error-text names | buffer alignment + slack |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
