@@ -74,12 +74,6 @@ static int run_connect_as(bool ignore_sigpipe, uint16_t port, const char *const 
     return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int run_connect(uint16_t port, const char *const *extra, int in_fd, int out_fd,
-                       char **errtext)
-{
-    return run_connect_as(false, port, extra, in_fd, out_fd, errtext);
-}
-
 static int request_fd(const char *text)
 {
     char path[512];
@@ -90,43 +84,49 @@ static int request_fd(const char *text)
     return fd;
 }
 
-static void test_disk_full_stdout_is_an_error(void **state)
+/* `iotls connect --linger -1 [more...]` fetching s_server -WWW's test
+ * file, its stdout to out_fd: the exit status, its stderr in *errtext. */
+static int fetch_www(bool ignore_sigpipe, const char *more, const char *more_arg, int out_fd,
+                     char **errtext)
 {
     iotls_test_peer_t srv;
     assert_int_equal(iotls_test_s_server_start(NULL, &srv), 0);
     int in = request_fd(IOTLS_TEST_WWW_REQUEST);
+    const char *extra[] = {"--linger", "-1", more, more_arg, NULL};
+    int rc = run_connect_as(ignore_sigpipe, srv.port, extra, in, out_fd, errtext);
+    close(in);
+    iotls_test_peer_stop(&srv);
+    return rc;
+}
+
+static void expect_exit(int rc, int want, const char *errtext)
+{
+    if (rc != want)
+        fprintf(stderr, "stderr: %s\n", errtext);
+    assert_int_equal(rc, want);
+}
+
+static void test_disk_full_stdout_is_an_error(void **state)
+{
     int out = open("/dev/full", O_WRONLY);
     assert_true(out >= 0);
     char *err;
-    const char *extra[] = {"--linger", "-1", NULL};
-    int rc = run_connect(srv.port, extra, in, out, &err);
-    close(in);
+    int rc = fetch_www(false, NULL, NULL, out, &err);
     close(out);
-    iotls_test_peer_stop(&srv);
-    if (rc != 1)
-        fprintf(stderr, "stderr: %s\n", err);
-    assert_int_equal(rc, 1);
+    expect_exit(rc, 1, err);
     assert_non_null(strstr(err, "cannot write received data to stdout: No space left on device"));
     free(err);
 }
 
 static void test_closed_pipe_with_sigpipe_ignored_is_an_error(void **state)
 {
-    iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_s_server_start(NULL, &srv), 0);
-    int in = request_fd(IOTLS_TEST_WWW_REQUEST);
     int p[2];
     assert_int_equal(pipe(p), 0);
     close(p[0]); /* nobody reads: every write fails with EPIPE */
     char *err;
-    const char *extra[] = {"--linger", "-1", NULL};
-    int rc = run_connect_as(true, srv.port, extra, in, p[1], &err);
-    close(in);
+    int rc = fetch_www(true, NULL, NULL, p[1], &err);
     close(p[1]);
-    iotls_test_peer_stop(&srv);
-    if (rc != 1)
-        fprintf(stderr, "stderr: %s\n", err);
-    assert_int_equal(rc, 1);
+    expect_exit(rc, 1, err);
     assert_non_null(strstr(err, "cannot write received data to stdout: Broken pipe"));
     free(err);
 }
@@ -146,7 +146,7 @@ static void test_server_closing_before_stdin_ended_is_an_error(void **state)
     iotls_test_tmp_path(outpath, sizeof outpath, "rev.out");
     int out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     char *err;
-    int rc = run_connect(srv.port, NULL, p[0], out, &err);
+    int rc = run_connect_as(false, srv.port, NULL, p[0], out, &err);
     close(p[0]);
     close(p[1]);
     close(out);
@@ -156,9 +156,7 @@ static void test_server_closing_before_stdin_ended_is_an_error(void **state)
     assert_non_null(got);
     assert_string_equal(got, "olleh\n"); /* what arrived was delivered */
     free(got);
-    if (rc != 1)
-        fprintf(stderr, "stderr: %s\n", err);
-    assert_int_equal(rc, 1);
+    expect_exit(rc, 1, err);
     assert_non_null(strstr(err, "the server closed the connection before all of stdin was sent "
                                 "(12 bytes read from stdin, stdin had not ended)"));
     free(err);
@@ -166,21 +164,13 @@ static void test_server_closing_before_stdin_ended_is_an_error(void **state)
 
 static void test_failed_session_out_is_an_error(void **state)
 {
-    iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_s_server_start(NULL, &srv), 0);
-    int in = request_fd(IOTLS_TEST_WWW_REQUEST);
     char outpath[512];
     iotls_test_tmp_path(outpath, sizeof outpath, "www.out");
     int out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     char *err;
-    const char *extra[] = {"--linger", "-1", "--session-out", "/nonexistent-dir/session.bin", NULL};
-    int rc = run_connect(srv.port, extra, in, out, &err);
-    close(in);
+    int rc = fetch_www(false, "--session-out", "/nonexistent-dir/session.bin", out, &err);
     close(out);
-    iotls_test_peer_stop(&srv);
-    if (rc != 1)
-        fprintf(stderr, "stderr: %s\n", err);
-    assert_int_equal(rc, 1);
+    expect_exit(rc, 1, err);
     assert_non_null(
         strstr(err, "cannot create '/nonexistent-dir/session.bin': No such file or directory"));
     free(err);
@@ -189,21 +179,13 @@ static void test_failed_session_out_is_an_error(void **state)
 /* The control: the same download into a file exits 0 with every byte. */
 static void test_complete_download_exits_zero(void **state)
 {
-    iotls_test_peer_t srv;
-    assert_int_equal(iotls_test_s_server_start(NULL, &srv), 0);
-    int in = request_fd(IOTLS_TEST_WWW_REQUEST);
     char outpath[512];
     iotls_test_tmp_path(outpath, sizeof outpath, "www.out");
     int out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     char *err;
-    const char *extra[] = {"--linger", "-1", NULL};
-    int rc = run_connect(srv.port, extra, in, out, &err);
-    close(in);
+    int rc = fetch_www(false, NULL, NULL, out, &err);
     close(out);
-    iotls_test_peer_stop(&srv);
-    if (rc != 0)
-        fprintf(stderr, "stderr: %s\n", err);
-    assert_int_equal(rc, 0);
+    expect_exit(rc, 0, err);
     size_t len;
     char *got = iotls_test_read_file(outpath, &len);
     assert_non_null(got);

@@ -48,6 +48,31 @@ static size_t handshake(iotls_test_pair_t *p, const char *host)
     return bytes;
 }
 
+/* A pair with the test server (server_ec, 2048-byte records) whose
+ * server keeps its sessions in `cache`. */
+static void pair_with_cache(iotls_test_pair_t *p, iotls_session_cache_t *cache)
+{
+    iotls_test_pair_setup(p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    p->scfg.session_cache = cache;
+}
+
+/* The client offers blob (len bytes) from its next handshake on. */
+static void offer(iotls_test_pair_t *p, const uint8_t *blob, size_t len)
+{
+    p->ccfg.resume = blob;
+    p->ccfg.resume_len = len;
+}
+
+/* Saves the client's session into blob (IOTLS_SAVED_SESSION_MAX bytes) and
+ * offers it; returns its length. */
+static size_t save_and_offer(iotls_test_pair_t *p, uint8_t *blob)
+{
+    size_t n = iotls_session_save(p->client, blob, IOTLS_SAVED_SESSION_MAX);
+    assert_true(n > 0);
+    offer(p, blob, n);
+    return n;
+}
+
 static void exchange(iotls_test_pair_t *p)
 {
     static const char msg[] = "after resumption";
@@ -67,8 +92,7 @@ static void test_resume_in_memory(void **state)
     assert_non_null(cache);
 
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
-    p.scfg.session_cache = cache;
+    pair_with_cache(&p, cache);
     /* Nothing to save before a handshake, nor on a server. */
     assert_true(iotls_test_pair_start(&p, "localhost"));
     uint8_t blob[IOTLS_SAVED_SESSION_MAX];
@@ -90,8 +114,7 @@ static void test_resume_in_memory(void **state)
     memcpy(first_subject, cr->peer_subject, sizeof first_subject);
     memcpy(first_sha, cr->peer_sha256, sizeof first_sha);
 
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    offer(&p, blob, n);
     size_t resumed = handshake(&p, "localhost");
     cr = iotls_session_report(p.client);
     sr = iotls_session_report(p.server);
@@ -135,14 +158,10 @@ static void test_resume_not_offered_or_not_known(void **state)
     iotls_session_cache_t *cache = iotls_session_cache_new(4096, &err);
     iotls_session_cache_t *other = iotls_session_cache_new(4096, &err);
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
-    p.scfg.session_cache = cache;
+    pair_with_cache(&p, cache);
     handshake(&p, "localhost");
     uint8_t blob[IOTLS_SAVED_SESSION_MAX];
-    size_t n = iotls_session_save(p.client, blob, sizeof blob);
-    assert_true(n > 0);
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    save_and_offer(&p, blob);
 
     /* another name (the certificate also lists 127.0.0.1) */
     handshake(&p, "127.0.0.1");
@@ -181,8 +200,7 @@ static void test_corrupt_saved_session(void **state)
     iotls_error_clear(&err);
     iotls_session_cache_t *cache = iotls_session_cache_new(4096, &err);
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
-    p.scfg.session_cache = cache;
+    pair_with_cache(&p, cache);
     handshake(&p, "localhost");
     uint8_t blob[IOTLS_SAVED_SESSION_MAX], bad[IOTLS_SAVED_SESSION_MAX];
     size_t n = iotls_session_save(p.client, blob, sizeof blob);
@@ -234,18 +252,15 @@ static void test_resume_with_client_certificate(void **state)
     iotls_error_clear(&err);
     iotls_session_cache_t *cache = iotls_session_cache_new(4096, &err);
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    pair_with_cache(&p, cache);
     iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUIRE, pki->client.chain,
                                 pki->client.key);
-    p.scfg.session_cache = cache;
     handshake(&p, "localhost");
     const iotls_report_t *sr = iotls_session_report(p.server);
     assert_true(sr->verified);
     assert_string_equal(sr->auth, "client certificate chain");
     uint8_t blob[IOTLS_SAVED_SESSION_MAX];
-    size_t n = iotls_session_save(p.client, blob, sizeof blob);
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    save_and_offer(&p, blob);
     handshake(&p, "localhost");
     sr = iotls_session_report(p.server);
     assert_true(iotls_session_report(p.client)->resumed);
@@ -261,15 +276,12 @@ static void test_resume_with_client_certificate(void **state)
 
     /* Under REQUEST a session may have been made without a certificate:
      * a resumed one is not counted as verified. */
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    pair_with_cache(&p, cache);
     iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUEST, pki->client.chain,
                                 pki->client.key);
-    p.scfg.session_cache = cache;
     handshake(&p, "localhost");
     assert_true(iotls_session_report(p.server)->verified);
-    n = iotls_session_save(p.client, blob, sizeof blob);
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    save_and_offer(&p, blob);
     handshake(&p, "localhost");
     sr = iotls_session_report(p.server);
     assert_true(sr->resumed);
@@ -289,26 +301,20 @@ static void test_cache_shared_across_client_auth_settings(void **state)
     iotls_error_clear(&err);
     iotls_session_cache_t *cache = iotls_session_cache_new(4096, &err);
     iotls_test_pair_t p;
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
-    p.scfg.session_cache = cache;
+    pair_with_cache(&p, cache);
     handshake(&p, "localhost");
     uint8_t blob[IOTLS_SAVED_SESSION_MAX];
-    size_t n = iotls_session_save(p.client, blob, sizeof blob);
-    assert_true(n > 0);
+    size_t n = save_and_offer(&p, blob);
     /* Same setting: it resumes. */
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
     handshake(&p, "localhost");
     assert_true(iotls_session_report(p.server)->resumed);
     iotls_test_pair_free(&p);
 
     /* REQUIRE on the same cache, a client without a certificate offering
      * that session: no resumption, the certificate is demanded. */
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    pair_with_cache(&p, cache);
     iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUIRE, NULL, NULL);
-    p.scfg.session_cache = cache;
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    offer(&p, blob, n);
     assert_true(iotls_test_pair_start(&p, "localhost"));
     iotls_test_pair_finish(&p);
     assert_false(iotls_session_report(p.server)->resumed);
@@ -316,12 +322,10 @@ static void test_cache_shared_across_client_auth_settings(void **state)
     iotls_test_pair_free(&p);
 
     /* REQUEST: a full handshake that verifies the offered certificate. */
-    iotls_test_pair_setup(&p, pki->ca_pem, pki->server_ec.chain, pki->server_ec.key, 2048);
+    pair_with_cache(&p, cache);
     iotls_test_pair_client_auth(&p, pki->ca_pem, IOTLS_CLIENT_AUTH_REQUEST, pki->client.chain,
                                 pki->client.key);
-    p.scfg.session_cache = cache;
-    p.ccfg.resume = blob;
-    p.ccfg.resume_len = n;
+    offer(&p, blob, n);
     handshake(&p, "localhost");
     assert_false(iotls_session_report(p.server)->resumed);
     assert_true(iotls_session_report(p.server)->verified);
