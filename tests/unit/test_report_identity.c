@@ -103,6 +103,29 @@ static void error_texts_do_not_depend_on_it(void **state)
                IOTLS_ERROR_TEXT ? "does not match host 'localhost'" : NULL);
     same_texts(pki->ca_pem, &pki->server_ec, "127.0.0.2", IOTLS_ERR_CERT_NAME_MISMATCH,
                IOTLS_ERROR_TEXT ? "does not match IP address '127.0.0.2'" : NULL);
+    /* A chain whose second certificate is not the leaf's issuer: the text
+     * names both (the leaf's issuer is kept for it without the report). */
+    static char path[512];
+    snprintf(path, sizeof path, "%s/wrong-second.pem", pki->dir);
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    const char *parts[] = {pki->server_ec.cert, pki->other_ca_pem};
+    for (size_t i = 0; i < 2; i++) {
+        FILE *in = fopen(parts[i], "r");
+        assert_non_null(in);
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            assert_int_equal(fwrite(buf, 1, n, out), n);
+        fclose(in);
+    }
+    fclose(out);
+    iotls_test_cred_t wrong = pki->server_ec;
+    wrong.chain = path;
+    same_texts(pki->ca_pem, &wrong, "localhost", IOTLS_ERR_CERT_INVALID,
+               IOTLS_ERROR_TEXT ? "is not the issuer ('O=iotls test, CN=iotls test intermediate "
+                                  "CA') of the one before it"
+                                : NULL);
     /* The issuer named is the intermediate's (depth 1), not the leaf's. */
     same_texts(pki->other_ca_pem, &pki->server_ec, "localhost", IOTLS_ERR_CERT_UNTRUSTED,
                IOTLS_ERROR_TEXT ? "ends at issuer 'O=iotls test, CN=iotls test root CA'" : NULL);

@@ -44,8 +44,8 @@ size_t iotls_br_head_size(const iotls_config_t *cfg)
     size_t n = ALIGN_UP(sizeof(struct iotls_session));
     if (cfg->report_peer_identity)
         n += ALIGN_UP(sizeof(iotls_br_peer_names_t));
-    n +=
-        ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_IP_TEXT_MAX : sizeof(iotls_br_server_t));
+    n += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_CLIENT_PART(cfg)
+                                                 : sizeof(iotls_br_server_t));
     return n;
 }
 

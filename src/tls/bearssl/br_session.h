@@ -95,10 +95,12 @@ typedef struct {
     uint8_t session_id[IOTLS_HELLO_SESSION_ID_MAX];
 } iotls_br_server_t;
 
-/* A client's text: an IP literal connected to. A client connected to a
- * host name keeps none: BearSSL's engine holds that name (the SNI it
- * sends) and everything points at it. */
+/* A client's part of the block: the text of an IP literal connected to (a
+ * client connected to a host name keeps none: BearSSL's engine holds that
+ * name, the SNI it sends, and everything points at it), then, with
+ * cfg.resume, the session id offered. */
 #define IOTLS_BR_IP_TEXT_MAX 48
+#define IOTLS_BR_CLIENT_PART(cfg) (IOTLS_BR_IP_TEXT_MAX + ((cfg)->resume_len ? 32 : 0))
 
 struct iotls_session {
     /* The engine context, in the block right after this struct and sized by
@@ -116,7 +118,7 @@ struct iotls_session {
     uint32_t tail_len;            /* the X.509 part at the block's end (spare) */
     /* Client: the session id offered for resumption (resumed = the server
      * answered with it). */
-    uint8_t offered_id[32];
+    uint8_t *offered_id; /* 32 bytes of the client's part, with cfg.resume only */
     uint8_t offered_id_len;
     bool offered_resume;
     bool handshake_done;

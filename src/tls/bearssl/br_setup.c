@@ -123,7 +123,7 @@ static int init_client(iotls_session_t *s, const iotls_config_t *cfg, const char
                                    "saved session",
                                    (unsigned long)cfg->resume_len),
                    -1;
-        s->offered_resume = rc == 1;
+        s->offered_resume = rc == 1 && s->offered_id; /* its id has room (resume_len) */
         if (s->offered_resume) {
             br_ssl_engine_set_session_parameters(s->eng, &offered);
             memcpy(s->offered_id, offered.session_id, offered.session_id_len);
@@ -309,7 +309,9 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         p += ALIGN_UP(sizeof *s->srv);
     } else {
         s->host_text = (char *)p;
-        p += ALIGN_UP(IOTLS_BR_IP_TEXT_MAX);
+        if (cfg->resume_len)
+            s->offered_id = p + IOTLS_BR_IP_TEXT_MAX;
+        p += ALIGN_UP(IOTLS_BR_CLIENT_PART(cfg));
     }
     s->host_text[0] = '\0';
     /* Only a server reads the ClientHello's SNI as text. */

@@ -269,6 +269,39 @@ static void check_cert(iotls_br_x509_t *x, bool well_formed)
         x->nc_first_slot = -1; /* the CN is not a name iotls matches here */
 }
 
+#if IOTLS_ERROR_TEXT
+/* The session's error text holds nothing yet: it can keep names until the
+ * first verdict (or error) takes it. */
+static bool error_text_free(const iotls_br_x509_t *x)
+{
+    return !verdict_set(x) && x->text->code == IOTLS_OK;
+}
+
+_Static_assert(2 * IOTLS_BR_ERROR_NAME_MAX <= IOTLS_ERROR_TEXT_MAX, "two names fit the error text");
+
+/* Without the report's names, the leaf's issuer is needed once more, by
+ * the depth-1 order text: it moves into the error text's first half
+ * (the second half takes the subjects above the leaf), while that text is
+ * free; the issuer buffer goes on to the next certificate. */
+static void leaf_issuer_kept(iotls_br_x509_t *x)
+{
+    x->leaf_issuer_in_text = false;
+    if (x->leaf_issuer != x->cur_issuer || !error_text_free(x))
+        return;
+    memcpy(x->text->text, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX);
+    x->leaf_issuer_in_text = true;
+}
+
+static const char *leaf_issuer_name(const iotls_br_x509_t *x)
+{
+    if (x->leaf_issuer != x->cur_issuer)
+        return x->leaf_issuer ? x->leaf_issuer : "";
+    return x->leaf_issuer_in_text ? x->text->text : "";
+}
+#else
+#define leaf_issuer_kept(x) ((void)0)
+#endif
+
 /* Chain order, followed by subject/issuer DN hashes: where BearSSL will
  * say "issuer does not match the next certificate's subject", say whether
  * the missing issuer was sent later (out of order) or not at all. */
@@ -284,8 +317,7 @@ static void track_order(iotls_br_x509_t *x)
                            "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
                            "before it",
                            cert_subject(x), x->depth, x->depth == 1 ? "('" : "",
-                           x->depth == 1 && x->leaf_issuer ? x->leaf_issuer : "",
-                           x->depth == 1 ? "') " : "");
+                           x->depth == 1 ? leaf_issuer_name(x) : "", x->depth == 1 ? "') " : "");
             x->verdict_engine_code = BR_ERR_X509_DN_MISMATCH;
         }
     } else if (x->order_broken && subject == x->order_wanted) {
@@ -358,11 +390,12 @@ static void set_texts(iotls_br_x509_t *x, bool leaf)
 #if IOTLS_ERROR_TEXT
     /* A certificate above the leaf is named only in the first verdict,
      * which is written into the session's error text: while there is
-     * none, that text is where its subject is rendered (the verdict is
-     * formatted on the stack, then put in its place). */
-    else if (!verdict_set(x) && x->text->code == IOTLS_OK)
-        iotls_cert_walk_set_text(&x->walk, x->text->text, sizeof x->text->text, x->cur_issuer,
-                                 IOTLS_BR_ERROR_NAME_MAX, NULL, 0);
+     * none, that text's second half is where its subject is rendered (the
+     * verdict is formatted on the stack, then put in its place). */
+    else if (error_text_free(x))
+        iotls_cert_walk_set_text(&x->walk, x->text->text + IOTLS_BR_ERROR_NAME_MAX,
+                                 IOTLS_BR_ERROR_NAME_MAX, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX,
+                                 NULL, 0);
     else
         iotls_cert_walk_set_text(&x->walk, NULL, 0, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX, NULL,
                                  0);
@@ -482,6 +515,7 @@ static void path_end(iotls_br_x509_t *x)
             if (x->leaf_sans)
                 x->leaf_sans[0] = '\0';
         }
+        leaf_issuer_kept(x);
         x->report->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
         x->leaf_dns_sans = x->walk.dns_san_count;
@@ -840,7 +874,7 @@ size_t iotls_br_x509_extra(const iotls_config_t *cfg)
     if (IOTLS_ERROR_TEXT)
         n += IOTLS_BR_ERROR_NAME_MAX;
     if (needs_leaf_names(cfg))
-        n += 2 * IOTLS_BR_ERROR_NAME_MAX;
+        n += IOTLS_BR_ERROR_NAME_MAX;
     return n;
 }
 
@@ -890,12 +924,17 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
         x->leaf_sans_cap = sizeof names->sans;
     }
 #endif
+#if IOTLS_ERROR_TEXT
+    /* The leaf's issuer is rendered where every issuer is; only the
+     * depth-1 order text reads it later, from the error text's first
+     * half (see leaf_names_kept). */
     if (needs_leaf_names(cfg)) {
         x->leaf_subject = (char *)p;
-        x->leaf_issuer = (char *)p + IOTLS_BR_ERROR_NAME_MAX;
+        x->leaf_issuer = x->cur_issuer;
         x->leaf_name_cap = IOTLS_BR_ERROR_NAME_MAX;
-        p += 2 * IOTLS_BR_ERROR_NAME_MAX;
+        p += IOTLS_BR_ERROR_NAME_MAX;
     }
+#endif
     if (x->leaf_subject)
         x->leaf_subject[0] = x->leaf_issuer[0] = '\0';
 

@@ -132,6 +132,7 @@ typedef struct {
     bool nc_first_cn;               /* nc_first describes the leaf CN */
     bool holding;                   /* the current one goes to the buffer */
     bool last_well_formed;          /* the walk holds the last path certificate's results */
+    bool leaf_issuer_in_text;       /* the leaf's issuer is in the error text's first half */
     uint8_t ip[16];                 /* the IP literal checked, when ip_len */
 #if IOTLS_ERROR_TEXT
     char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
