@@ -38,6 +38,21 @@ EOF
     rm -rf "$tmp"
 fi
 
+# table HEADER SEPARATOR ROW: ROW PROFILE LINE prints one profile's row.
+table() {
+    echo "$1"
+    echo "$2"
+    for p in $profiles; do "$3" "$p" "$(echo "$lines" | grep "profile=$p ")"; done
+}
+size_row() {
+    echo "| $1 | $(flags "$1") | $(get "$2" bearssl) | **$(get "$2" block)** | $(get "$2" iotls) | $(get "$2" identity) | $(get "$2" spare) |"
+}
+part_row() {
+    s=$(get "$2" session) h=$(get "$2" head) w=$(get "$2" walker) x=$(get "$2" wrapper)
+    n=$(get "$2" names) i=$(get "$2" iotls)
+    echo "| $1 | $s | $(get "$2" report) / $(get "$2" error) / $(get "$2" sniff) / $(get "$2" track) | $((h - s)) | $w | $x | $n | $((i - h - w - x - n)) |"
+}
+
 mcu_log=$build/bench/mcu-check.txt
 [ "$mode" = full ] || mcu_log=/nonexistent
 
@@ -54,29 +69,18 @@ section() {
     echo "overhead. The tail is the X.509 part \`iotls_session_spare()\` hands back"
     echo "once the handshake is done."
     echo
-    echo "| profile (x86-64) | flags (IOTLS_...) | BearSSL alone | iotls block | iotls's part | with \`report_peer_identity\` | tail given back |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
-    for p in $profiles; do
-        l=$(echo "$lines" | grep "profile=$p ")
-        echo "| $p | $(flags "$p") | $(get "$l" bearssl) | **$(get "$l" block)** | $(get "$l" iotls) | $(get "$l" identity) | $(get "$l" spare) |"
-    done
+    table "| profile (x86-64) | flags (IOTLS_...) | BearSSL alone | iotls block | iotls's part | with \`report_peer_identity\` | tail given back |" \
+        "|---|---|---:|---:|---:|---:|---:|" size_row
     echo
     echo "iotls's part, x86-64 (bytes; the session struct holds the report, the"
     echo "error text, the hello sniffer's and the record tracker's state; the"
     echo "walker and its wrapper are iotls's half of the validator; the error-text"
-    echo "names, in the validator's tail, are the leaf's subject and issuer (kept"
-    echo "in the report's storage instead with"
-    echo '`report_peer_identity`) and the last issuer above it, for sentences only):'
+    echo "names, in the validator's tail, are the leaf's subject (kept in the"
+    echo "report's storage instead with \`report_peer_identity\`) and the issuer of"
+    echo "the certificate being checked, for sentences only):"
     echo
-    echo "| profile | session struct | of which report / error / sniffer / tracker | role part + alignment | walker | wrapper | error-text names | buffer alignment + slack |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    for p in $profiles; do
-        l=$(echo "$lines" | grep "profile=$p ")
-        s=$(get "$l" session) h=$(get "$l" head) w=$(get "$l" walker) x=$(get "$l" wrapper)
-        n=$(get "$l" names) i=$(get "$l" iotls)
-        rest=$((i - h - w - x - n))
-        echo "| $p | $s | $(get "$l" report) / $(get "$l" error) / $(get "$l" sniff) / $(get "$l" track) | $((h - s)) | $w | $x | $n | $rest |"
-    done
+    table "| profile | session struct | of which report / error / sniffer / tracker | role part + alignment | walker | wrapper | error-text names | buffer alignment + slack |" \
+        "|---|---:|---:|---:|---:|---:|---:|---:|" part_row
     if [ -s "$mcu_log" ]; then
         echo
         echo "32-bit (Cortex-M4, arm-none-eabi-gcc), from the same run's \`make mcu-check\`"
