@@ -72,11 +72,13 @@ void cli_tls_apply(const cli_tls_t *t, iotls_config_t *cfg);
  * (message printed). */
 int cli_tls_option(cli_tls_t *t, iotls_config_t *cfg, const char *cmd, int opt, const char *arg);
 
-/* Options of the commands that verify a server (connect, get): trust
- * beyond --ca, pins, names, MFL retry, insecure mode, timeouts. */
+/* Options of the commands that verify a server (connect, get): the shared
+ * ones with --ca, then trust beyond --ca, pins, names, MFL retry, insecure
+ * mode, timeouts. */
 #define CLI_CLIENT_LONG_OPTIONS                                                                    \
-    {"servername", required_argument, NULL, 'n'}, {"mfl-retry", no_argument, NULL, 'R'},           \
-        {"insecure", no_argument, NULL, 'I'}, {"connect-timeout", required_argument, NULL, 'T'},   \
+    CLI_TLS_LONG_OPTIONS("ca"), {"servername", required_argument, NULL, 'n'},                      \
+        {"mfl-retry", no_argument, NULL, 'R'}, {"insecure", no_argument, NULL, 'I'},               \
+        {"connect-timeout", required_argument, NULL, 'T'},                                         \
         {"handshake-timeout", required_argument, NULL, 'S'},                                       \
         {"trust-self-signed", required_argument, NULL, 'Y'},                                       \
         {"pin", required_argument, NULL, 'P'},                                                     \

@@ -259,7 +259,6 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *err, void *user)
 int cmd_connect(int argc, char **argv)
 {
     static const struct option opts[] = {
-        CLI_TLS_LONG_OPTIONS("ca"),
         CLI_CLIENT_LONG_OPTIONS,
         {"linger", required_argument, NULL, 'L'},
         CLI_SEND_QUEUE_OPTION,

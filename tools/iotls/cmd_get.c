@@ -123,9 +123,8 @@ static void start_next(struct get_state *st)
 int cmd_get(int argc, char **argv)
 {
     static const struct option opts[] = {
-        CLI_TLS_LONG_OPTIONS("ca"),
         CLI_CLIENT_LONG_OPTIONS,
-        /* Not 'W': that is --allow-weak-rsa of CLI_TLS_LONG_OPTIONS. */
+        /* Not 'W': that is --allow-weak-rsa of CLI_CLIENT_LONG_OPTIONS. */
         {"timeout", required_argument, NULL, 'w'},
         CLI_SESSION_LONG_OPTIONS,
         CLI_SEND_QUEUE_OPTION,
