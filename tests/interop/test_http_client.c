@@ -35,15 +35,6 @@ static void serve_start(iotls_test_peer_t *p, const char *const *extra)
     assert_int_equal(iotls_test_serve_start(p, extra), 0);
 }
 
-static char *url(uint16_t port, const char *path)
-{
-    static char buf[8][512];
-    static int next;
-    char *u = buf[next++ % 8];
-    snprintf(u, sizeof buf[0], "https://localhost:%u%s", port, path);
-    return u;
-}
-
 /* iotls get ARGS...; returns its result (caller frees). */
 static iotls_test_result_t get(const char *const *args)
 {
@@ -70,8 +61,9 @@ static void test_get_from_iotls_server(void **state)
     iotls_test_peer_t p;
     serve_start(&p, NULL);
     /* Two URLs: verified once, the second on the kept-alive connection. */
-    iotls_test_result_t r = get((const char *[]){
-        "-v", "--ca", pki->ca_pem, url(p.port, "/api/status"), url(p.port, "/api/whoami"), NULL});
+    iotls_test_result_t r =
+        get((const char *[]){"-v", "--ca", pki->ca_pem, iotls_test_https_url(p.port, "/api/status"),
+                             iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.err, "verified: chain + host name"));
     assert_non_null(strstr(r.err, "reused the kept-alive connection"));
@@ -82,13 +74,14 @@ static void test_get_from_iotls_server(void **state)
 
     /* PUT with a body; then the status shows it. */
     r = get((const char *[]){"--ca", pki->ca_pem, "-X", "PUT", "-d", "{\"on\":true}",
-                             url(p.port, "/api/led/2"), NULL});
+                             iotls_test_https_url(p.port, "/api/led/2"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, "{\"id\":2,\"on\":true}\n");
     iotls_test_result_free(&r);
 
     /* A chunked download through the client's decoder. */
-    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/api/stream?bytes=100000"), NULL});
+    r = get((const char *[]){"--ca", pki->ca_pem,
+                             iotls_test_https_url(p.port, "/api/stream?bytes=100000"), NULL});
     expect_ok(&r);
     assert_int_equal(r.out_len, 100000);
     assert_memory_equal(r.out + 99984, "0123456789abcdef", 16);
@@ -97,12 +90,12 @@ static void test_get_from_iotls_server(void **state)
     /* Saved session: the next process resumes (no public-key operations). */
     char sess[512];
     iotls_test_tmp_path(sess, sizeof sess, "http.session");
-    r = get((const char *[]){"--ca", pki->ca_pem, "--session-out", sess, url(p.port, "/api/status"),
-                             NULL});
+    r = get((const char *[]){"--ca", pki->ca_pem, "--session-out", sess,
+                             iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     iotls_test_result_free(&r);
     r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--session-in", sess,
-                             url(p.port, "/api/status"), NULL});
+                             iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.err, "handshake:       resumed"));
     assert_non_null(strstr(r.out, "\"resumed\":1}"));
@@ -111,7 +104,8 @@ static void test_get_from_iotls_server(void **state)
     /* The server closes after each answer (asked to): the client's next
      * connection in the same process resumes the session it saved. */
     r = get((const char *[]){"-v", "--ca", pki->ca_pem, "-H", "Connection: close",
-                             url(p.port, "/api/whoami"), url(p.port, "/api/status"), NULL});
+                             iotls_test_https_url(p.port, "/api/whoami"),
+                             iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.err, "handshake:       full"));
     assert_non_null(strstr(r.err, "handshake:       resumed"));
@@ -119,20 +113,21 @@ static void test_get_from_iotls_server(void **state)
     iotls_test_result_free(&r);
 
     /* 4xx: the body is printed, the exit status is 22. */
-    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/nothing"), NULL});
+    r = get((const char *[]){"--ca", pki->ca_pem, iotls_test_https_url(p.port, "/nothing"), NULL});
     assert_true(r.exited);
     assert_int_equal(r.exit_code, 22);
     assert_string_equal(r.out, "404 Not Found\n");
     iotls_test_result_free(&r);
 
     /* Wrong CA: a certificate error, nothing sent. */
-    r = get((const char *[]){"--ca", pki->other_ca_pem, url(p.port, "/api/status"), NULL});
+    r = get((const char *[]){"--ca", pki->other_ca_pem, iotls_test_https_url(p.port, "/api/status"),
+                             NULL});
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "error (certificate)"));
     assert_int_equal(r.out_len, 0);
     iotls_test_result_free(&r);
     /* No trust at all: refused before connecting, with advice. */
-    r = get((const char *[]){url(p.port, "/api/status"), NULL});
+    r = get((const char *[]){iotls_test_https_url(p.port, "/api/status"), NULL});
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "IOTLS_ERR_NO_TRUST"));
     iotls_test_result_free(&r);
@@ -172,7 +167,7 @@ static void test_get_with_flash_trust_and_session(void **state)
     for (int i = 0; i < 2; i++) {
         iotls_test_result_t r =
             get((const char *[]){"-v", "--flash", img, "--ca-sector", "0x3B", "--session-sector",
-                                 "0x3C", url(p.port, "/api/status"), NULL});
+                                 "0x3C", iotls_test_https_url(p.port, "/api/status"), NULL});
         expect_ok(&r);
         assert_non_null(
             strstr(r.err, i == 0 ? "handshake:       full" : "handshake:       resumed"));
@@ -187,11 +182,12 @@ static void test_get_with_client_certificate(void **state)
     serve_start(&p, (const char *[]){"--client-ca", pki->ca_pem, "--require-client-cert", NULL});
     iotls_test_result_t r =
         get((const char *[]){"--ca", pki->ca_pem, "--cert", pki->client.chain, "--key",
-                             pki->client.key, url(p.port, "/api/whoami"), NULL});
+                             pki->client.key, iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "CN=iotls test client"));
     iotls_test_result_free(&r);
-    r = get((const char *[]){"--ca", pki->ca_pem, url(p.port, "/api/whoami"), NULL});
+    r = get(
+        (const char *[]){"--ca", pki->ca_pem, iotls_test_https_url(p.port, "/api/whoami"), NULL});
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(r.out_len, 0);
     iotls_test_result_free(&r);
@@ -204,13 +200,13 @@ static void test_get_from_openssl_www(void **state)
     iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_WWW};
     assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
     /* HTTP/1.0 answer without Content-Length: the body ends at close. */
-    iotls_test_result_t r = get(
-        (const char *[]){"--ca", pki->ca_pem, "--buffer", "2048", url(s.port, "/hello.txt"), NULL});
+    iotls_test_result_t r = get((const char *[]){"--ca", pki->ca_pem, "--buffer", "2048",
+                                                 iotls_test_https_url(s.port, "/hello.txt"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, "hello from s_server\n");
     iotls_test_result_free(&r);
     r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--buffer", "1024",
-                             url(s.port, IOTLS_TEST_WWW_FILE), NULL});
+                             iotls_test_https_url(s.port, IOTLS_TEST_WWW_FILE), NULL});
     expect_ok(&r);
     assert_int_equal(r.out_len, IOTLS_TEST_WWW_FILE_SIZE);
     if (!strstr(r.err, "max fragment:    asked 1024 bytes, agreed 1024 bytes"))
@@ -234,14 +230,14 @@ static void test_get_from_server_ignoring_mfl(void **state)
     assert_int_equal(iotls_test_peer_start(&spec, &p), 0);
 
     /* Asked for 1024-byte records, the server ignores it: a clear error. */
-    iotls_test_result_t r =
-        get((const char *[]){"--ca", pki->ca_pem, "--buffer", "1024", url(p.port, "/big"), NULL});
+    iotls_test_result_t r = get((const char *[]){"--ca", pki->ca_pem, "--buffer", "1024",
+                                                 iotls_test_https_url(p.port, "/big"), NULL});
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "max_fragment_length"));
     iotls_test_result_free(&r);
     /* With the retry policy: one reconnect with a full buffer, then the body. */
     r = get((const char *[]){"-v", "--ca", pki->ca_pem, "--buffer", "1024", "--mfl-retry",
-                             url(p.port, "/big"), NULL});
+                             iotls_test_https_url(p.port, "/big"), NULL});
     expect_ok(&r);
     assert_int_equal(r.out_len, 20000);
     assert_non_null(strstr(r.err, "buffer retry:    yes"));
@@ -256,8 +252,13 @@ static iotls_test_result_t get_answered_by(const char *answer, size_t len, bool 
     iotls_test_peer_t s;
     iotls_test_s_server_opts_t o = {.mode = IOTLS_TEST_S_SERVER_STDIO};
     assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
-    const char *argv[] = {iotls_test_tool(), "get", "-v", "--ca", pki->ca_pem,
-                          url(s.port, "/x"), NULL};
+    const char *argv[] = {iotls_test_tool(),
+                          "get",
+                          "-v",
+                          "--ca",
+                          pki->ca_pem,
+                          iotls_test_https_url(s.port, "/x"),
+                          NULL};
     iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
     iotls_test_job_t job;
     assert_int_equal(iotls_test_cmd_start(&cmd, &job), 0);
@@ -282,8 +283,14 @@ static void test_get_timeout_is_the_idle_limit(void **state)
     assert_int_equal(iotls_test_s_server_start(&o, &s), 0);
     /* The server takes the request and never answers: without --timeout
      * the client would wait 30 s, longer than the command may run. */
-    const char *argv[] = {iotls_test_tool(), "get", "--ca", pki->ca_pem, "--timeout", "500",
-                          url(s.port, "/x"), NULL};
+    const char *argv[] = {iotls_test_tool(),
+                          "get",
+                          "--ca",
+                          pki->ca_pem,
+                          "--timeout",
+                          "500",
+                          iotls_test_https_url(s.port, "/x"),
+                          NULL};
     iotls_test_cmd_t cmd = {.argv = argv, .timeout_ms = 20000};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_run_cmd(&cmd, &r), 0);

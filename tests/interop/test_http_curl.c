@@ -37,15 +37,6 @@ static void serve_start(iotls_test_peer_t *p, const char *const *extra)
     assert_int_equal(iotls_test_serve_start(p, extra), 0);
 }
 
-static char *url(const iotls_test_peer_t *p, const char *path)
-{
-    static char buf[8][4096];
-    static int next;
-    char *u = buf[next++ % 8];
-    snprintf(u, sizeof buf[0], "https://localhost:%u%s", p->port, path);
-    return u;
-}
-
 /* curl with the test CA; returns its result (caller frees). */
 static iotls_test_result_t curl(const char *const *args)
 {
@@ -72,7 +63,8 @@ static void test_get_head_and_keepalive_reuse(void **state)
     serve_start(&p, NULL);
     /* Two URLs in one run: the second request reuses the connection. */
     iotls_test_result_t r =
-        curl((const char *[]){"-v", url(&p, "/api/status"), url(&p, "/api/status"), NULL});
+        curl((const char *[]){"-v", iotls_test_https_url(p.port, "/api/status"),
+                              iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.err, "Re-using existing connection"));
     assert_non_null(strstr(r.out, "\"requests\":1,"));
@@ -84,12 +76,13 @@ static void test_get_head_and_keepalive_reuse(void **state)
     /* Two connections in one curl run: the second resumes the session
      * (resumption is on by default in the server). */
     r = curl((const char *[]){"-v", "--no-keepalive", "-H", "Connection: close",
-                              url(&p, "/api/status"), url(&p, "/api/status"), NULL});
+                              iotls_test_https_url(p.port, "/api/status"),
+                              iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "\"resumed\":1}"));
     iotls_test_result_free(&r);
 
-    r = curl((const char *[]){"-I", url(&p, "/"), NULL});
+    r = curl((const char *[]){"-I", iotls_test_https_url(p.port, "/"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "HTTP/1.1 200 OK"));
     assert_non_null(strstr(r.out, "Content-Type: text/html"));
@@ -97,7 +90,7 @@ static void test_get_head_and_keepalive_reuse(void **state)
     assert_null(strstr(r.out, "<html>"));
     iotls_test_result_free(&r);
 
-    r = curl((const char *[]){url(&p, "/"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "<h1>iotls device status</h1>"));
     assert_non_null(strstr(r.out, "fetch('/api/status'"));
@@ -131,12 +124,12 @@ static void test_bodies_length_chunked_continue(void **state)
     iotls_test_peer_t p;
     serve_start(&p, NULL);
     /* PUT with a JSON body changes what status reports. */
-    iotls_test_result_t r =
-        curl((const char *[]){"-X", "PUT", "-d", "{\"on\": true}", url(&p, "/api/led/5"), NULL});
+    iotls_test_result_t r = curl((const char *[]){
+        "-X", "PUT", "-d", "{\"on\": true}", iotls_test_https_url(p.port, "/api/led/5"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, "{\"id\":5,\"on\":true}\n");
     iotls_test_result_free(&r);
-    r = curl((const char *[]){url(&p, "/api/status"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/api/status"), NULL});
     assert_non_null(strstr(r.out, "\"leds\":[false,false,false,false,false,true,false,false]"));
     iotls_test_result_free(&r);
 
@@ -149,31 +142,32 @@ static void test_bodies_length_chunked_continue(void **state)
     unsigned h = fnv1a_file(path, &len);
     snprintf(expect, sizeof expect, "{\"bytes\":%zu,\"fnv1a\":\"%08x\"}\n", len, h);
     r = curl((const char *[]){"-v", "-H", "Expect: 100-continue", "-T", path,
-                              url(&p, "/api/upload"), NULL});
+                              iotls_test_https_url(p.port, "/api/upload"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, expect);
     assert_non_null(strstr(r.err, "HTTP/1.1 100 Continue"));
     iotls_test_result_free(&r);
     r = curl((const char *[]){"-H", "Transfer-Encoding: chunked", "-T", path,
-                              url(&p, "/api/upload"), NULL});
+                              iotls_test_https_url(p.port, "/api/upload"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, expect);
     iotls_test_result_free(&r);
 
     /* POST, buffered by the server, echoed back: Content-Length, chunked. */
     r = curl((const char *[]){"-H", "Content-Type: text/plain", "--data-binary", "ping body",
-                              url(&p, "/api/echo"), NULL});
+                              iotls_test_https_url(p.port, "/api/echo"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, "ping body");
     iotls_test_result_free(&r);
     r = curl((const char *[]){"-H", "Transfer-Encoding: chunked", "--data-binary", "chunky",
-                              url(&p, "/api/echo"), NULL});
+                              iotls_test_https_url(p.port, "/api/echo"), NULL});
     expect_ok(&r);
     assert_string_equal(r.out, "chunky");
     iotls_test_result_free(&r);
 
     /* A chunked download of 200000 bytes. */
-    r = curl((const char *[]){"-v", url(&p, "/api/stream?bytes=200000"), NULL});
+    r = curl(
+        (const char *[]){"-v", iotls_test_https_url(p.port, "/api/stream?bytes=200000"), NULL});
     expect_ok(&r);
     assert_int_equal(r.out_len, 200000);
     assert_non_null(strstr(r.err, "Transfer-Encoding: chunked"));
@@ -193,11 +187,13 @@ static void test_errors_then_still_serving(void **state)
 {
     iotls_test_peer_t p;
     serve_start(&p, (const char *[]){"--max-body", "100000", NULL});
-    iotls_test_result_t r = curl((const char *[]){"-i", url(&p, "/no/such/page"), NULL});
+    iotls_test_result_t r =
+        curl((const char *[]){"-i", iotls_test_https_url(p.port, "/no/such/page"), NULL});
     expect_status(&r, "HTTP/1.1 404 Not Found");
     iotls_test_result_free(&r);
 
-    r = curl((const char *[]){"-i", "-X", "DELETE", url(&p, "/api/status"), NULL});
+    r = curl(
+        (const char *[]){"-i", "-X", "DELETE", iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_status(&r, "HTTP/1.1 405 Method Not Allowed");
     assert_non_null(strstr(r.out, "Allow: GET, HEAD"));
     iotls_test_result_free(&r);
@@ -209,14 +205,15 @@ static void test_errors_then_still_serving(void **state)
     write_pattern(path, 200000);
     char at[520];
     snprintf(at, sizeof at, "@%s", path);
-    r = curl((const char *[]){"-i", "--data-binary", at, url(&p, "/api/echo"), NULL});
+    r = curl((const char *[]){"-i", "--data-binary", at, iotls_test_https_url(p.port, "/api/echo"),
+                              NULL});
     expect_status(&r, "HTTP/1.1 413 Content Too Large");
     iotls_test_result_free(&r);
-    r = curl((const char *[]){"-i", "-T", path, url(&p, "/api/upload"), NULL});
+    r = curl((const char *[]){"-i", "-T", path, iotls_test_https_url(p.port, "/api/upload"), NULL});
     expect_status(&r, "HTTP/1.1 413 Content Too Large");
     iotls_test_result_free(&r);
     r = curl((const char *[]){"-i", "-H", "Transfer-Encoding: chunked", "-T", path,
-                              url(&p, "/api/upload"), NULL});
+                              iotls_test_https_url(p.port, "/api/upload"), NULL});
     expect_status(&r, "HTTP/1.1 413 Content Too Large");
     iotls_test_result_free(&r);
 
@@ -226,7 +223,7 @@ static void test_errors_then_still_serving(void **state)
     memcpy(big, "X-Big: ", 7);
     memset(big + 7, 'a', 9000);
     big[9007] = '\0';
-    r = curl((const char *[]){"-i", "-H", big, url(&p, "/api/status"), NULL});
+    r = curl((const char *[]){"-i", "-H", big, iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_status(&r, "HTTP/1.1 431 Request Header Fields Too Large");
     iotls_test_result_free(&r);
     char *longpath = malloc(3100);
@@ -234,23 +231,24 @@ static void test_errors_then_still_serving(void **state)
     longpath[0] = '/';
     memset(longpath + 1, 'p', 3000);
     longpath[3001] = '\0';
-    r = curl((const char *[]){"-i", url(&p, longpath), NULL});
+    r = curl((const char *[]){"-i", iotls_test_https_url(p.port, longpath), NULL});
     expect_status(&r, "HTTP/1.1 414 URI Too Long");
     iotls_test_result_free(&r);
     free(big);
     free(longpath);
 
     /* Unknown LED and bad JSON: the application's own answers. */
-    r = curl((const char *[]){"-i", "-X", "PUT", "-d", "{\"on\":1}", url(&p, "/api/led/1"), NULL});
+    r = curl((const char *[]){"-i", "-X", "PUT", "-d", "{\"on\":1}",
+                              iotls_test_https_url(p.port, "/api/led/1"), NULL});
     expect_status(&r, "HTTP/1.1 400 Bad Request");
     iotls_test_result_free(&r);
-    r = curl(
-        (const char *[]){"-i", "-X", "PUT", "-d", "{\"on\":true}", url(&p, "/api/led/99"), NULL});
+    r = curl((const char *[]){"-i", "-X", "PUT", "-d", "{\"on\":true}",
+                              iotls_test_https_url(p.port, "/api/led/99"), NULL});
     expect_status(&r, "HTTP/1.1 404 Not Found");
     iotls_test_result_free(&r);
 
     /* And it still serves. */
-    r = curl((const char *[]){url(&p, "/api/status"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "\"uptime_s\":"));
     iotls_test_result_free(&r);
@@ -262,8 +260,9 @@ static void test_client_certificate_required(void **state)
 {
     iotls_test_peer_t p;
     serve_start(&p, (const char *[]){"--client-ca", pki->ca_pem, "--require-client-cert", NULL});
-    iotls_test_result_t r = curl((const char *[]){"--cert", pki->client.chain, "--key",
-                                                  pki->client.key, url(&p, "/api/whoami"), NULL});
+    iotls_test_result_t r =
+        curl((const char *[]){"--cert", pki->client.chain, "--key", pki->client.key,
+                              iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "client certificate: O=iotls test, CN=iotls test client"));
     assert_non_null(strstr(r.out, "verified: yes"));
@@ -271,13 +270,13 @@ static void test_client_certificate_required(void **state)
     iotls_test_result_free(&r);
 
     /* Without a certificate the handshake fails; no HTTP answer at all. */
-    r = curl((const char *[]){url(&p, "/api/whoami"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/api/whoami"), NULL});
     assert_false(iotls_test_result_ok(&r));
     assert_int_equal(r.out_len, 0);
     iotls_test_result_free(&r);
     /* The server is still there for the next, good client. */
     r = curl((const char *[]){"--cert", pki->client.chain, "--key", pki->client.key,
-                              url(&p, "/api/status"), NULL});
+                              iotls_test_https_url(p.port, "/api/status"), NULL});
     expect_ok(&r);
     iotls_test_result_free(&r);
     iotls_test_peer_stop(&p);
@@ -287,7 +286,8 @@ static void test_wrong_ca_refused_by_curl(void **state)
 {
     iotls_test_peer_t p;
     serve_start(&p, NULL);
-    const char *argv[] = {"-sS", "--cacert", pki->other_ca_pem, url(&p, "/api/status"), NULL};
+    const char *argv[] = {"-sS", "--cacert", pki->other_ca_pem,
+                          iotls_test_https_url(p.port, "/api/status"), NULL};
     iotls_test_result_t r;
     assert_int_equal(iotls_test_curl_run(argv, 20000, &r), 0);
     assert_true(r.exited);
@@ -300,14 +300,17 @@ static void test_basic_auth(void **state)
 {
     iotls_test_peer_t p;
     serve_start(&p, (const char *[]){"--basic-auth", "admin:s3cret", NULL});
-    iotls_test_result_t r = curl((const char *[]){"-i", url(&p, "/api/whoami"), NULL});
+    iotls_test_result_t r =
+        curl((const char *[]){"-i", iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_status(&r, "HTTP/1.1 401 Unauthorized");
     assert_non_null(strstr(r.out, "WWW-Authenticate: Basic realm=\"iotls device\""));
     iotls_test_result_free(&r);
-    r = curl((const char *[]){"-i", "-u", "admin:wrong", url(&p, "/api/whoami"), NULL});
+    r = curl((const char *[]){"-i", "-u", "admin:wrong",
+                              iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_status(&r, "HTTP/1.1 401 Unauthorized");
     iotls_test_result_free(&r);
-    r = curl((const char *[]){"-u", "admin:s3cret", url(&p, "/api/whoami"), NULL});
+    r = curl(
+        (const char *[]){"-u", "admin:s3cret", iotls_test_https_url(p.port, "/api/whoami"), NULL});
     expect_ok(&r);
     assert_non_null(strstr(r.out, "user: admin"));
     iotls_test_result_free(&r);
@@ -332,15 +335,16 @@ static void test_static_files_no_traversal(void **state)
 
     iotls_test_peer_t p;
     serve_start(&p, (const char *[]){"--root", root, NULL});
-    iotls_test_result_t r = curl((const char *[]){"-i", url(&p, "/style.css"), NULL});
+    iotls_test_result_t r =
+        curl((const char *[]){"-i", iotls_test_https_url(p.port, "/style.css"), NULL});
     expect_status(&r, "HTTP/1.1 200 OK");
     assert_non_null(strstr(r.out, "Content-Type: text/css"));
     iotls_test_result_free(&r);
-    r = curl((const char *[]){"-i", url(&p, "/data.bin"), NULL});
+    r = curl((const char *[]){"-i", iotls_test_https_url(p.port, "/data.bin"), NULL});
     assert_non_null(strstr(r.out, "Content-Type: application/octet-stream"));
     assert_non_null(strstr(r.out, "Content-Length: 70000"));
     iotls_test_result_free(&r);
-    r = curl((const char *[]){url(&p, "/data.bin"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/data.bin"), NULL});
     expect_ok(&r);
     assert_int_equal(r.out_len, 70000);
     char *want = iotls_test_read_file(file, NULL);
@@ -348,14 +352,15 @@ static void test_static_files_no_traversal(void **state)
     free(want);
     iotls_test_result_free(&r);
     /* The status page keeps "/"; the API stays the API. */
-    r = curl((const char *[]){url(&p, "/"), NULL});
+    r = curl((const char *[]){iotls_test_https_url(p.port, "/"), NULL});
     assert_non_null(strstr(r.out, "iotls device status"));
     iotls_test_result_free(&r);
 
     static const char *escapes[] = {"/../secret.txt", "/%2e%2e/secret.txt", "/a/../../secret.txt",
                                     "/leak.txt",      "/..%2fsecret.txt",   "/.%2e/secret.txt"};
     for (size_t i = 0; i < sizeof escapes / sizeof escapes[0]; i++) {
-        r = curl((const char *[]){"-i", "--path-as-is", url(&p, escapes[i]), NULL});
+        r = curl(
+            (const char *[]){"-i", "--path-as-is", iotls_test_https_url(p.port, escapes[i]), NULL});
         if (!strstr(r.out, "HTTP/1.1 404"))
             fprintf(stderr, "escape %s:\n%s\n", escapes[i], r.out);
         assert_non_null(strstr(r.out, "HTTP/1.1 404 Not Found"));

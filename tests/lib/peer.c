@@ -31,6 +31,15 @@ static void sleep_ms(int ms)
 
 /* ---- generic peers ------------------------------------------------------ */
 
+const char *iotls_test_https_url(uint16_t port, const char *path)
+{
+    static char bufs[8][4096];
+    static int next;
+    char *u = bufs[next++ % 8];
+    snprintf(u, sizeof bufs[0], "https://localhost:%u%s", port, path);
+    return u;
+}
+
 uint16_t iotls_test_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -106,6 +106,10 @@ void iotls_test_peer_dump(const iotls_test_peer_t *p);
  * peers that choose their own port (spec.port = 0). 0 on failure. */
 uint16_t iotls_test_free_port(void);
 
+/* "https://localhost:<port><path>" in one of 8 rotating static buffers
+ * (paths of up to about 4000 bytes). */
+const char *iotls_test_https_url(uint16_t port, const char *path);
+
 /* Tries to TCP-connect to 127.0.0.1:port until it works or timeout_ms pass.
  * 1 when it connected (and closed again), 0 otherwise. */
 int iotls_test_port_open(uint16_t port, int timeout_ms);
