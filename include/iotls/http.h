@@ -185,8 +185,9 @@ const uint8_t *iotls_http_req_body(const iotls_http_req_t *req, size_t *len);
 #define IOTLS_HTTP_AGAIN (-2)
 long iotls_http_req_read(iotls_http_req_t *req, void *buf, size_t cap);
 
-/* TLS facts (peer_subject, peer_sha256 of a client certificate, resumed,
- * cipher suite); NULL over plain TCP. */
+/* TLS facts (peer_subject, peer_sha256 of a client certificate when the
+ * server's TLS config has report_peer_identity, resumed, cipher suite);
+ * NULL over plain TCP. */
 const iotls_report_t *iotls_http_req_tls(const iotls_http_req_t *req);
 const char *iotls_http_req_peer(const iotls_http_req_t *req);
 /* The user name that passed Basic authentication, or NULL. */
