@@ -4,6 +4,7 @@
 
 #include "tls/bearssl/br_errors.h"
 #include "tls/bearssl/br_x509.h"
+#include "tls/bearssl/br_x509_store.h"
 #include "tls/format.h"
 #include "tls/ip_literal.h"
 #include "tls/time_text.h"
@@ -34,55 +35,6 @@ static void spki_update(void *ctx, const void *data, size_t len)
     br_sha256_update(ctx, data, len);
 }
 
-/* ---- the verdict: its code here, its text in the session's error -------- */
-
-static bool verdict_set(const iotls_br_x509_t *x)
-{
-    return x->verdict_code != IOTLS_OK;
-}
-
-static void verdict_clear(iotls_br_x509_t *x)
-{
-    x->verdict_code = IOTLS_OK;
-    x->verdict_engine_code = 0;
-    if (x->text->code == IOTLS_OK)
-        x->text->text[0] = '\0';
-}
-
-/* First verdict wins. Texts are formatted on the stack first: their
- * arguments may be names in the same storage. */
-#if IOTLS_ERROR_TEXT
-static void verdict_vrecord(iotls_br_x509_t *x, iotls_err_t code, const char *fmt, va_list ap)
-{
-    if (verdict_set(x))
-        return;
-    x->verdict_code = code;
-    x->verdict_engine_code = 0;
-    char line[IOTLS_ERROR_TEXT_MAX];
-    iotls_vformat(line, sizeof line, fmt, ap);
-    if (x->text->code == IOTLS_OK)
-        memcpy(x->text->text, line, sizeof line);
-}
-
-__attribute__((format(printf, 3, 4))) static void
-verdict_record(iotls_br_x509_t *x, iotls_err_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    verdict_vrecord(x, code, fmt, ap);
-    va_end(ap);
-}
-#else
-static void verdict_record_code(iotls_br_x509_t *x, iotls_err_t code)
-{
-    if (verdict_set(x))
-        return;
-    x->verdict_code = code;
-    x->verdict_engine_code = 0;
-}
-#define verdict_record(x, code, ...) verdict_record_code((x), (code))
-#endif
-
 #if IOTLS_ERROR_TEXT
 /* The current certificate's subject, as far as it is kept. */
 static const char *cert_subject(const iotls_br_x509_t *x)
@@ -97,7 +49,7 @@ static void x_start_chain(const br_x509_class **ctx, const char *server_name)
     iotls_br_x509_t *x = self(ctx);
     x->depth = 0;
     x->leaf_done = false;
-    verdict_clear(x);
+    iotls_br_verdict_clear(x);
     x->anchor_found = false;
     x->order_broken = x->order_later = false;
     x->nc_violations = x->cn_violations = 0;
@@ -204,11 +156,11 @@ policy_fail(iotls_br_x509_t *x, unsigned br_code, iotls_err_t code, const char *
     if (x->policy_br)
         return;
     x->policy_br = br_code;
-    if (verdict_set(x))
+    if (iotls_br_verdict_set(x))
         return;
     va_list ap;
     va_start(ap, fmt);
-    verdict_vrecord(x, code, fmt, ap);
+    iotls_br_verdict_vrecord(x, code, fmt, ap);
     va_end(ap);
     x->verdict_engine_code = (int)br_code;
 }
@@ -218,9 +170,9 @@ static void policy_fail_code(iotls_br_x509_t *x, unsigned br_code, iotls_err_t c
     if (x->policy_br)
         return;
     x->policy_br = br_code;
-    if (verdict_set(x))
+    if (iotls_br_verdict_set(x))
         return;
-    verdict_record_code(x, code);
+    iotls_br_verdict_record_code(x, code);
     x->verdict_engine_code = (int)br_code;
 }
 #define policy_fail(x, br_code, code, ...) policy_fail_code((x), (br_code), (code))
@@ -256,11 +208,11 @@ static void check_cert(iotls_br_x509_t *x, bool well_formed)
                     "under %u bits (cfg.allow_weak_rsa admits 1024-bit keys of old devices)",
                     cert_subject(x), x->depth, w->rsa_bits, x->min_rsa_bits);
     /* BearSSL refuses critical extensions it does not process; say which. */
-    if (w->critical_other && !verdict_set(x)) {
-        verdict_record(x, IOTLS_ERR_CERT_INVALID,
-                       "certificate '%s' (depth %u) has a critical %s extension, which "
-                       "BearSSL 0.6 cannot process: the chain is refused",
-                       cert_subject(x), x->depth, w->critical_other);
+    if (w->critical_other && !iotls_br_verdict_set(x)) {
+        iotls_br_verdict_record(x, IOTLS_ERR_CERT_INVALID,
+                                "certificate '%s' (depth %u) has a critical %s extension, which "
+                                "BearSSL 0.6 cannot process: the chain is refused",
+                                cert_subject(x), x->depth, w->critical_other);
         x->verdict_engine_code = BR_ERR_X509_CRITICAL_EXTENSION;
     }
     if (x->depth == 0 && w->dns_san_count == 0)
@@ -268,39 +220,6 @@ static void check_cert(iotls_br_x509_t *x, bool well_formed)
     else if (x->depth == 0 && x->nc_first_cn)
         x->nc_first_slot = -1; /* the CN is not a name iotls matches here */
 }
-
-#if IOTLS_ERROR_TEXT
-/* The session's error text holds nothing yet: it can keep names until the
- * first verdict (or error) takes it. */
-static bool error_text_free(const iotls_br_x509_t *x)
-{
-    return !verdict_set(x) && x->text->code == IOTLS_OK;
-}
-
-_Static_assert(2 * IOTLS_BR_ERROR_NAME_MAX <= IOTLS_ERROR_TEXT_MAX, "two names fit the error text");
-
-/* Without the report's names, the leaf's issuer is needed once more, by
- * the depth-1 order text: it moves into the error text's first half
- * (the second half takes the subjects above the leaf), while that text is
- * free; the issuer buffer goes on to the next certificate. */
-static void leaf_issuer_kept(iotls_br_x509_t *x)
-{
-    x->leaf_issuer_in_text = false;
-    if (x->leaf_issuer != x->cur_issuer || !error_text_free(x))
-        return;
-    memcpy(x->text->text, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX);
-    x->leaf_issuer_in_text = true;
-}
-
-static const char *leaf_issuer_name(const iotls_br_x509_t *x)
-{
-    if (x->leaf_issuer != x->cur_issuer)
-        return x->leaf_issuer ? x->leaf_issuer : "";
-    return x->leaf_issuer_in_text ? x->text->text : "";
-}
-#else
-#define leaf_issuer_kept(x) ((void)0)
-#endif
 
 /* Chain order, followed by subject/issuer DN hashes: where BearSSL will
  * say "issuer does not match the next certificate's subject", say whether
@@ -312,12 +231,13 @@ static void track_order(iotls_br_x509_t *x)
     if (x->depth > 0 && !x->order_broken && !x->anchor_found && subject != x->prev_issuer_hash) {
         x->order_broken = true;
         x->order_wanted = x->prev_issuer_hash;
-        if (!verdict_set(x)) {
-            verdict_record(x, IOTLS_ERR_CERT_INVALID,
-                           "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
-                           "before it",
-                           cert_subject(x), x->depth, x->depth == 1 ? "('" : "",
-                           x->depth == 1 ? leaf_issuer_name(x) : "", x->depth == 1 ? "') " : "");
+        if (!iotls_br_verdict_set(x)) {
+            iotls_br_verdict_record(
+                x, IOTLS_ERR_CERT_INVALID,
+                "certificate '%s' (depth %u) is not the issuer %s%s%sof the one "
+                "before it",
+                cert_subject(x), x->depth, x->depth == 1 ? "('" : "",
+                x->depth == 1 ? iotls_br_leaf_issuer_name(x) : "", x->depth == 1 ? "') " : "");
             x->verdict_engine_code = BR_ERR_X509_DN_MISMATCH;
         }
     } else if (x->order_broken && subject == x->order_wanted) {
@@ -372,14 +292,6 @@ static const br_x509_pkey *unchained_key(iotls_br_x509_t *x)
 }
 
 /* The leaf's SubjectPublicKeyInfo is hashed only for SPKI pins. */
-static bool wants_pin(const iotls_pin_t *pins, size_t count, iotls_pin_kind_t kind)
-{
-    for (size_t i = 0; i < count; i++)
-        if (pins[i].kind == kind)
-            return true;
-    return false;
-}
-
 /* Which names the walker renders, and where: the leaf's into the report
  * (or the error-text storage), the others' for error texts only. */
 static void set_texts(iotls_br_x509_t *x, bool leaf)
@@ -392,7 +304,7 @@ static void set_texts(iotls_br_x509_t *x, bool leaf)
      * which is written into the session's error text: while there is
      * none, that text's second half is where its subject is rendered (the
      * verdict is formatted on the stack, then put in its place). */
-    else if (error_text_free(x))
+    else if (iotls_br_error_text_free(x))
         iotls_cert_walk_set_text(&x->walk, x->text->text + IOTLS_BR_ERROR_NAME_MAX,
                                  IOTLS_BR_ERROR_NAME_MAX, x->cur_issuer, IOTLS_BR_ERROR_NAME_MAX,
                                  NULL, 0);
@@ -484,11 +396,11 @@ static void check_validity(iotls_br_x509_t *x)
     iotls_time_text(w->not_after, until, sizeof until);
     iotls_time_text(x->now, now, sizeof now);
 #endif
-    verdict_record(x, early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED,
-                   "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
-                   cert_subject(x), x->depth, early ? "is not valid before" : "expired on",
-                   early ? from : until, from, until,
-                   p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
+    iotls_br_verdict_record(x, early ? IOTLS_ERR_CERT_NOT_YET_VALID : IOTLS_ERR_CERT_EXPIRED,
+                            "certificate '%s' (depth %u) %s %s; validity %s to %s, checked at %s%s",
+                            cert_subject(x), x->depth, early ? "is not valid before" : "expired on",
+                            early ? from : until, from, until,
+                            p == IOTLS_TIME_AT_LEAST ? "no earlier than " : "", now);
 }
 
 static void path_end(iotls_br_x509_t *x)
@@ -515,7 +427,7 @@ static void path_end(iotls_br_x509_t *x)
             if (x->leaf_sans)
                 x->leaf_sans[0] = '\0';
         }
-        leaf_issuer_kept(x);
+        iotls_br_leaf_issuer_kept(x);
         x->report->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
         x->leaf_dns_sans = x->walk.dns_san_count;
@@ -665,13 +577,13 @@ static unsigned refuse(iotls_br_x509_t *x, iotls_err_t code, unsigned br_code, c
                        const char *a, const char *b)
 {
 #if IOTLS_ERROR_TEXT
-    if (!verdict_set(x))
+    if (!iotls_br_verdict_set(x))
         iotls_format(x->text->code == IOTLS_OK ? x->text->text : NULL,
                      x->text->code == IOTLS_OK ? sizeof x->text->text : 0, fmt, a, b);
 #else
     (void)fmt, (void)a, (void)b;
 #endif
-    if (!verdict_set(x))
+    if (!iotls_br_verdict_set(x))
         x->verdict_code = code;
     x->verdict_engine_code = (int)br_code;
     return br_code;
@@ -775,8 +687,8 @@ static unsigned check_anchor(iotls_br_x509_t *x)
             first = why;
             br_code = b;
             code = c;
-            verdict_clear(x); /* the anchor's reason replaces any other */
-            verdict_record(x, code, "%s", buf);
+            iotls_br_verdict_clear(x); /* the anchor's reason replaces any other */
+            iotls_br_verdict_record(x, code, "%s", buf);
             x->verdict_engine_code = (int)br_code;
         }
     }
@@ -844,40 +756,6 @@ void iotls_br_x509_set_reorder(iotls_br_x509_t *x, uint8_t *buf, size_t len)
     x->reorder_cap = buf ? (uint32_t)len : 0;
 }
 
-/* The optional parts after the wrapper, in this order. */
-static bool needs_leaf_hash(const iotls_config_t *cfg)
-{
-    return cfg->report_peer_identity || wants_pin(cfg->pins, cfg->pin_count, IOTLS_PIN_CERT_SHA256);
-}
-
-static bool needs_spki_hash(const iotls_config_t *cfg)
-{
-    return wants_pin(cfg->pins, cfg->pin_count, IOTLS_PIN_SPKI_SHA256);
-}
-
-/* The leaf's names for error texts when the report does not keep them. */
-static bool needs_leaf_names(const iotls_config_t *cfg)
-{
-    return IOTLS_ERROR_TEXT && !(cfg->report_peer_identity && IOTLS_REPORT_NAMES);
-}
-
-#define HASH_BYTES ALIGN8(sizeof(iotls_br_leaf_hash_t))
-#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
-
-size_t iotls_br_x509_extra(const iotls_config_t *cfg)
-{
-    size_t n = 0;
-    if (needs_leaf_hash(cfg))
-        n += HASH_BYTES;
-    if (needs_spki_hash(cfg))
-        n += HASH_BYTES;
-    if (IOTLS_ERROR_TEXT)
-        n += IOTLS_BR_ERROR_NAME_MAX;
-    if (needs_leaf_names(cfg))
-        n += IOTLS_BR_ERROR_NAME_MAX;
-    return n;
-}
-
 void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls_config_t *cfg,
                          const char *host, int64_t now, uint8_t *extra, iotls_report_t *report,
                          iotls_br_peer_names_t *names, iotls_error_t *error)
@@ -896,47 +774,7 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
     x->host = host ? host : "";
     x->now = now;
     x->ip_len = iotls_ip_literal_parse(x->host, x->ip);
-
-    /* The optional parts, as iotls_br_x509_extra counted them. */
-    uint8_t *p = extra;
-    x->leaf_hash = x->spki_hash = NULL;
-    if (needs_leaf_hash(cfg)) {
-        x->leaf_hash = (iotls_br_leaf_hash_t *)(void *)p;
-        p += HASH_BYTES;
-    }
-    if (needs_spki_hash(cfg)) {
-        x->spki_hash = (iotls_br_leaf_hash_t *)(void *)p;
-        p += HASH_BYTES;
-    }
-    x->peer_sha256 = names ? names->sha256 : NULL;
-    x->leaf_subject = x->leaf_issuer = x->leaf_sans = NULL;
-    x->leaf_name_cap = x->leaf_sans_cap = 0;
-#if IOTLS_ERROR_TEXT
-    x->cur_issuer = (char *)p;
-    p += IOTLS_BR_ERROR_NAME_MAX;
-#endif
-#if IOTLS_REPORT_NAMES
-    if (names) {
-        x->leaf_subject = names->subject;
-        x->leaf_issuer = names->issuer;
-        x->leaf_sans = names->sans;
-        x->leaf_name_cap = sizeof names->subject;
-        x->leaf_sans_cap = sizeof names->sans;
-    }
-#endif
-#if IOTLS_ERROR_TEXT
-    /* The leaf's issuer is rendered where every issuer is; only the
-     * depth-1 order text reads it later, from the error text's first
-     * half (see leaf_names_kept). */
-    if (needs_leaf_names(cfg)) {
-        x->leaf_subject = (char *)p;
-        x->leaf_issuer = x->cur_issuer;
-        x->leaf_name_cap = IOTLS_BR_ERROR_NAME_MAX;
-        p += IOTLS_BR_ERROR_NAME_MAX;
-    }
-#endif
-    if (x->leaf_subject)
-        x->leaf_subject[0] = x->leaf_issuer[0] = '\0';
+    iotls_br_x509_carve(x, cfg, extra, names);
 
     /* SYSTEM and FIXED check at one instant; the other policies move the
      * clock per certificate (apply_time_policy). */
@@ -999,8 +837,8 @@ static void explain_order(const iotls_br_x509_t *x, iotls_error_t *out)
 
 void iotls_br_x509_explain(const iotls_br_x509_t *x, int br_err, iotls_error_t *out)
 {
-    bool own =
-        verdict_set(x) && (x->verdict_engine_code == br_err || br_err == BR_ERR_X509_EXPIRED);
+    bool own = iotls_br_verdict_set(x) &&
+               (x->verdict_engine_code == br_err || br_err == BR_ERR_X509_EXPIRED);
     if (own && out->code == IOTLS_OK) {
         if (br_err == BR_ERR_X509_DN_MISMATCH) {
             explain_order(x, out);
