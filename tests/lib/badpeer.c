@@ -201,9 +201,7 @@ static void child_main(int ls, int log_fd, bad_kind_t kind, const char *garbage,
 static int start(bad_kind_t kind, const char *name, const void *bytes, size_t len,
                  iotls_test_peer_t *p)
 {
-    static unsigned seq;
     char garbage[GARBAGE_MAX];
-    char rel[80], dir[IOTLS_TEST_PEER_PATH];
 
     memset(p, 0, sizeof *p);
     p->stdin_fd = -1;
@@ -218,15 +216,7 @@ static int start(bad_kind_t kind, const char *name, const void *bytes, size_t le
     }
     memcpy(garbage, bytes, len);
 
-    seq++;
-    if (iotls_test_tmp_mkdir(dir, sizeof dir, "peers") == NULL)
-        return -1;
-    snprintf(rel, sizeof rel, "peers/%s-%u.out", name, seq);
-    if (iotls_test_tmp_path(p->out_path, sizeof p->out_path, rel) == NULL)
-        return -1;
-    snprintf(rel, sizeof rel, "peers/%s-%u.err", name, seq);
-    if (iotls_test_tmp_path(p->err_path, sizeof p->err_path, rel) == NULL ||
-        iotls_test_write_file(p->err_path, "", 0) != 0)
+    if (iotls_test_peer_log_paths(p) != 0 || iotls_test_write_file(p->err_path, "", 0) != 0)
         return -1;
 
     int log_fd = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);

@@ -228,6 +228,17 @@ static int cap_append(capbuf_t *b, const char *data, size_t n)
     return 0;
 }
 
+/* A reaped child's wait status into res: exit code, or the signal. */
+static void result_set_status(iotls_test_result_t *res, int status)
+{
+    if (WIFEXITED(status)) {
+        res->exited = 1;
+        res->exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        res->signal = WTERMSIG(status);
+    }
+}
+
 int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
 {
     int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
@@ -362,12 +373,7 @@ int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
     res->out_len = cb[0].len;
     res->err = cb[1].p;
     res->err_len = cb[1].len;
-    if (WIFEXITED(status)) {
-        res->exited = 1;
-        res->exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        res->signal = WTERMSIG(status);
-    }
+    result_set_status(res, status);
     return 0;
 }
 
@@ -428,19 +434,14 @@ int iotls_test_have_program(const char *name)
 int iotls_test_cmd_start(const iotls_test_cmd_t *cmd, iotls_test_job_t *job)
 {
     static unsigned seq;
-    char rel[64], dir[512];
+    char dir[512];
     memset(job, 0, sizeof *job);
     if (iotls_test_tmp_mkdir(dir, sizeof dir, "jobs") == NULL)
         return -1;
     seq++;
-    snprintf(rel, sizeof rel, "jobs/job-%u.in", seq);
-    if (iotls_test_tmp_path(job->in_path, sizeof job->in_path, rel) == NULL)
-        return -1;
-    snprintf(rel, sizeof rel, "jobs/job-%u.out", seq);
-    if (iotls_test_tmp_path(job->out_path, sizeof job->out_path, rel) == NULL)
-        return -1;
-    snprintf(rel, sizeof rel, "jobs/job-%u.err", seq);
-    if (iotls_test_tmp_path(job->err_path, sizeof job->err_path, rel) == NULL)
+    if (!iotls_test_tmp_pathf(job->in_path, sizeof job->in_path, "jobs/job-%u.in", seq) ||
+        !iotls_test_tmp_pathf(job->out_path, sizeof job->out_path, "jobs/job-%u.out", seq) ||
+        !iotls_test_tmp_pathf(job->err_path, sizeof job->err_path, "jobs/job-%u.err", seq))
         return -1;
     if (iotls_test_write_file(job->in_path, cmd->input != NULL ? cmd->input : "",
                               cmd->input != NULL ? cmd->input_len : 0) != 0)
@@ -531,12 +532,7 @@ int iotls_test_cmd_wait(iotls_test_job_t *job, iotls_test_result_t *res)
         unlink(job->out_path);
         unlink(job->err_path);
     }
-    if (WIFEXITED(status)) {
-        res->exited = 1;
-        res->exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        res->signal = WTERMSIG(status);
-    }
+    result_set_status(res, status);
     return 0;
 }
 

@@ -40,15 +40,23 @@ const char *iotls_test_https_url(uint16_t port, const char *path)
     return u;
 }
 
+/* 127.0.0.1:port (0: any port, for bind). */
+static struct sockaddr_in loopback(uint16_t port)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sa;
+}
+
 uint16_t iotls_test_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return 0;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in sa = loopback(0);
     socklen_t sl = sizeof sa;
     uint16_t port = 0;
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
@@ -63,11 +71,7 @@ static int try_connect(uint16_t port)
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return 0;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in sa = loopback(port);
     int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
     close(fd);
     return ok;
@@ -240,26 +244,27 @@ static int parse_accept(const iotls_test_peer_t *p, uint16_t *port)
     return found;
 }
 
-int iotls_test_peer_start(const iotls_test_peer_spec_t *spec, iotls_test_peer_t *p)
+int iotls_test_peer_log_paths(iotls_test_peer_t *p)
 {
     static unsigned seq;
-    char stem[64];
+    char dir[IOTLS_TEST_PEER_PATH];
+    if (iotls_test_tmp_mkdir(dir, sizeof dir, "peers") == NULL)
+        return -1;
+    seq++;
+    if (!iotls_test_tmp_pathf(p->out_path, sizeof p->out_path, "peers/%s-%u.out", p->name, seq) ||
+        !iotls_test_tmp_pathf(p->err_path, sizeof p->err_path, "peers/%s-%u.err", p->name, seq))
+        return -1;
+    return 0;
+}
+
+int iotls_test_peer_start(const iotls_test_peer_spec_t *spec, iotls_test_peer_t *p)
+{
     int in[2];
 
     memset(p, 0, sizeof *p);
     p->stdin_fd = -1;
     snprintf(p->name, sizeof p->name, "%s", spec->name != NULL ? spec->name : "peer");
-    seq++;
-    snprintf(stem, sizeof stem, "peers/%s-%u", p->name, seq);
-    char dir[IOTLS_TEST_PEER_PATH];
-    if (iotls_test_tmp_mkdir(dir, sizeof dir, "peers") == NULL)
-        return -1;
-    char rel[80];
-    snprintf(rel, sizeof rel, "%s.out", stem);
-    if (iotls_test_tmp_path(p->out_path, sizeof p->out_path, rel) == NULL)
-        return -1;
-    snprintf(rel, sizeof rel, "%s.err", stem);
-    if (iotls_test_tmp_path(p->err_path, sizeof p->err_path, rel) == NULL)
+    if (iotls_test_peer_log_paths(p) != 0)
         return -1;
 
     int ofd = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

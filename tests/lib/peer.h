@@ -61,6 +61,11 @@ typedef struct {
     int ready_timeout_ms;    /* 0 = IOTLS_TEST_PEER_READY_MS */
 } iotls_test_peer_spec_t;
 
+/* Sets p->out_path / p->err_path for a new peer named p->name:
+ * "<tmpdir>/peers/<name>-<n>.out|.err", n unique in this process (peer.c
+ * and badpeer.c). 0 or -1. */
+int iotls_test_peer_log_paths(iotls_test_peer_t *p);
+
 /* Starts a peer as described. 0 on success (p filled), -1 on failure (the
  * peer, if started, is stopped and reaped; its stderr is printed). */
 int iotls_test_peer_start(const iotls_test_peer_spec_t *spec, iotls_test_peer_t *p);

@@ -2,6 +2,7 @@
 #include "tmpdir.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -83,6 +84,18 @@ char *iotls_test_tmp_path(char *buf, size_t n, const char *name)
     if (w < 0 || (size_t)w >= n)
         return NULL;
     return buf;
+}
+
+char *iotls_test_tmp_pathf(char *buf, size_t n, const char *fmt, ...)
+{
+    char name[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    if (w < 0 || (size_t)w >= sizeof name)
+        return NULL;
+    return iotls_test_tmp_path(buf, n, name);
 }
 
 const char *iotls_test_path_in(const char *dir, const char *name)

@@ -27,6 +27,13 @@ const char *iotls_test_tmpdir(void);
  * temp dir cannot be made or the path does not fit. Does not create the file. */
 char *iotls_test_tmp_path(char *buf, size_t n, const char *name);
 
+/* The same with a printf-style name ("jobs/job-%u.out"). */
+char *iotls_test_tmp_pathf(char *buf, size_t n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* mkdir -p of "<tmpdir>/<name>" (one level below the temp dir is enough for
  * every user today; nested names are created level by level). Writes the path
  * into buf like iotls_test_tmp_path. Returns buf or NULL. */
