@@ -20,10 +20,17 @@
 
 #include "cmd.h"
 #include "esp_tls.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/queue.h"
 #include "iotls/net.h"
 #include "peer.h"
 #include "pki.h"
 #include "tmpdir.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define HAVE_LSAN 1
+#endif
 
 static char *ca_pem; /* the test root CA, NUL-terminated as IDF programs embed it */
 static size_t ca_len;
@@ -348,6 +355,55 @@ static void test_example_program(void **state)
     iotls_test_peer_stop(&p);
 }
 
+/* An item shaped like the default event loop's (base, id, payload). */
+typedef struct {
+    const char *base;
+    int32_t id;
+    void *data;
+} queued_event_t;
+
+static __attribute__((noinline)) void queue_fresh_payloads(QueueHandle_t q, int n)
+{
+    for (int i = 0; i < n; i++) {
+        queued_event_t ev = {.base = "TEST_EVENT", .id = i, .data = malloc(24)};
+        assert_non_null(ev.data);
+        assert_int_equal(xQueueSend(q, &ev, 0), pdPASS);
+    }
+}
+
+static __attribute__((noinline)) void scrub_stack(void)
+{
+    volatile char junk[4096];
+    memset((char *)junk, 0, sizeof junk);
+}
+
+/* A heap block whose only reference sits in a queue (an event payload the
+ * loop's thread has not taken yet when the program ends) is not a leak.
+ * The queue stored its items 4 bytes off pointer alignment, where
+ * LeakSanitizer does not look: under load, https_get_cacert (SAN build)
+ * ended before the event thread ran and exited 1 with "24 bytes leaked
+ * from esp_event_post". The leak check runs in sanitizer builds (make test
+ * SAN=1); every build checks the items come back whole and in order. */
+static void test_queued_pointers_stay_visible(void **state)
+{
+    QueueHandle_t q = xQueueCreate(8, sizeof(queued_event_t));
+    assert_non_null(q);
+    queue_fresh_payloads(q, 4);
+    scrub_stack();
+#ifdef HAVE_LSAN
+    assert_int_equal(__lsan_do_recoverable_leak_check(), 0);
+#endif
+    for (int i = 0; i < 4; i++) {
+        queued_event_t ev;
+        assert_int_equal(xQueueReceive(q, &ev, 0), pdPASS);
+        assert_int_equal(ev.id, i);
+        assert_string_equal(ev.base, "TEST_EVENT");
+        assert_non_null(ev.data);
+        free(ev.data);
+    }
+    vQueueDelete(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_plain_tcp),
         cmocka_unit_test(test_example_program),
+        cmocka_unit_test(test_queued_pointers_stay_visible),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -307,7 +307,9 @@ int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
             pf[np].events = POLLOUT;
             idx[np++] = 2;
         }
-        int pr = poll(pf, (nfds_t)np, left > 100 ? 100 : (int)left);
+        /* Once the child is reaped, only what is already in the pipes is
+         * left to read: poll without waiting. */
+        int pr = poll(pf, (nfds_t)np, reaped ? 0 : left > 100 ? 100 : (int)left);
         if (pr < 0 && errno != EINTR)
             break;
         for (int k = 0; pr > 0 && k < np; k++) {
@@ -336,11 +338,14 @@ int iotls_test_run_cmd(const iotls_test_cmd_t *cmd, iotls_test_result_t *res)
         }
         /* A child that exited while a grandchild keeps our pipes open must
          * not make us wait for the timeout: once it is reaped, drain what is
-         * already buffered and stop. */
-        if (!reaped && waitpid(pid, &status, WNOHANG) == pid)
-            reaped = 1;
+         * already buffered and stop. The drain is a poll made after the
+         * reap: the poll before it may have timed out just before the child
+         * wrote its last lines and exited (a loaded machine preempting us
+         * between the two), and stopping on that one lost those lines. */
         if (reaped && pr == 0)
             break;
+        if (!reaped && waitpid(pid, &status, WNOHANG) == pid)
+            reaped = 1;
     }
     if (!reaped) {
         if (res->timed_out) {
