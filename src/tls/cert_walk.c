@@ -107,9 +107,18 @@ static char *text_slot(char *buf, size_t cap, uint16_t *cap_out)
 void iotls_cert_walk_set_text(iotls_cert_walk_t *w, char *subject, size_t subject_cap, char *issuer,
                               size_t issuer_cap, char *sans, size_t sans_cap)
 {
+#if IOTLS_CERT_WALK_TEXT
     w->subject = text_slot(subject, subject_cap, &w->subject_cap);
     w->issuer = text_slot(issuer, issuer_cap, &w->issuer_cap);
     w->sans = text_slot(sans, sans_cap, &w->sans_cap);
+#else
+    /* Nothing is rendered: the storage stays "". */
+    (void)w;
+    uint16_t ignored;
+    text_slot(subject, subject_cap, &ignored);
+    text_slot(issuer, issuer_cap, &ignored);
+    text_slot(sans, sans_cap, &ignored);
+#endif
 }
 
 void iotls_cert_walk_set_name_visitor(iotls_cert_walk_t *w, iotls_cert_walk_name_fn fn, void *ctx)
@@ -574,7 +583,9 @@ static int classify(iotls_cert_walk_t *w, iotls_cert_walk_frame_t *p, uint8_t ta
     case R_NAME:
         if (tag != 0x31)
             break;
+#if IOTLS_CERT_WALK_TEXT
         w->rdn_first = true;
+#endif
         return R_RDN;
     case R_RDN:
         if (tag != 0x30)

@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iotls/options.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -91,18 +93,22 @@ typedef struct {
     uint8_t aux;  /* role-specific progress (next tbs field, extension stage) */
 } iotls_cert_walk_frame_t;
 
+/* The subject, issuer and SAN texts are read only by error sentences and
+ * the report's names: a build without both (iotls/options.h) keeps no
+ * place for them and renders nothing, while every check on the encoding
+ * stays. */
+#define IOTLS_CERT_WALK_TEXT (IOTLS_ERROR_TEXT || IOTLS_REPORT_NAMES)
+
+/* Members are ordered by size (no padding between them): the walker is
+ * in every verifying session's block. */
 typedef struct {
     /* ---- results (valid when iotls_cert_walk_finish() returned 0) ---- */
-    int64_t not_before;     /* Unix seconds (UTC) of validity.notBefore */
-    int64_t not_after;      /* Unix seconds (UTC) of validity.notAfter */
-    bool has_san;           /* a subjectAltName extension is present */
-    unsigned dns_san_count; /* number of dNSName entries in SAN */
-    unsigned ip_san_count;  /* number of iPAddress entries in SAN */
-    bool ip_match;          /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
-    bool is_ca;             /* basicConstraints present with cA TRUE */
-    uint8_t eku;            /* IOTLS_CW_EKU_* bits; 0 = no extendedKeyUsage */
-    bool has_nc;            /* a nameConstraints extension is present */
-    uint16_t rsa_bits;      /* modulus size of an RSA key; 0 for other keys */
+    int64_t not_before; /* Unix seconds (UTC) of validity.notBefore */
+    int64_t not_after;  /* Unix seconds (UTC) of validity.notAfter */
+    /* FNV-1a 64 of the issuer and subject Name elements (header
+     * included), byte for byte as encoded: equal DNs as BearSSL compares
+     * them (bytewise) give equal values. */
+    uint64_t issuer_hash, subject_hash;
     /* The first critical extension BearSSL's minimal engine does not
      * process itself (anything but basicConstraints, keyUsage and
      * subjectAltName): "extendedKeyUsage", "nameConstraints", ... or
@@ -111,10 +117,8 @@ typedef struct {
     /* The first critical extension iotls understands neither (nor enforces
      * through its own checks); NULL when none. */
     const char *critical_unknown;
-    /* FNV-1a 64 of the issuer and subject Name elements (header
-     * included), byte for byte as encoded: equal DNs as BearSSL compares
-     * them (bytewise) give equal values. */
-    uint64_t issuer_hash, subject_hash;
+    const char *err; /* NULL, or a static text naming the first problem */
+#if IOTLS_CERT_WALK_TEXT
     /* The texts, rendered straight into the caller's storage (set with
      * iotls_cert_walk_set_text after init; NULL = not rendered, the checks
      * are the same). Always NUL-terminated when set.
@@ -132,29 +136,44 @@ typedef struct {
     char *subject, *issuer, *sans;
     uint16_t subject_cap, issuer_cap, sans_cap;
     bool sans_full;
-    const char *err; /* NULL, or a static text naming the first problem */
+#endif
+    unsigned dns_san_count; /* number of dNSName entries in SAN */
+    unsigned ip_san_count;  /* number of iPAddress entries in SAN */
+    uint16_t rsa_bits;      /* modulus size of an RSA key; 0 for other keys */
+    bool has_san;           /* a subjectAltName extension is present */
+    bool ip_match;          /* some iPAddress SAN equals want_ip (4 or 16 bytes) */
+    bool is_ca;             /* basicConstraints present with cA TRUE */
+    uint8_t eku;            /* IOTLS_CW_EKU_* bits; 0 = no extendedKeyUsage */
+    bool has_nc;            /* a nameConstraints extension is present */
 
     /* ---- private state ---- */
+    uint8_t state;        /* here: it fills the results' last word */
+    uint64_t region_hash; /* FNV-1a of the region being hashed */
+    uint64_t sigalg_hash; /* tbsCertificate.signature, hashed */
+    uint64_t ext_seen;    /* 2.5.29.x extnIDs, by last arc */
     iotls_cert_walk_spki_fn spki_hash;
     void *spki_ctx;
     iotls_cert_walk_name_fn name_fn;
     void *name_ctx;
-    uint64_t region_hash;                              /* FNV-1a of the region being hashed */
-    uint64_t sigalg_hash;                              /* tbsCertificate.signature, hashed */
-    uint64_t ext_seen;                                 /* 2.5.29.x extnIDs, by last arc */
+    const uint8_t *want_ip;                            /* the caller's, during the walk */
     uint32_t other_ext[IOTLS_CERT_WALK_OTHER_EXT_MAX]; /* hashes of other extnIDs */
+    uint32_t pos;                                      /* bytes consumed so far */
+    uint32_t val_end; /* end of the primitive / skipped value being read */
+    uint32_t vlen;    /* length being decoded from the header */
+    iotls_cert_walk_frame_t stack[IOTLS_CERT_WALK_DEPTH];
+#if IOTLS_CERT_WALK_TEXT
+    uint16_t name_len[2], sans_len;
+    bool name_full[2];
+    bool rdn_first; /* next attribute starts a new RDN */
+#endif
     uint8_t other_ext_count;
     uint8_t region;    /* which element region_hash covers (0 = none) */
     bool ext_critical; /* the current Extension is marked critical */
     uint8_t version;   /* tbsCertificate.version (0 = v1) */
     bool nc_excluded;  /* inside excludedSubtrees */
     uint8_t attr_kind; /* the name attribute being read: 0, CN or email */
-    uint32_t pos;      /* bytes consumed so far */
-    uint32_t val_end;  /* end of the primitive / skipped value being read */
-    uint32_t vlen;     /* length being decoded from the header */
-    uint8_t state;
-    uint8_t depth; /* frames in use (frame 0 is the virtual root) */
-    uint8_t tag;   /* tag of the element whose header is being read */
+    uint8_t depth;     /* frames in use (frame 0 is the virtual root) */
+    uint8_t tag;       /* tag of the element whose header is being read */
     uint8_t hdr_len;
     uint8_t len_left; /* length bytes still to read */
     uint8_t val_role;
@@ -165,18 +184,13 @@ typedef struct {
     bool hashing;     /* value bytes go to spki_hash */
     bool cap_trunc;   /* value was longer than the capture buffer */
     bool oid_trunc;
-    bool rdn_first; /* next attribute starts a new RDN */
-    uint8_t times;  /* validity times parsed so far */
+    uint8_t times; /* validity times parsed so far */
     uint8_t cap_len;
     uint8_t oid_len;
     uint8_t want_ip_len;
-    uint16_t name_len[2], sans_len;
-    bool name_full[2];
-    uint8_t hdr[6];         /* tag + up to 5 length bytes, replayed to spki_hash */
-    const uint8_t *want_ip; /* the caller's, during the walk */
+    uint8_t hdr[6]; /* tag + up to 5 length bytes, replayed to spki_hash */
     uint8_t oid[IOTLS_CERT_WALK_OID_MAX];
     uint8_t cap[IOTLS_CERT_WALK_CAPTURE];
-    iotls_cert_walk_frame_t stack[IOTLS_CERT_WALK_DEPTH];
 } iotls_cert_walk_t;
 
 /* want_ip_len: 0 (no IP check), 4 (IPv4) or 16 (IPv6); any other length is

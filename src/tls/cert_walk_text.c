@@ -8,10 +8,8 @@
 #include "tls/cert_walk_text.h"
 #include "tls/format.h"
 
-/* The subject, issuer and SAN texts are read only by error sentences and
- * the report's names: a build without both (iotls/options.h) leaves them
- * empty and renders nothing, while every check on the encoding stays. */
-#define RENDER_NAMES (IOTLS_ERROR_TEXT || IOTLS_REPORT_NAMES)
+/* Whether names are rendered at all (cert_walk.h). */
+#define RENDER_NAMES IOTLS_CERT_WALK_TEXT
 
 /* ---------------------------------------------------------------- times */
 
@@ -69,6 +67,9 @@ bool iotls_cw_parse_time(const uint8_t *s, size_t n, bool utc, int64_t *out)
  * name: a token is never split, so an escape sequence is never cut. */
 static void name_put(iotls_cert_walk_t *w, const char *s, size_t n)
 {
+#if !RENDER_NAMES
+    (void)w, (void)s, (void)n;
+#else
     uint8_t k = w->name_sel;
     char *buf = k ? w->subject : w->issuer;
     if (w->name_full[k] || !buf)
@@ -85,8 +86,10 @@ static void name_put(iotls_cert_walk_t *w, const char *s, size_t n)
     }
     buf[len] = '\0';
     w->name_len[k] = (uint16_t)len;
+#endif
 }
 
+#if RENDER_NAMES
 static void name_puts(iotls_cert_walk_t *w, const char *s)
 {
     name_put(w, s, strlen(s));
@@ -135,6 +138,7 @@ static const struct attr_key attr_keys[] = {
     {10, {0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19}, "DC"},
     {10, {0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01}, "UID"},
 };
+#endif
 
 /* Writes v in decimal at the end of out[0..*n), out has room for 20 more. */
 static void put_u64(char *out, size_t *n, uint64_t v)
@@ -191,6 +195,7 @@ static bool render_dotted(iotls_cert_walk_t *w)
     return true;
 }
 
+#if RENDER_NAMES
 static void render_value(iotls_cert_walk_t *w, uint8_t tag)
 {
     const uint8_t *v = w->cap;
@@ -228,11 +233,13 @@ static void render_value(iotls_cert_walk_t *w, uint8_t tag)
     if (w->cap_trunc)
         name_put(w, "...", 3);
 }
+#endif
 
 bool iotls_cw_render_attribute(iotls_cert_walk_t *w)
 {
-    if (!RENDER_NAMES)
-        return render_dotted(w); /* the OID's encoding is checked all the same */
+#if !RENDER_NAMES
+    return render_dotted(w); /* the OID's encoding is checked all the same */
+#else
     if (w->name_len[w->name_sel] != 0)
         name_puts(w, w->rdn_first ? ", " : "+");
     w->rdn_first = false;
@@ -253,8 +260,10 @@ bool iotls_cw_render_attribute(iotls_cert_walk_t *w)
     name_put(w, "=", 1);
     render_value(w, w->val_tag);
     return true;
+#endif
 }
 
+#if RENDER_NAMES
 /* RFC 5952 text: lower-case hex, the longest run of two or more zero
  * groups (the first of equals) written as "::". */
 static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
@@ -285,13 +294,17 @@ static size_t format_ipv6(const uint8_t *a, char *out, size_t len)
     }
     return n < len ? n : len - 1;
 }
+#endif
 
 /* Append "TYPE:value" to the readable SAN list ("DNS:a.example, IP:10.0.0.5").
  * Printable ASCII only (others become '?'); a list that does not fit ends
  * in "...". IP addresses are rendered from their 4 or 16 bytes. */
 void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t *c)
 {
-    if (!RENDER_NAMES || !w->sans || w->sans_full)
+#if !RENDER_NAMES
+    (void)w, (void)type, (void)c;
+#else
+    if (!w->sans || w->sans_full)
         return;
     char item[IOTLS_CERT_WALK_CAPTURE * 3 + 16];
     size_t n = (size_t)iotls_format(item, sizeof item, "%s%s:", w->sans_len ? ", " : "", type);
@@ -315,4 +328,5 @@ void iotls_cw_sans_append(iotls_cert_walk_t *w, const char *type, const uint8_t 
     }
     memcpy(w->sans + used, item, n + 1);
     w->sans_len = (uint16_t)(used + n);
+#endif
 }

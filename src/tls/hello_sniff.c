@@ -56,8 +56,9 @@ enum { SEEN_SNI = 1, SEEN_MFL = 2, SEEN_ALPN = 4, SEEN_VERSIONS = 8 };
 
 /* A client-only build (iotls/options.h) reads just the ServerHello: a
  * client uses nothing of a ClientHello (one reaches it only from a broken
- * peer, and the engine refuses it), so its fields are not parsed. */
-#define READS_CLIENT_HELLO IOTLS_SERVER
+ * peer, and the engine refuses it), so its fields are neither parsed nor
+ * kept (hello_sniff.h). */
+#define READS_CLIENT_HELLO IOTLS_HELLO_SNIFF_CLIENT_HELLO
 
 unsigned iotls_mfl_code_bytes(uint8_t code)
 {
@@ -67,9 +68,11 @@ unsigned iotls_mfl_code_bytes(uint8_t code)
 void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn, uint8_t *session_id)
 {
     memset(s, 0, sizeof(*s));
+#if READS_CLIENT_HELLO
     s->sni = sni;
     s->alpn = alpn;
     s->session_id = session_id;
+#endif
     if (sni)
         sni[0] = '\0';
     if (alpn)
@@ -111,6 +114,9 @@ static uint32_t fval(const iotls_hello_sniff_t *s)
 
 static void alpn_char(iotls_hello_sniff_t *s, uint8_t c)
 {
+#if !READS_CLIENT_HELLO
+    (void)s, (void)c; /* no text kept (hello_sniff.h) */
+#else
     if (s->alpn_full || !s->alpn)
         return;
     if (s->alpn_len + 1u > ALPN_LIMIT) {
@@ -121,19 +127,28 @@ static void alpn_char(iotls_hello_sniff_t *s, uint8_t c)
     }
     s->alpn[s->alpn_len++] = (char)c;
     s->alpn[s->alpn_len] = '\0';
+#endif
 }
 
 void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *names, size_t count)
 {
+#if READS_CLIENT_HELLO
     s->match_names = names;
     s->match_count =
         (uint8_t)(count < IOTLS_HELLO_ALPN_MATCH_MAX ? count : IOTLS_HELLO_ALPN_MATCH_MAX);
+#else
+    (void)s, (void)names, (void)count;
+#endif
 }
 
 void iotls_hello_sniff_match_suites(iotls_hello_sniff_t *s, const uint16_t *suites, size_t count)
 {
+#if READS_CLIENT_HELLO
     s->match_suites = suites;
     s->match_suite_count = (uint16_t)(count < 65535 ? count : 65535);
+#else
+    (void)s, (void)suites, (void)count;
+#endif
 }
 
 #if READS_CLIENT_HELLO
@@ -151,7 +166,6 @@ static void pair_done(iotls_hello_sniff_t *s, uint16_t v)
         if (s->match_suites[i] == v)
             s->suite_matched = true;
 }
-#endif
 
 /* A new offered name of len bytes: the candidates are the names of that
  * length; each byte read then drops those that differ (match_byte). */
@@ -171,6 +185,7 @@ static void match_byte(iotls_hello_sniff_t *s, uint8_t c)
             s->match_cand &= ~(1u << i);
     s->match_pos++;
 }
+#endif
 
 static void finish_msg(iotls_hello_sniff_t *s)
 {
@@ -406,12 +421,16 @@ static void field_done(iotls_hello_sniff_t *s)
         }
         if (s->alpn_count != 0)
             alpn_char(s, ',');
+#if READS_CLIENT_HELLO
         match_start(s, v);
+#endif
         begin(s, S_ALPN_NAME, v, K_ALPN);
         return;
     case S_ALPN_NAME:
+#if READS_CLIENT_HELLO
         if (client && s->match_cand)
             s->alpn_matched = true;
+#endif
         if (s->alpn_count < 255)
             s->alpn_count++;
         next_alpn(s);
@@ -462,16 +481,19 @@ static size_t hs_feed(iotls_hello_sniff_t *s, const uint8_t *p, size_t n)
 #endif
         case K_SID:
             /* S_SID_LEN refused lengths over IOTLS_HELLO_SESSION_ID_MAX. */
+#if READS_CLIENT_HELLO
             if (s->session_id)
                 memcpy(s->session_id + s->session_id_len, q, k);
+#endif
             s->session_id_len = (uint8_t)(s->session_id_len + k);
             break;
         case K_ALPN:
             /* Names are 1..255 bytes (one length byte): match_pos fits. */
             for (size_t i = 0; i < k; i++) {
                 alpn_char(s, q[i] < 0x21 || q[i] > 0x7e || q[i] == ',' ? '?' : q[i]);
-                if (READS_CLIENT_HELLO)
-                    match_byte(s, q[i]);
+#if READS_CLIENT_HELLO
+                match_byte(s, q[i]);
+#endif
             }
             break;
         default: break;

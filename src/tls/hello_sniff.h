@@ -26,35 +26,53 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iotls/options.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Whether ClientHellos are parsed: only servers read them (a client-only
+ * build, iotls/options.h, reads just the ServerHello and keeps none of the
+ * ClientHello's fields). */
+#define IOTLS_HELLO_SNIFF_CLIENT_HELLO IOTLS_SERVER
 
 #define IOTLS_HELLO_CLIENT 1 /* handshake type ClientHello */
 #define IOTLS_HELLO_SERVER 2 /* handshake type ServerHello */
 
 typedef struct {
-    /* ---- results ---- */
-    bool done;             /* nothing more will be parsed */
-    bool malformed;        /* the stream broke the record/hello syntax */
-    bool complete;         /* a ClientHello/ServerHello was parsed to its end */
-    uint8_t msg_type;      /* type of the first handshake message, 0 if none seen */
-    uint16_t version;      /* legacy_version in the hello (0x0303 = TLS 1.2) */
-    uint16_t cipher_suite; /* ServerHello: the selected suite */
-    bool mfl_present;      /* max_fragment_length extension present */
-    uint8_t mfl_code;      /* its code as sent (1..4 valid), see iotls_mfl_code_bytes */
+    /* ---- results (pointers first: no padding between members) ---- */
     /* ClientHello: the host_name from server_name (name_type 0).  Names of
      * 0 or more than 255 bytes or with bytes outside 0x21..0x7e are ignored
      * (sni_present stays false) so sni is always safe to print and compare.
      * ServerHello: sni_present is true when the server acknowledged SNI with
      * an empty server_name extension; sni stays "". */
-    bool sni_present;
-    char *sni; /* IOTLS_HELLO_SNI_MAX bytes of the caller's, NULL = not kept */
     /* ALPN: ClientHello: the offered protocols comma-separated; ServerHello:
      * the one selected.  Bytes outside 0x21..0x7e and ',' become '?'; a list
-     * longer than 60 characters ends in "...". */
+     * longer than 60 characters ends in "...".
+     * The hello's session_id (a ClientHello offering resumption, or the
+     * ServerHello's id; equal ids mean the server resumed).
+     * The three texts are kept where the caller says (NULL = not kept) in
+     * builds that read ClientHellos; a client-only build keeps none (its
+     * session reads the flags and lengths only) and ignores the storage. */
+#if IOTLS_HELLO_SNIFF_CLIENT_HELLO
+    char *sni;           /* IOTLS_HELLO_SNI_MAX bytes of the caller's */
+    char *alpn;          /* IOTLS_HELLO_ALPN_MAX bytes of the caller's */
+    uint8_t *session_id; /* IOTLS_HELLO_SESSION_ID_MAX bytes of the caller's */
+#endif
+    const char *err;       /* NULL, or a static text naming the first problem */
+    uint16_t version;      /* legacy_version in the hello (0x0303 = TLS 1.2) */
+    uint16_t cipher_suite; /* ServerHello: the selected suite */
+    bool done;             /* nothing more will be parsed */
+    bool malformed;        /* the stream broke the record/hello syntax */
+    bool complete;         /* a ClientHello/ServerHello was parsed to its end */
+    uint8_t msg_type;      /* type of the first handshake message, 0 if none seen */
+    bool mfl_present;      /* max_fragment_length extension present */
+    uint8_t mfl_code;      /* its code as sent (1..4 valid), see iotls_mfl_code_bytes */
+    bool sni_present;
     bool alpn_present;
-    char *alpn; /* IOTLS_HELLO_ALPN_MAX bytes of the caller's, NULL = not kept */
+    uint8_t session_id_len;
+#if IOTLS_HELLO_SNIFF_CLIENT_HELLO
     /* ClientHello with iotls_hello_sniff_match_alpn: one of the offered
      * protocols is byte for byte one of the given names (only the first
      * IOTLS_HELLO_ALPN_MATCH_MAX names are compared). */
@@ -68,18 +86,13 @@ typedef struct {
      * cipher suites is in the given list. */
     bool suite_matched;
     uint16_t suites_offered; /* ClientHello: cipher suites in its list */
-    /* The hello's session_id (a ClientHello offering resumption, or the
-     * ServerHello's id; equal ids mean the server resumed). */
-    uint8_t *session_id; /* IOTLS_HELLO_SESSION_ID_MAX bytes of the caller's, NULL = not kept */
-    uint8_t session_id_len;
-    const char *err; /* NULL, or a static text naming the first problem */
+#endif
 
     /* ---- private state ---- */
     uint32_t need; /* bytes left in the current field */
     uint32_t hpos; /* offset inside the handshake message body */
     uint32_t msg_end, exts_end, ext_end;
     uint16_t rec_left; /* payload bytes left in the current record */
-    uint16_t sni_len;
     uint8_t rhdr[5];
     uint8_t rhdr_len;
     uint8_t st;      /* which field is being read */
@@ -87,19 +100,22 @@ typedef struct {
     uint8_t fbuf[4]; /* fields of up to 4 bytes are collected here */
     uint8_t flen;
     uint8_t ext_seen; /* duplicate detection for the parsed extensions */
-    uint8_t alpn_len;
     uint8_t alpn_count;
-    bool alpn_full;
     bool in_exts, in_ext;
+#if IOTLS_HELLO_SNIFF_CLIENT_HELLO
+    uint8_t alpn_len;
+    bool alpn_full;
     bool sni_bad;
+    uint16_t sni_len;
     const char *const *match_names; /* names alpn_matched compares against */
-    uint8_t match_count;
-    uint8_t match_pos;   /* byte offset inside the offered name being read */
-    uint32_t match_cand; /* bit i: match_names[i] still equals it so far */
     const uint16_t *match_suites;
+    uint32_t match_cand; /* bit i: match_names[i] still equals it so far */
     uint16_t match_suite_count;
-    uint8_t pair_hi; /* first byte of a 2-byte list entry (suites, versions) */
+    uint8_t match_count;
+    uint8_t match_pos; /* byte offset inside the offered name being read */
+    uint8_t pair_hi;   /* first byte of a 2-byte list entry (suites, versions) */
     bool pair_half;
+#endif
 } iotls_hello_sniff_t;
 
 #define IOTLS_HELLO_ALPN_MATCH_MAX 32
@@ -120,7 +136,9 @@ void iotls_hello_sniff_init(iotls_hello_sniff_t *s, char *sni, char *alpn, uint8
 void iotls_hello_sniff_match_alpn(iotls_hello_sniff_t *s, const char *const *names, size_t count);
 
 /* Before the first push: set suite_matched when the ClientHello offers one
- * of these cipher suites (kept by reference, at most 65535 compared). */
+ * of these cipher suites (kept by reference, at most 65535 compared).
+ * Both match calls do nothing in a client-only build (no ClientHello is
+ * read there). */
 void iotls_hello_sniff_match_suites(iotls_hello_sniff_t *s, const uint16_t *suites, size_t count);
 
 /* Feeds the next len bytes of the stream (any split).  Ignored after done. */

@@ -37,8 +37,12 @@ const char *iotls_handshake_type_name(unsigned type)
 
 static void note_push_type(iotls_record_track_t *t, uint8_t type)
 {
+#if IOTLS_RECORD_TRACK_TEXT
     if (t->push_type_count < sizeof t->push_types)
         t->push_types[t->push_type_count++] = type;
+#else
+    (void)t, (void)type;
+#endif
 }
 
 /* Walk handshake message headers (type(1) length(3)) through the body
@@ -72,6 +76,7 @@ static void handshake_bytes(iotls_record_track_t *t, const uint8_t *p, size_t n)
 
 void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_t len)
 {
+#if IOTLS_RECORD_TRACK_TEXT
     size_t room = sizeof t->preview - t->preview_len;
     size_t copy = len < room ? len : room;
     if (copy)
@@ -79,6 +84,7 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
     t->preview_len += (uint8_t)copy;
     t->push_type_count = 0;
     t->push_encrypted = false;
+#endif
     if (t->hs_hdr_have > 0 || t->hs_body_left > 0)
         note_push_type(t, t->hs_type);
 
@@ -87,8 +93,10 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
             size_t skip = len - i < t->body_left ? len - i : t->body_left;
             if (t->last_type == 22 && !t->ccs_seen)
                 handshake_bytes(t, data + i, skip);
+#if IOTLS_RECORD_TRACK_TEXT
             else if (t->last_type == 22)
                 t->push_encrypted = true;
+#endif
             t->body_left -= (uint32_t)skip;
             i += skip - 1;
             continue;
@@ -113,10 +121,14 @@ void iotls_record_track_push(iotls_record_track_t *t, const uint8_t *data, size_
 void iotls_record_track_preview(const iotls_record_track_t *t, char *out, size_t len)
 {
     size_t n = 0;
+#if IOTLS_RECORD_TRACK_TEXT
     for (; n < t->preview_len && n + 1 < len; n++) {
         uint8_t c = t->preview[n];
         out[n] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
     }
+#else
+    (void)t;
+#endif
     if (len)
         out[n] = '\0';
 }

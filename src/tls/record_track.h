@@ -12,20 +12,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iotls/options.h"
+
+/* What only error sentences read (the messages a push touched, the
+ * stream's first bytes): kept in builds with sentences (iotls/options.h). */
+#define IOTLS_RECORD_TRACK_TEXT IOTLS_ERROR_TEXT
+
 typedef struct {
-    uint8_t hdr[5];
-    uint8_t hdr_have;     /* header bytes of the current record seen */
-    uint32_t body_left;   /* body bytes of the current record still to come */
-    uint16_t last_length; /* declared length of the latest record header */
-    uint8_t last_type;    /* content type of the latest record header */
-    uint32_t records;     /* complete headers seen */
-    bool not_tls;         /* a header that no TLS peer would send */
+    uint32_t body_left; /* body bytes of the current record still to come */
+    uint32_t records;   /* complete headers seen */
     /* Handshake messages read in the clear, before the peer's
      * ChangeCipherSpec: bit N set = a message of type N was seen (13 =
      * CertificateRequest). Lets errors say "the server asked for a client
      * certificate". */
     uint32_t hs_types_seen;
-    bool ccs_seen; /* later handshake messages are encrypted */
+    uint32_t hs_body_left;
+    uint16_t last_length; /* declared length of the latest record header */
+    uint8_t hdr[5];
+    uint8_t hdr_have;  /* header bytes of the current record seen */
+    uint8_t last_type; /* content type of the latest record header */
+    bool not_tls;      /* a header that no TLS peer would send */
+    bool ccs_seen;     /* later handshake messages are encrypted */
     /* Handshake records after the peer's ChangeCipherSpec (saturates at
      * 255). TLS 1.2 has exactly one there, Finished; a second one starts a
      * renegotiation (HelloRequest from a server, ClientHello from a
@@ -33,7 +40,7 @@ typedef struct {
     uint8_t hs_records_after_ccs;
     uint8_t hs_hdr_have; /* bytes of the current handshake message header */
     uint8_t hs_type;
-    uint32_t hs_body_left;
+#if IOTLS_RECORD_TRACK_TEXT
     /* Cleartext handshake messages the latest push touched, in order (a
      * message continuing from an earlier push first): the engine sees the
      * same bytes right after, so a message it rejects is one of these. */
@@ -42,6 +49,7 @@ typedef struct {
     bool push_encrypted; /* the latest push carried handshake records after CCS */
     uint8_t preview[16]; /* first bytes of the stream, for error texts */
     uint8_t preview_len;
+#endif
 } iotls_record_track_t;
 
 void iotls_record_track_init(iotls_record_track_t *t);
@@ -67,7 +75,7 @@ static inline bool iotls_record_track_saw_renegotiation(const iotls_record_track
 const char *iotls_handshake_type_name(unsigned type);
 
 /* Printable rendering of the stream's first bytes ("HTTP/1.1 400 Ba"),
- * non-printables as '.'. */
+ * non-printables as '.' ("" in builds without sentences). */
 void iotls_record_track_preview(const iotls_record_track_t *t, char *out, size_t len);
 
 #endif

@@ -18,6 +18,8 @@
 #include "tls/bearssl/br_session.h"
 #include "tls/format.h"
 
+#if IOTLS_SERVER /* a client-only build (iotls/options.h) has no server session */
+
 static iotls_br_client_auth_t *guard(const br_x509_class **ctx)
 {
     return (iotls_br_client_auth_t *)(void *)ctx;
@@ -98,8 +100,10 @@ void iotls_br_client_auth_report(iotls_session_t *s)
     iotls_br_log(s->srv->log, s->srv->log_ctx, line);
     /* Nothing of the rejected certificate may pass for an identity. */
     r->peer_cert_present = false;
-    if (s->names)
-        memset(s->names, 0, sizeof *s->names);
+    iotls_br_peer_names_t *names = iotls_br_names(s);
+    if (names)
+        memset(names, 0, sizeof *names);
     r->verified = false;
     r->auth = "client certificate rejected: not authenticated";
 }
+#endif

@@ -65,6 +65,8 @@ size_t iotls_session_size(const iotls_config_t *cfg)
     size_t n = iotls_br_head_size(cfg) + ALIGN_UP(iotls_br_context_size(cfg->role));
     if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
         n += ALIGN_UP(iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload));
+    else /* and the session keeps its part of the workspace there */
+        n += ALIGN_UP(sizeof(iotls_br_ws_part_t));
     /* Last, so that it is the block's tail: free once the handshake is done
      * (iotls_session_spare). */
     n += iotls_br_tail_size(cfg);

@@ -152,12 +152,14 @@ void iotls_br_fill_report(iotls_session_t *s)
     /* A server answers a resumption with the id the client offered; a
      * full handshake gets a fresh random id. */
     if (!IOTLS_SERVER || s->cfg.role == IOTLS_ROLE_CLIENT) {
-        r->resumed = s->offered_resume && same_id(&params, s->offered_id, s->offered_id_len);
+        r->resumed =
+            s->offered_resume && same_id(&params, iotls_br_offered_id(s), s->offered_id_len);
         /* A full handshake replaced the saved identity with the real one. */
         r->peer_from_saved_session = r->resumed && r->peer_from_saved_session;
         /* On resumption no certificate is sent: the identity is the one
          * verified when the session was created. */
         r->verified = !s->cfg.insecure && (r->peer_cert_present || r->resumed);
+#if IOTLS_SERVER
     } else {
         r->resumed = same_id(&params, s->srv->session_id, s->sniff.session_id_len);
         /* BearSSL's copy of the SNI it accepted. */
@@ -177,6 +179,7 @@ void iotls_br_fill_report(iotls_session_t *s)
             if (!required)
                 iotls_br_client_auth_report(s);
         }
+#endif
     }
     /* A verdict on a certificate that did not decide the handshake (one
      * past the anchor, a client chain under REQUEST) is no error. */

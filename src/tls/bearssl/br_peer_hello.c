@@ -15,6 +15,7 @@
 #define V_TLS12 (1u << 3) /* bit of 0x0303 in iotls_hello_sniff_t.versions */
 #define V_TLS13 (1u << 4)
 
+#if IOTLS_HELLO_SNIFF_CLIENT_HELLO
 static const iotls_hello_sniff_t *client_hello(const iotls_session_t *s)
 {
     const iotls_hello_sniff_t *h = &s->sniff;
@@ -23,8 +24,14 @@ static const iotls_hello_sniff_t *client_hello(const iotls_session_t *s)
     return ok ? h : NULL;
 }
 
+#endif
+
 bool iotls_br_explain_hello_mismatch(iotls_session_t *s)
 {
+#if !IOTLS_HELLO_SNIFF_CLIENT_HELLO
+    (void)s; /* a client-only build reads no ClientHello */
+    return false;
+#else
     const iotls_hello_sniff_t *h = client_hello(s);
     if (!h)
         return false;
@@ -49,13 +56,18 @@ bool iotls_br_explain_hello_mismatch(iotls_session_t *s)
                                                : "SSL 3.0");
     s->error.alert = alert;
     return true;
+#endif
 }
 
 const char *iotls_br_alert_sent_reason(const iotls_session_t *s, int alert)
 {
-    const iotls_hello_sniff_t *h = client_hello(s);
     if (alert != 40)
         return "the peer's handshake was unacceptable";
+#if !IOTLS_HELLO_SNIFF_CLIENT_HELLO
+    (void)s; /* a client-only build reads no ClientHello */
+    return "no cipher suite, curve or version in common";
+#else
+    const iotls_hello_sniff_t *h = client_hello(s);
     if (!h)
         return "no cipher suite, curve or version in common";
     if (!h->suite_matched)
@@ -65,12 +77,14 @@ const char *iotls_br_alert_sent_reason(const iotls_session_t *s, int alert)
                  "no curve or SHA-2 signature hash in common"
                : "the client offers one of our cipher suites, but none for an EC key, or "
                  "no curve or SHA-2 signature hash in common";
+#endif
 }
 
 void iotls_br_peer_message_names(const iotls_session_t *s, char *out, size_t cap)
 {
-    const iotls_record_track_t *t = &s->track;
     out[0] = '\0';
+#if IOTLS_RECORD_TRACK_TEXT
+    const iotls_record_track_t *t = &s->track;
     if (t->push_type_count == 0) {
         if (t->push_encrypted)
             iotls_format(out, cap, " in an encrypted handshake message (%s)",
@@ -91,4 +105,7 @@ void iotls_br_peer_message_names(const iotls_session_t *s, char *out, size_t cap
         iotls_format(out + n, cap - n, " messages");
     else if (n < cap)
         iotls_format(out + n, cap - n, " message");
+#else
+    (void)s, (void)cap; /* no sentence quotes it */
+#endif
 }

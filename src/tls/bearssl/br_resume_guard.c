@@ -26,6 +26,8 @@
 
 #include "tls/bearssl/br_session.h"
 
+#if IOTLS_SERVER /* a client-only build (iotls/options.h) has no server session */
+
 static iotls_session_t *owner(const br_ssl_session_cache_class **ctx)
 {
     return ((const iotls_br_server_t *)(const void *)ctx)->session;
@@ -117,3 +119,4 @@ void iotls_br_resume_guard_attach(iotls_session_t *s)
     srv->cache_guard = &guard_class;
     br_ssl_server_set_cache(s->ctx.server, &srv->cache_guard);
 }
+#endif

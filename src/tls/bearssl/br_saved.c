@@ -31,7 +31,7 @@ size_t iotls_session_save(const iotls_session_t *s, uint8_t *out, size_t cap)
     size_t name_len = strlen(r->server_name);
     /* The identity goes along only when the session keeps it
      * (cfg.report_peer_identity). */
-    bool has_peer = s->names && (r->peer_cert_present || r->peer_from_saved_session);
+    bool has_peer = iotls_br_names(s) && (r->peer_cert_present || r->peer_from_saved_session);
     size_t subject_len = has_peer ? strlen(r->peer_subject) : 0;
     if (subject_len > 255)
         subject_len = 255;
@@ -115,13 +115,14 @@ int iotls_br_saved_parse(const uint8_t *in, size_t len, const char *host,
         return -1;
     if (strlen(host) != name_len || memcmp(name, host, name_len) != 0)
         return 0;
-    if (has_peer && s->names) {
-        memcpy(s->names->sha256, sha, 32);
+    iotls_br_peer_names_t *names = iotls_br_names(s);
+    if (has_peer && names) {
+        memcpy(names->sha256, sha, 32);
 #if IOTLS_REPORT_NAMES
-        size_t room = sizeof s->names->subject - 1;
+        size_t room = sizeof names->subject - 1;
         size_t n = subject_len < room ? subject_len : room;
-        memcpy(s->names->subject, subject, n);
-        s->names->subject[n] = '\0';
+        memcpy(names->subject, subject, n);
+        names->subject[n] = '\0';
 #else
         (void)subject;
 #endif

@@ -87,19 +87,6 @@ uint8_t *iotls_session_recv_buf(iotls_session_t *s, size_t *len)
     return s->failed ? NULL : br_ssl_engine_recvrec_buf(s->eng, len);
 }
 
-/* Workspace: how far into the input buffer the current record's bytes
- * reach (live bytes when the engine holds handshake data no getter shows). */
-static void note_input_reach(iotls_session_t *s, const uint8_t *buf, size_t n)
-{
-    if (!s->ws)
-        return;
-    size_t off = (size_t)(buf - s->ws->ibuf);
-    if (off == 0)
-        s->in_hiwater = 0; /* a new record starts: the old bytes are dead */
-    if (off + n > s->in_hiwater)
-        s->in_hiwater = off + n;
-}
-
 void iotls_session_recv_ack(iotls_session_t *s, size_t n)
 {
     size_t avail;
@@ -117,7 +104,7 @@ void iotls_session_recv_ack(iotls_session_t *s, size_t n)
         iotls_br_stop(s);
         return;
     }
-    note_input_reach(s, buf, n);
+    iotls_br_ws_note_input(s, buf, n);
     if (!s->sniff.done) {
         iotls_hello_sniff_push(&s->sniff, buf, n);
         iotls_br_note_hello(s);

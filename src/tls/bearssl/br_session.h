@@ -63,13 +63,21 @@ typedef struct {
  * (the caller's iotls_config_t need not outlive init; the X.509 wrapper
  * and the server state keep their own few fields). */
 typedef struct {
-    void (*spill_failed)(void *spill_ctx);
-    void *spill_ctx;
     uint8_t role;        /* iotls_role_t */
     uint8_t client_auth; /* iotls_client_auth_t */
     bool insecure;
     bool have_creds; /* client: a certificate to send when asked */
 } iotls_br_kept_config_t;
+
+/* A session's part of a shared workspace: in the block where its record
+ * buffers would be (it has none there), so that sessions with their own
+ * buffers do not pay for it (br_workspace.c). */
+typedef struct {
+    void (*spill_failed)(void *spill_ctx); /* the configuration's */
+    void *spill_ctx;
+    iotls_br_spill_t spill_in, spill_out; /* bytes set aside while not the owner */
+    uint32_t in_hiwater;                  /* input bytes of the current record written so far */
+} iotls_br_ws_part_t;
 
 /* What only a server keeps, in the block after the session (br_setup.c):
  * a client does not pay for it. */
@@ -103,6 +111,8 @@ typedef struct {
 #define IOTLS_BR_CLIENT_PART(cfg) (IOTLS_BR_IP_TEXT_MAX + ((cfg)->resume_len ? 32 : 0))
 
 struct iotls_session {
+    /* Pointers first, then the parts, then the 32-bit and 8-bit fields:
+     * no padding between members (the struct is in every block). */
     /* The engine context, in the block right after this struct and sized by
      * role (iotls_br_context_size). */
     union {
@@ -111,39 +121,47 @@ struct iotls_session {
     } ctx;
     br_ssl_engine_context *eng;
     iotls_br_x509_t *x509; /* client; server asking for client certificates */
-    iotls_br_kept_config_t cfg;
-    iotls_br_peer_names_t *names; /* cfg.report_peer_identity, else NULL */
-    iotls_br_server_t *srv;       /* server only, else NULL */
-    char *host_text;              /* client: IP literal; server: srv->sni */
-    uint32_t tail_len;            /* the X.509 part at the block's end (spare) */
-    /* Client: the session id offered for resumption (resumed = the server
-     * answered with it). */
-    uint8_t *offered_id; /* 32 bytes of the client's part, with cfg.resume only */
-    uint8_t offered_id_len;
-    bool offered_resume;
-    bool handshake_done;
-    bool closed; /* final state reached and error (if any) recorded */
-    bool failed; /* stopped from outside the engine (EOF, not TLS, timeout) */
-    /* A fatal alert iotls sends itself where BearSSL sends none (a rejected
-     * certificate), so the peer learns why: one cleartext alert record. */
-    uint8_t final_alert_len;
-    uint8_t final_alert[7];
+#if IOTLS_SERVER
+    iotls_br_server_t *srv; /* server only, else NULL */
+#endif
+    /* Shared workspace (NULL: the buffers are in the block). */
+    iotls_workspace_t *ws;
+    const uint8_t *out_end; /* where the plaintext of out_fill ends */
     iotls_record_track_t track;
     iotls_hello_sniff_t sniff; /* the peer's hello: MFL answer, SNI */
     iotls_report_t report;
     iotls_error_t error;
-    uint32_t payload; /* record payload bytes (at most 16384) */
-
-    /* Shared workspace (NULL: the buffers are in the block). */
-    uint32_t in_hiwater; /* input bytes of the current record written so far */
-    iotls_workspace_t *ws;
-    iotls_br_spill_t spill_in, spill_out; /* bytes set aside while not the owner */
-    /* Plaintext written into the record being filled, not yet sealed, and
-     * where it ends: together they say which output bytes are live. */
+    iotls_br_kept_config_t cfg;
+    /* Plaintext written into the record being filled, not yet sealed: with
+     * out_end, which output bytes are live. */
     uint32_t out_fill;
     uint32_t record_out; /* limit of outgoing app records (0 = none) */
-    const uint8_t *out_end;
+    uint32_t payload;    /* record payload bytes (at most 16384) */
+    uint32_t tail_len;   /* the X.509 part at the block's end (spare) */
+    /* Client: the session id offered for resumption, in the client's part
+     * of the block (iotls_br_offered_id; resumed = the server answered
+     * with it). */
+    uint8_t offered_id_len;
+    /* One byte for the flags (a client-only block's struct ends on
+     * a 16-byte boundary with it). */
+    bool offered_resume : 1;
+    bool handshake_done : 1;
+    bool closed : 1;    /* final state reached and error (if any) recorded */
+    bool failed : 1;    /* stopped from outside the engine (EOF, not TLS, timeout) */
+    bool has_names : 1; /* cfg.report_peer_identity: iotls_br_names */
+    /* A fatal alert iotls sends itself where BearSSL sends none (a rejected
+     * certificate), so the peer learns why: one cleartext alert record. */
+    uint8_t final_alert_len;
+    uint8_t final_alert[7];
 };
+
+/* The peer's names for the report (cfg.report_peer_identity), in the
+ * block right after the session; NULL without them. */
+static inline iotls_br_peer_names_t *iotls_br_names(const iotls_session_t *s)
+{
+    return s->has_names ? (iotls_br_peer_names_t *)(void *)((uint8_t *)s + ALIGN_UP(sizeof *s))
+                        : NULL;
+}
 
 struct iotls_workspace {
     uint8_t *ibuf, *obuf; /* BR_SSL_BUFSIZE_INPUT / OUTPUT bytes */
@@ -231,9 +249,18 @@ const char *iotls_br_alert_sent_reason(const iotls_session_t *s, int alert);
 /* " in its ServerHello message" / " in one of its A, B messages" / "" */
 void iotls_br_peer_message_names(const iotls_session_t *s, char *out, size_t cap);
 
+/* br_setup.c: the 32 bytes of a client's part of the block that hold the
+ * session id offered (with cfg.resume only). */
+uint8_t *iotls_br_offered_id(iotls_session_t *s);
 /* br_setup.c: server credentials (default, or chosen by SNI). */
 void iotls_br_use_server_creds(iotls_session_t *s, const iotls_creds_t *c);
 
+/* br_workspace.c: `s` joins `cfg->workspace` (its part of the block set
+ * up, `s` the owner of the buffers). */
+void iotls_br_ws_attach(iotls_session_t *s, const iotls_config_t *cfg);
+/* Input bytes just written at buf (workspace: how far into the input
+ * buffer the current record reaches; a no-op without one). */
+void iotls_br_ws_note_input(iotls_session_t *s, const uint8_t *buf, size_t n);
 /* br_workspace.c: make `s` the owner of its workspace's buffers (a no-op
  * without one, or for a failed session). Every call that lets the engine
  * touch record bytes goes through it first. */

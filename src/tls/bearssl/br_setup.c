@@ -62,12 +62,6 @@ static void warn_weaker_policies(const iotls_config_t *cfg, const char *host)
              host);
 }
 
-static void region_clear(iotls_br_spill_t *r)
-{
-    r->head = IOTLS_SPILL_NONE;
-    r->off = r->len = 0;
-}
-
 /* ---- role set-up -------------------------------------------------------- */
 
 #if IOTLS_CLIENT
@@ -103,8 +97,8 @@ static int init_client(iotls_session_t *s, const iotls_config_t *cfg, const char
                                     iotls_br_crypto_ecdsa_sign(cfg->crypto));
     /* The wrapper parses the name here; it points at the session's one
      * copy once there is one (iotls_session_init, after the reset). */
-    iotls_br_x509_setup(s->x509, mode, cfg, server_name, cfg->now, x509_extra, &s->report, s->names,
-                        &s->error);
+    iotls_br_x509_setup(s->x509, mode, cfg, server_name, cfg->now, x509_extra, &s->report,
+                        iotls_br_names(s), &s->error);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     s->report.auth = mode == IOTLS_X509_INSECURE   ? "insecure (none)"
                      : mode == IOTLS_X509_PIN_ONLY ? "pin"
@@ -123,10 +117,10 @@ static int init_client(iotls_session_t *s, const iotls_config_t *cfg, const char
                                    "saved session",
                                    (unsigned long)cfg->resume_len),
                    -1;
-        s->offered_resume = rc == 1 && s->offered_id; /* its id has room (resume_len) */
+        s->offered_resume = rc == 1; /* its id has room: resume_len is set */
         if (s->offered_resume) {
             br_ssl_engine_set_session_parameters(s->eng, &offered);
-            memcpy(s->offered_id, offered.session_id, offered.session_id_len);
+            memcpy(iotls_br_offered_id(s), offered.session_id, offered.session_id_len);
             s->offered_id_len = offered.session_id_len;
         }
         memset(&offered, 0, sizeof offered); /* the master secret */
@@ -167,7 +161,7 @@ static void init_server(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *
     const iotls_trust_t *t = cfg->trust;
     iotls_br_x509_algorithms(&s->x509->u.minimal, t);
     iotls_br_x509_setup(s->x509, IOTLS_X509_VERIFY, cfg, NULL, cfg->now, x509_extra, &s->report,
-                        s->names, &s->error);
+                        iotls_br_names(s), &s->error);
     br_ssl_engine_set_x509(s->eng, &s->x509->vtable);
     if (cfg->client_auth == IOTLS_CLIENT_AUTH_REQUEST)
         iotls_br_client_auth_attach(s);
@@ -194,11 +188,8 @@ static void set_buffers(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *
     /* No record is larger than 16384 bytes: a larger limit is that. */
     s->record_out =
         (uint32_t)(cfg->record_out > IOTLS_BUFFER_MAX ? IOTLS_BUFFER_MAX : cfg->record_out);
-    region_clear(&s->spill_in);
-    region_clear(&s->spill_out);
     if (cfg->workspace) {
-        s->ws = cfg->workspace;
-        iotls_br_ws_acquire(s);
+        iotls_br_ws_attach(s, cfg);
         bool full = cfg->role == IOTLS_ROLE_SERVER;
         if (full && !s->record_out && s->payload < IOTLS_BUFFER_MAX)
             s->record_out = s->payload;
@@ -230,14 +221,13 @@ static void set_buffers(iotls_session_t *s, const iotls_config_t *cfg, uint8_t *
 static void keep_config(iotls_session_t *s, const iotls_config_t *cfg)
 {
     iotls_br_kept_config_t *k = &s->cfg;
-    k->spill_failed = cfg->spill_failed;
-    k->spill_ctx = cfg->spill_ctx;
     k->role = (uint8_t)cfg->role;
     k->client_auth = (uint8_t)cfg->client_auth;
     k->insecure = cfg->insecure;
     k->have_creds = cfg->creds != NULL;
 }
 
+#if IOTLS_SERVER
 /* A server's own part of the block. */
 static void keep_server_config(iotls_br_server_t *srv, iotls_session_t *s,
                                const iotls_config_t *cfg)
@@ -254,26 +244,40 @@ static void keep_server_config(iotls_br_server_t *srv, iotls_session_t *s,
     srv->log = cfg->log;
     srv->log_ctx = cfg->log_ctx;
 }
+#endif
 
 /* Every text of the report points somewhere valid from the start. */
-static void report_init(iotls_session_t *s, const iotls_config_t *cfg)
+static void report_init(iotls_session_t *s, const iotls_config_t *cfg, const char *host_text)
 {
     iotls_report_t *r = &s->report;
     r->role = cfg->role;
     r->buffer_payload = s->payload;
     r->memory_bytes = iotls_session_size(cfg);
     r->time_check = iotls_br_time_check_name(cfg->time_policy);
-    r->server_name = s->host_text;
+    r->server_name = host_text;
     r->alpn = "";
     r->peer_subject = r->peer_issuer = r->peer_sans = "";
-    r->peer_sha256 = s->names ? s->names->sha256 : NULL;
+    iotls_br_peer_names_t *names = iotls_br_names(s);
+    r->peer_sha256 = names ? names->sha256 : NULL;
 #if IOTLS_REPORT_NAMES
-    if (s->names) {
-        r->peer_subject = s->names->subject;
-        r->peer_issuer = s->names->issuer;
-        r->peer_sans = s->names->sans;
+    if (names) {
+        r->peer_subject = names->subject;
+        r->peer_issuer = names->issuer;
+        r->peer_sans = names->sans;
     }
 #endif
+}
+
+/* The client's part of the block: after the session and the peer names. */
+static uint8_t *client_part(iotls_session_t *s)
+{
+    return (uint8_t *)s + ALIGN_UP(sizeof *s) +
+           (s->has_names ? ALIGN_UP(sizeof(iotls_br_peer_names_t)) : 0);
+}
+
+uint8_t *iotls_br_offered_id(iotls_session_t *s)
+{
+    return client_part(s) + IOTLS_BR_IP_TEXT_MAX;
 }
 
 iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_config_t *cfg,
@@ -298,26 +302,29 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     iotls_error_clear(&s->error);
     iotls_record_track_init(&s->track);
     if (cfg->report_peer_identity) {
-        s->names = (iotls_br_peer_names_t *)(void *)p;
-        memset(s->names, 0, sizeof *s->names);
-        p += ALIGN_UP(sizeof *s->names);
+        s->has_names = true;
+        memset(iotls_br_names(s), 0, sizeof(iotls_br_peer_names_t));
+        p += ALIGN_UP(sizeof(iotls_br_peer_names_t));
     }
+    /* Client: the IP literal's text; server: the ClientHello's SNI. */
+    char *host_text = (char *)p; /* client_part(s) */
+    /* Only a server reads the ClientHello's SNI as text. */
+    char *hello_sni = NULL;
+    uint8_t *hello_id = NULL;
+#if IOTLS_SERVER
     if (cfg->role == IOTLS_ROLE_SERVER) {
         s->srv = (iotls_br_server_t *)(void *)p;
         keep_server_config(s->srv, s, cfg);
-        s->host_text = s->srv->sni;
+        host_text = hello_sni = s->srv->sni;
+        hello_id = s->srv->session_id;
         p += ALIGN_UP(sizeof *s->srv);
-    } else {
-        s->host_text = (char *)p;
-        if (cfg->resume_len)
-            s->offered_id = p + IOTLS_BR_IP_TEXT_MAX;
-        p += ALIGN_UP(IOTLS_BR_CLIENT_PART(cfg));
     }
-    s->host_text[0] = '\0';
-    /* Only a server reads the ClientHello's SNI as text. */
-    iotls_hello_sniff_init(&s->sniff, s->srv ? s->srv->sni : NULL, NULL,
-                           s->srv ? s->srv->session_id : NULL);
-    report_init(s, cfg);
+#endif
+    if (cfg->role == IOTLS_ROLE_CLIENT)
+        p += ALIGN_UP(IOTLS_BR_CLIENT_PART(cfg));
+    host_text[0] = '\0';
+    iotls_hello_sniff_init(&s->sniff, hello_sni, NULL, hello_id);
+    report_init(s, cfg, host_text);
     /* Only sessions that check certificates need the time. */
     if (iotls_br_needs_x509(cfg) && iotls_br_resolve_time(&c, &s->report.time_check, err) < 0)
         return NULL;
@@ -331,9 +338,11 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     /* Record buffers next (none with a workspace), then the X.509 validator
      * as the block's tail: after the handshake nothing touches it again
      * (renegotiation is refused), and iotls_session_spare hands it out. */
-    uint8_t *bufs = p;
+    uint8_t *bufs = p; /* with a workspace: the session's part of it */
     if (!cfg->workspace)
         p += ALIGN_UP(iotls_br_input_len(s->payload) + iotls_br_output_len(cfg, s->payload));
+    else
+        p += ALIGN_UP(sizeof(iotls_br_ws_part_t));
     uint8_t *x509_extra = NULL;
     s->tail_len = (uint32_t)iotls_br_tail_size(cfg);
     if (iotls_br_needs_x509(cfg)) {
@@ -385,9 +394,8 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         /* One copy of the name: BearSSL's (the SNI it sends), or, for an
          * IP literal (no SNI), the session's own. */
         if (s->x509->ip_len)
-            iotls_text_copy(s->host_text, IOTLS_BR_IP_TEXT_MAX, server_name);
-        s->report.server_name =
-            s->x509->ip_len ? s->host_text : br_ssl_engine_get_server_name(s->eng);
+            iotls_text_copy(host_text, IOTLS_BR_IP_TEXT_MAX, server_name);
+        s->report.server_name = s->x509->ip_len ? host_text : br_ssl_engine_get_server_name(s->eng);
         s->x509->host = s->report.server_name;
         if (s->payload < IOTLS_BUFFER_MAX)
             s->report.mfl_requested = (unsigned)s->payload;

@@ -164,7 +164,7 @@ static int meta_from_der(iotls_anchor_meta_t *m, const uint8_t *der, size_t len,
                         w->err);
         goto out;
     }
-    const char *subject = w->subject;
+    const char *subject = ws->subject; /* "" in builds without names */
     if (nc->problem) {
         iotls_error_set(err, IOTLS_ERR_BAD_CERT,
                         "trust anchor '%s' refused: it has %s, which iotls cannot enforce (a "

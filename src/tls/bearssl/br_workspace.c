@@ -11,7 +11,7 @@
  *           recvapp_buf non-NULL: the unread plaintext it returns
  *           neither (engine busy with handshake bytes, or closed for
  *           reading): everything written into the current record,
- *           [0, in_hiwater), which the session tracks in recv_ack
+ *           [0, in_hiwater), which recv_ack tracks (note_input)
  *   output  sendrec_buf non-NULL: the rest of the record being sent
  *           otherwise the plaintext this session wrote into the record
  *           being filled (out_fill bytes ending at out_end); the
@@ -82,6 +82,40 @@ static void region(iotls_br_spill_t *r, size_t off, size_t len)
     r->len = (uint32_t)len;
 }
 
+/* The session's part, where its record buffers would be: right after its
+ * engine context (the engine is that context's first member). */
+static iotls_br_ws_part_t *part(const iotls_session_t *s)
+{
+    return (iotls_br_ws_part_t *)(void *)((uint8_t *)s->eng +
+                                          ALIGN_UP(iotls_br_context_size(s->cfg.role)));
+}
+
+void iotls_br_ws_attach(iotls_session_t *s, const iotls_config_t *cfg)
+{
+    iotls_br_ws_part_t *w = part(s);
+    memset(w, 0, sizeof *w);
+    w->spill_failed = cfg->spill_failed;
+    w->spill_ctx = cfg->spill_ctx;
+    region(&w->spill_in, 0, 0);
+    region(&w->spill_out, 0, 0);
+    s->ws = cfg->workspace;
+    iotls_br_ws_acquire(s);
+}
+
+/* How far into the input buffer the current record's bytes reach (live
+ * bytes when the engine holds handshake data no getter shows). */
+void iotls_br_ws_note_input(iotls_session_t *s, const uint8_t *buf, size_t n)
+{
+    if (!s->ws)
+        return;
+    iotls_br_ws_part_t *w = part(s);
+    size_t off = (size_t)(buf - s->ws->ibuf);
+    if (off == 0)
+        w->in_hiwater = 0; /* a new record starts: the old bytes are dead */
+    if (off + n > w->in_hiwater)
+        w->in_hiwater = (uint32_t)(off + n);
+}
+
 static void live_input(iotls_session_t *s, iotls_br_spill_t *r)
 {
     const uint8_t *base = s->ws->ibuf;
@@ -100,7 +134,7 @@ static void live_input(iotls_session_t *s, iotls_br_spill_t *r)
         region(r, 0, 0);
         return;
     }
-    region(r, 0, s->in_hiwater);
+    region(r, 0, part(s)->in_hiwater);
 }
 
 size_t iotls_br_out_pending(iotls_session_t *s)
@@ -143,8 +177,9 @@ static void lose_bytes(iotls_session_t *s, size_t need)
                         (unsigned long)ws->pool.free_count * IOTLS_SPILL_CHUNK,
                         (unsigned long)need);
     iotls_br_stop(s);
-    if (s->cfg.spill_failed)
-        s->cfg.spill_failed(s->cfg.spill_ctx);
+    iotls_br_ws_part_t *w = part(s);
+    if (w->spill_failed)
+        w->spill_failed(w->spill_ctx);
 }
 
 /* The owner gives the buffers up: its live bytes go to the pool. */
@@ -169,21 +204,22 @@ static void evict(iotls_session_t *s)
         lose_bytes(s, (size_t)in.len + out.len);
         return;
     }
-    s->spill_in = in;
-    s->spill_out = out;
+    part(s)->spill_in = in;
+    part(s)->spill_out = out;
 }
 
 static void restore(iotls_session_t *s)
 {
     iotls_workspace_t *ws = s->ws;
-    if (s->spill_in.head != IOTLS_SPILL_NONE)
-        iotls_spill_pool_take(&ws->pool, s->spill_in.head, ws->ibuf + s->spill_in.off,
-                              s->spill_in.len);
-    if (s->spill_out.head != IOTLS_SPILL_NONE)
-        iotls_spill_pool_take(&ws->pool, s->spill_out.head, ws->obuf + s->spill_out.off,
-                              s->spill_out.len);
-    region(&s->spill_in, 0, 0);
-    region(&s->spill_out, 0, 0);
+    iotls_br_ws_part_t *w = part(s);
+    if (w->spill_in.head != IOTLS_SPILL_NONE)
+        iotls_spill_pool_take(&ws->pool, w->spill_in.head, ws->ibuf + w->spill_in.off,
+                              w->spill_in.len);
+    if (w->spill_out.head != IOTLS_SPILL_NONE)
+        iotls_spill_pool_take(&ws->pool, w->spill_out.head, ws->obuf + w->spill_out.off,
+                              w->spill_out.len);
+    region(&w->spill_in, 0, 0);
+    region(&w->spill_out, 0, 0);
 }
 
 void iotls_br_ws_acquire(iotls_session_t *s)
@@ -205,10 +241,11 @@ void iotls_session_release(iotls_session_t *s)
     iotls_workspace_t *ws = s->ws;
     if (ws->owner == s)
         ws->owner = NULL;
-    iotls_spill_pool_drop(&ws->pool, s->spill_in.head);
-    iotls_spill_pool_drop(&ws->pool, s->spill_out.head);
-    region(&s->spill_in, 0, 0);
-    region(&s->spill_out, 0, 0);
+    iotls_br_ws_part_t *w = part(s);
+    iotls_spill_pool_drop(&ws->pool, w->spill_in.head);
+    iotls_spill_pool_drop(&ws->pool, w->spill_out.head);
+    region(&w->spill_in, 0, 0);
+    region(&w->spill_out, 0, 0);
     s->ws = NULL;
     s->failed = true; /* a released session moves no more bytes */
 }
@@ -217,5 +254,5 @@ size_t iotls_session_spilled(const iotls_session_t *s)
 {
     if (!s || !s->ws)
         return 0;
-    return (size_t)s->spill_in.len + s->spill_out.len;
+    return (size_t)part(s)->spill_in.len + part(s)->spill_out.len;
 }

@@ -296,9 +296,11 @@ static const br_x509_pkey *unchained_key(iotls_br_x509_t *x)
  * (or the error-text storage), the others' for error texts only. */
 static void set_texts(iotls_br_x509_t *x, bool leaf)
 {
+#if IOTLS_CERT_WALK_TEXT
     if (leaf)
         iotls_cert_walk_set_text(&x->walk, x->leaf_subject, x->leaf_name_cap, x->leaf_issuer,
                                  x->leaf_name_cap, x->leaf_sans, x->leaf_sans_cap);
+#endif
 #if IOTLS_ERROR_TEXT
     /* A certificate above the leaf is named only in the first verdict,
      * which is written into the session's error text: while there is
@@ -417,8 +419,9 @@ static void path_end(iotls_br_x509_t *x)
         }
         if (x->spki_hash)
             br_sha256_out(&x->spki_hash->ctx, x->spki_hash->out);
-        /* The walker rendered the names in place; a malformed leaf's are
+            /* The walker rendered the names in place; a malformed leaf's are
          * not to be shown. */
+#if IOTLS_CERT_WALK_TEXT
         if (!well_formed) {
             if (x->leaf_subject)
                 iotls_text_copy(x->leaf_subject, x->leaf_name_cap, "(undecodable)");
@@ -427,6 +430,7 @@ static void path_end(iotls_br_x509_t *x)
             if (x->leaf_sans)
                 x->leaf_sans[0] = '\0';
         }
+#endif
         iotls_br_leaf_issuer_kept(x);
         x->report->peer_cert_present = true;
         x->leaf_ip_match = well_formed && x->walk.ip_match;
@@ -699,7 +703,11 @@ static unsigned check_anchor(iotls_br_x509_t *x)
 static unsigned x_end_chain(const br_x509_class **ctx)
 {
     iotls_br_x509_t *x = self(ctx);
+#if IOTLS_CERT_WALK_TEXT
     const char *subject = x->leaf_subject ? x->leaf_subject : "";
+#else
+    const char *subject = ""; /* no name is rendered */
+#endif
     if (unchained(x) && !x->leaf_done)
         return BR_ERR_X509_EMPTY_CHAIN;
     if (unchained(x) && x->mode == IOTLS_X509_INSECURE)

@@ -61,20 +61,28 @@ typedef struct {
 
 typedef struct {
     const br_x509_class *vtable; /* must be first: BearSSL passes &vtable */
+    /* Carved from the block after this struct (iotls_br_x509_extra): NULL
+     * when not needed. (Here, a 32-bit build fills the word before the
+     * 64-bit aligned union with it.) */
+    iotls_br_leaf_hash_t *leaf_hash; /* cert pins, the report's fingerprint */
     union {
         br_x509_minimal_context minimal; /* VERIFY */
         br_x509_decoder_context decoder; /* PIN_ONLY / INSECURE: the leaf key */
     } u;
     iotls_cert_walk_t walk; /* re-initialised for each certificate */
+    /* The 64-bit members next to the walker (no padding on 32-bit). */
+    int64_t now;            /* FIXED / AT_LEAST / SYSTEM time */
+    uint64_t anchor_hash;   /* issuer DN hash of the certificate an anchor issued (VERIFY) */
+    uint64_t wanted_issuer; /* issuer DN hash of the last certificate of the path (reordering) */
 
-    /* Carved from the block after this struct (iotls_br_x509_extra): NULL
-     * when not needed. */
-    iotls_br_leaf_hash_t *leaf_hash; /* cert pins, the report's fingerprint */
     iotls_br_leaf_hash_t *spki_hash; /* SPKI pins */
     /* Where the walker renders the leaf's names: the report's storage
      * (cfg.report_peer_identity), else the error-text storage below, else
      * (terse builds) nowhere. */
+#if IOTLS_CERT_WALK_TEXT /* else no name is rendered anywhere */
     char *leaf_subject, *leaf_issuer, *leaf_sans;
+    uint16_t leaf_name_cap, leaf_sans_cap;
+#endif
 #if IOTLS_ERROR_TEXT
     char *cur_issuer; /* of the certificates above the leaf (their subject:
                          in the session's error text, see set_texts) */
@@ -90,10 +98,8 @@ typedef struct {
      * into the session's error text, which stays unused until the session
      * fails (one text, rendered where it is kept). */
     iotls_error_t *text; /* the session's error: its text while its code is IOTLS_OK */
-    int64_t now;         /* FIXED / AT_LEAST / SYSTEM time */
 
     /* Checks BearSSL does not make (VERIFY mode). */
-    uint64_t anchor_hash;      /* issuer DN hash of the certificate an anchor issued */
     uint32_t prev_issuer_hash; /* low bits of the DN hashes: texts only */
     uint32_t order_wanted;     /* issuer missing where the order broke */
     uint32_t nc_violations;    /* bit per name-constrained anchor (nc_slot) */
@@ -105,15 +111,13 @@ typedef struct {
     /* Reordering (cfg.chain_reorder_bytes): certificates held back until
      * the path wants them (br_x509.c, "certificates as the peer sends
      * them"). */
-    uint8_t *reorder;       /* the session's buffer, NULL = none */
-    uint64_t wanted_issuer; /* issuer DN hash of the last certificate of the path */
-    uint32_t reorder_cap;   /* its size */
-    uint32_t reorder_used;  /* held entries, packed from the start */
-    uint32_t hold_got;      /* bytes of the certificate being held */
-    uint32_t overflow_len;  /* first certificate that did not fit, 0 = none */
-    unsigned arrived;       /* certificates started, in the order sent */
+    uint8_t *reorder;      /* the session's buffer, NULL = none */
+    uint32_t reorder_cap;  /* its size */
+    uint32_t reorder_used; /* held entries, packed from the start */
+    uint32_t hold_got;     /* bytes of the certificate being held */
+    uint32_t overflow_len; /* first certificate that did not fit, 0 = none */
+    unsigned arrived;      /* certificates started, in the order sent */
 
-    uint16_t leaf_name_cap, leaf_sans_cap;
     uint16_t verdict_code; /* iotls_err_t; IOTLS_OK when none */
     int16_t verdict_engine_code;
     uint16_t min_rsa_bits; /* 2048, or 1024 with cfg.allow_weak_rsa */
@@ -122,18 +126,20 @@ typedef struct {
     uint8_t mode;          /* iotls_x509_mode_t */
     uint8_t time_policy;   /* iotls_time_policy_t */
     uint8_t ip_len;        /* 4 or 16 when host is an IP literal */
-    bool no_name_check;
-    bool time_applied; /* this certificate's clock is set */
-    bool leaf_done;
-    bool leaf_ip_match;
-    bool want_client_auth;          /* EKU wanted: clientAuth (server) or serverAuth */
-    bool anchor_found;              /* a certificate's issuer is a CA anchor */
-    bool order_broken, order_later; /* ... and it came later in the chain */
-    bool nc_first_cn;               /* nc_first describes the leaf CN */
-    bool holding;                   /* the current one goes to the buffer */
-    bool last_well_formed;          /* the walk holds the last path certificate's results */
-    bool leaf_issuer_in_text;       /* the leaf's issuer is in the error text's first half */
-    uint8_t ip[16];                 /* the IP literal checked, when ip_len */
+    /* Flags as bits: the wrapper is in every verifying session's block. */
+    bool no_name_check : 1;
+    bool time_applied : 1; /* this certificate's clock is set */
+    bool leaf_done : 1;
+    bool leaf_ip_match : 1;
+    bool want_client_auth : 1; /* EKU wanted: clientAuth (server) or serverAuth */
+    bool anchor_found : 1;     /* a certificate's issuer is a CA anchor */
+    bool order_broken : 1;
+    bool order_later : 1;         /* ... and it came later in the chain */
+    bool nc_first_cn : 1;         /* nc_first describes the leaf CN */
+    bool holding : 1;             /* the current one goes to the buffer */
+    bool last_well_formed : 1;    /* the walk holds the last path certificate's results */
+    bool leaf_issuer_in_text : 1; /* the leaf's issuer is in the error text's first half */
+    uint8_t ip[16];               /* the IP literal checked, when ip_len */
 #if IOTLS_ERROR_TEXT
     char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
 #endif

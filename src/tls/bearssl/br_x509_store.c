@@ -68,8 +68,10 @@ void iotls_br_x509_carve(iotls_br_x509_t *x, const iotls_config_t *cfg, uint8_t 
         p += HASH_BYTES;
     }
     x->peer_sha256 = names ? names->sha256 : NULL;
+#if IOTLS_CERT_WALK_TEXT
     x->leaf_subject = x->leaf_issuer = x->leaf_sans = NULL;
     x->leaf_name_cap = x->leaf_sans_cap = 0;
+#endif
 #if IOTLS_ERROR_TEXT
     x->cur_issuer = (char *)p;
     p += IOTLS_BR_ERROR_NAME_MAX;
@@ -94,8 +96,10 @@ void iotls_br_x509_carve(iotls_br_x509_t *x, const iotls_config_t *cfg, uint8_t 
         p += IOTLS_BR_ERROR_NAME_MAX;
     }
 #endif
+#if IOTLS_CERT_WALK_TEXT
     if (x->leaf_subject)
         x->leaf_subject[0] = x->leaf_issuer[0] = '\0';
+#endif
 }
 
 /* ---- the verdict: its code here, its text in the session's error -------- */
