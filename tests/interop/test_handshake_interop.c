@@ -214,8 +214,10 @@ static char *listen_log(iotls_test_peer_t *srv)
 
 static void expect_in(const char *what, const char *text, const char *want)
 {
-    if (!strstr(text, want))
-        fail_msg("%s lacks '%s':\n%s", what, want, text);
+    if (!strstr(text, want)) {
+        fprintf(stderr, "%s:\n%s\n", what, text); /* whole: fail_msg cuts at 1024 bytes */
+        fail_msg("%s (above) lacks '%s'", what, want);
+    }
 }
 
 /* Go's tls_peer (client or server); 1 when Go is missing (skip). */
@@ -284,9 +286,15 @@ static void test_server_names_version_and_suite_failures(void **state)
      * generous for a sanitizer build on two busy cores; each returns as soon
      * as its answer is there). */
     int all = iotls_test_peer_wait_stderr(&srv, tls13, go ? 3 : 2, 30000);
+    bool alive = iotls_test_peer_alive(&srv);
     char *log = listen_log(&srv);
-    if (!all)
-        fail_msg("expected %d TLS 1.3-only lines:\n%s", go ? 3 : 2, log);
+    if (!all) {
+        /* The whole log on stderr: cmocka cuts its messages at 1024 bytes,
+         * which hid the third line of the one failure seen so far. */
+        fprintf(stderr, "iotls listen %s; its log:\n%s\n",
+                alive ? "still running at the end of the wait" : "had exited", log);
+        fail_msg("expected %d TLS 1.3-only lines in the log above", go ? 3 : 2);
+    }
     expect_in("iotls listen log", log,
               "the client speaks only up to TLS 1.1; iotls requires TLS 1.2 (TLS 1.0 and 1.1 are "
               "deprecated, RFC 8996) [IOTLS_ERR_NO_COMMON_CIPHER]");
@@ -557,7 +565,9 @@ static void test_rsa4096_credentials_both_sides(void **state)
         iotls_test_result_free(&r);
     }
     iotls_test_peer_stop(&srv);
-    /* One error line is expected: the start-up probe's empty connection. */
+    /* No error line is expected (a start-up probe's empty connection,
+     * PEER_CLOSED_HANDSHAKE, is tolerated: servers started on a fixed port
+     * get one). */
     char *log = iotls_test_peer_stderr(&srv, NULL);
     size_t errors = 0;
     for (const char *p = log; (p = strstr(p, "IOTLS_ERR_")) != NULL; p++)

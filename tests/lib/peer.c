@@ -51,21 +51,6 @@ static struct sockaddr_in loopback(uint16_t port)
     return sa;
 }
 
-uint16_t iotls_test_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return 0;
-    struct sockaddr_in sa = loopback(0);
-    socklen_t sl = sizeof sa;
-    uint16_t port = 0;
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-        port = ntohs(sa.sin_port);
-    close(fd);
-    return port;
-}
-
 static int try_connect(uint16_t port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -216,31 +201,43 @@ int iotls_test_peer_stop(iotls_test_peer_t *p)
     return p->status;
 }
 
-/* Reads "ACCEPT host:port" from the peer's stdout. 1 found, 0 not yet. */
-static int parse_accept(const iotls_test_peer_t *p, uint16_t *port)
+/* Finds a complete line starting with `prefix` and ending in ":<port>" in
+ * text. 1 found, 0 not (yet). */
+static int port_in_lines(char *text, const char *prefix, uint16_t *port)
 {
-    char *o = iotls_test_peer_stdout(p, NULL);
-    if (o == NULL)
-        return 0;
-    int found = 0;
-    for (char *line = o; line != NULL && *line != '\0';) {
+    size_t plen = strlen(prefix);
+    for (char *line = text; line != NULL && *line != '\0';) {
         char *nl = strchr(line, '\n');
         if (nl == NULL)
-            break; /* incomplete last line: wait for the rest */
+            return 0; /* incomplete last line: wait for the rest */
         *nl = '\0';
-        if (strncmp(line, "ACCEPT ", 7) == 0) {
+        if (strncmp(line, prefix, plen) == 0) {
             char *colon = strrchr(line, ':');
             char *end = NULL;
             long v = colon != NULL ? strtol(colon + 1, &end, 10) : 0;
             if (end != NULL && (*end == '\0' || *end == '\r') && v > 0 && v < 65536) {
                 *port = (uint16_t)v;
-                found = 1;
-                break;
+                return 1;
             }
         }
         line = nl + 1;
     }
-    free(o);
+    return 0;
+}
+
+/* Reads the port from the peer's "<prefix><host>:<port>" line, on stdout
+ * or stderr ("ACCEPT " when prefix is NULL). 1 found, 0 not yet. */
+static int parse_accept(const iotls_test_peer_t *p, const char *prefix, uint16_t *port)
+{
+    if (prefix == NULL)
+        prefix = "ACCEPT ";
+    int found = 0;
+    for (int err = 0; err < 2 && !found; err++) {
+        char *o = err ? iotls_test_peer_stderr(p, NULL) : iotls_test_peer_stdout(p, NULL);
+        if (o != NULL)
+            found = port_in_lines(o, prefix, port);
+        free(o);
+    }
     return found;
 }
 
@@ -301,7 +298,7 @@ int iotls_test_peer_start(const iotls_test_peer_spec_t *spec, iotls_test_peer_t 
                 if (iotls_test_peer_alive(p))
                     return 0;
             }
-        } else if (parse_accept(p, &p->port)) {
+        } else if (parse_accept(p, spec->port_line, &p->port)) {
             return 0;
         }
         if (!iotls_test_peer_alive(p)) {
@@ -411,7 +408,7 @@ int iotls_test_s_server_start(const iotls_test_s_server_opts_t *o, iotls_test_pe
     if (add_args(argv, &n, o->extra) != 0)
         return -1;
 
-    iotls_test_peer_spec_t spec = {"s_server", argv, NULL, cwd, 0, 0};
+    iotls_test_peer_spec_t spec = {"s_server", argv, NULL, cwd, 0, 0, NULL};
     return iotls_test_peer_start(&spec, p);
 }
 
@@ -627,7 +624,7 @@ int iotls_test_mfl_ignoring_server_start(const iotls_test_cred_t *cred, iotls_te
         cred = &pki->server_ec;
     }
     const char *argv[] = {bin, "0", cred->chain, cred->key, NULL};
-    iotls_test_peer_spec_t spec = {"mfl_ignoring_server", argv, NULL, NULL, 0, 0};
+    iotls_test_peer_spec_t spec = {"mfl_ignoring_server", argv, NULL, NULL, 0, 0, NULL};
     return iotls_test_peer_start(&spec, p);
 }
 
@@ -641,15 +638,16 @@ int iotls_test_listen_start(const char *chain, const char *key, const char *cons
         chain = pki->server_ec.chain;
         key = pki->server_ec.key;
     }
-    uint16_t port = iotls_test_free_port();
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    /* Port 0: the listener picks a free port and says which ("listening
+     * on 127.0.0.1:PORT" on stderr), so no other program can take it
+     * between our choice and its bind. */
     const char *argv[24] = {iotls_test_tool(), "listen", "--cert", chain, "--key", key};
     size_t n = 6;
     for (size_t i = 0; extra && extra[i] && n < 22; i++)
         argv[n++] = extra[i];
-    argv[n++] = addr;
+    argv[n++] = "127.0.0.1:0";
     argv[n] = NULL;
-    iotls_test_peer_spec_t spec = {.name = "iotls-listen", .argv = argv, .port = port};
+    iotls_test_peer_spec_t spec = {
+        .name = "iotls-listen", .argv = argv, .port_line = "listening on "};
     return iotls_test_peer_start(&spec, p);
 }

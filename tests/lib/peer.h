@@ -59,6 +59,9 @@ typedef struct {
                                   listens (openssl s_server and our Go peer
                                   do), and the port is read from it. */
     int ready_timeout_ms;    /* 0 = IOTLS_TEST_PEER_READY_MS */
+    const char *port_line;   /* with port 0: the start of the line, on stdout
+                                or stderr, that ends in "<host>:<port>" once
+                                the peer listens; NULL = "ACCEPT " */
 } iotls_test_peer_spec_t;
 
 /* Sets p->out_path / p->err_path for a new peer named p->name:
@@ -106,9 +109,11 @@ void iotls_test_peer_close_stdin(iotls_test_peer_t *p);
 /* Prints its stdout and stderr on stderr (for failing tests). */
 void iotls_test_peer_dump(const iotls_test_peer_t *p);
 
-/* A TCP port on 127.0.0.1 that was free a moment ago (bind :0, read, close).
- * Racy by nature: another process may take it before the caller binds; prefer
- * peers that choose their own port (spec.port = 0). 0 on failure. */
+/* A port on 127.0.0.1 that was free for TCP and UDP a moment ago, chosen
+ * at random below the kernel's ephemeral range, where no connect() or
+ * bind(port 0) of another program takes it (free_port.c). Still a choice
+ * made before the peer binds: prefer peers that choose their own port and
+ * say which (spec.port = 0). 0 on failure. */
 uint16_t iotls_test_free_port(void);
 
 /* "https://localhost:<port><path>" in one of 8 rotating static buffers
@@ -121,12 +126,11 @@ int iotls_test_port_open(uint16_t port, int timeout_ms);
 
 /* ---- the iotls tool as a server ------------------------------------------ */
 
-/* Starts `iotls listen --cert chain --key key [extra...] 127.0.0.1:PORT`
+/* Starts `iotls listen --cert chain --key key [extra...] 127.0.0.1:0`
  * (at most 16 extra arguments; chain NULL = the test PKI's server_ec chain
- * and key) on a free port; ready once it accepts (the
- * probe's empty connection appears in its log as one
- * IOTLS_ERR_PEER_CLOSED_HANDSHAKE line). Its stderr is the server log. 0 or
- * -1 (see peer_start). */
+ * and key): the listener picks a free port and prints "listening on
+ * 127.0.0.1:PORT", which is read (no port race, no probe connection). Its
+ * stderr is the server log. 0 or -1 (see peer_start). */
 int iotls_test_listen_start(const char *chain, const char *key, const char *const *extra,
                             iotls_test_peer_t *p);
 

@@ -505,7 +505,7 @@ static void test_s_server_certs_and_client_auth(void **state)
     snprintf(accept_arg, sizeof accept_arg, "127.0.0.1:%u", port);
     const char *www[] = {"openssl",         "s_server", "-accept",        accept_arg, "-cert",
                          p->server_ec.cert, "-key",     p->server_ec.key, "-WWW",     NULL};
-    iotls_test_peer_spec_t fixed = {"fixed_port", www, NULL, iotls_test_www_dir(), port, 0};
+    iotls_test_peer_spec_t fixed = {"fixed_port", www, NULL, iotls_test_www_dir(), port, 0, NULL};
     assert_int_equal(iotls_test_peer_start(&fixed, &peers[2]), 0);
     assert_int_equal(peers[2].port, port);
     memset(&o, 0, sizeof o);
@@ -521,7 +521,7 @@ static void test_s_server_certs_and_client_auth(void **state)
     /* a peer that dies before listening fails loudly and is reaped */
     const char *bad[] = {
         "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "/nonexistent/iotls.pem", NULL};
-    iotls_test_peer_spec_t spec = {"doomed", bad, NULL, NULL, 0, 0};
+    iotls_test_peer_spec_t spec = {"doomed", bad, NULL, NULL, 0, 0, NULL};
     assert_int_equal(iotls_test_peer_start(&spec, &peers[1]), -1);
     assert_int_equal(peers[1].pid, 0);
     char *err = iotls_test_peer_stderr(&peers[1], NULL);
