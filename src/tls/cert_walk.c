@@ -173,7 +173,7 @@ void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t w
         w->want_ip_len = (uint8_t)want_ip_len;
     }
     /* The virtual root never ends; it accepts exactly one Certificate. */
-    w->stack[0].end = UINT32_MAX;
+    w->frame_end[0] = UINT32_MAX;
     w->stack[0].role = R_ROOT;
     w->depth = 1;
     w->state = ST_TAG;
@@ -184,6 +184,12 @@ void iotls_cert_walk_init(iotls_cert_walk_t *w, const uint8_t *want_ip, size_t w
 static iotls_cert_walk_frame_t *top(iotls_cert_walk_t *w)
 {
     return &w->stack[w->depth - 1];
+}
+
+/* Where the innermost element ends. */
+static uint32_t top_end(const iotls_cert_walk_t *w)
+{
+    return w->frame_end[w->depth - 1];
 }
 
 /* Checks a descended element's child count once its last byte went past. */
@@ -248,7 +254,7 @@ static void frame_done(iotls_cert_walk_t *w, const iotls_cert_walk_frame_t *f)
  * same byte: a GeneralName can close SAN, its extension and the list). */
 static void close_frames(iotls_cert_walk_t *w)
 {
-    while (w->state != ST_ERR && w->depth > 1 && top(w)->end == w->pos) {
+    while (w->state != ST_ERR && w->depth > 1 && top_end(w) == w->pos) {
         frame_done(w, top(w));
         if (top(w)->role == R_NAME && w->region != RG_NONE) {
             if (w->region == RG_SUBJECT)
@@ -712,7 +718,7 @@ static void header_done(iotls_cert_walk_t *w)
      * carries at most 2^24 bytes of it). */
     if (w->depth == 1 && wide_end > UINT32_MAX)
         wide_end = UINT32_MAX;
-    if (wide_end > p->end) {
+    if (wide_end > top_end(w)) {
         fail(w, "element longer than its enclosing element");
         return;
     }
@@ -726,8 +732,8 @@ static void header_done(iotls_cert_walk_t *w)
             fail(w, "certificate nested too deeply");
             return;
         }
+        w->frame_end[w->depth] = end;
         iotls_cert_walk_frame_t *f = &w->stack[w->depth++];
-        f->end = end;
         f->role = (uint8_t)role;
         f->idx = 0;
         f->aux = role == R_TBS ? F_VERSION : 0;
@@ -770,7 +776,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
              * header at most 6 bytes. */
             if ((b & 0x1f) == 0x1f)
                 fail(w, "multi-byte tag");
-            else if (w->pos >= top(w)->end)
+            else if (w->pos >= top_end(w))
                 fail(w, "truncated element header");
             else
                 w->state = ST_LEN0;
@@ -788,7 +794,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
                 fail(w, "indefinite length (not DER)");
             } else if ((b & 0x7f) > 4) {
                 fail(w, "length field over 4 bytes");
-            } else if (w->pos >= top(w)->end) {
+            } else if (w->pos >= top_end(w)) {
                 fail(w, "truncated element header");
             } else {
                 w->len_left = b & 0x7f;
@@ -805,7 +811,7 @@ void iotls_cert_walk_push(iotls_cert_walk_t *w, const void *data, size_t len)
             w->vlen = (w->vlen << 8) | b;
             if (--w->len_left == 0)
                 header_done(w);
-            else if (w->pos >= top(w)->end)
+            else if (w->pos >= top_end(w))
                 fail(w, "truncated element header");
             break;
         case ST_VALUE: {

@@ -83,11 +83,9 @@ typedef void (*iotls_cert_walk_name_fn)(void *ctx, iotls_cw_name_kind_t kind, bo
  * remembered for the duplicate check; 2.5.29.x ones are all remembered. */
 #define IOTLS_CERT_WALK_OTHER_EXT_MAX 4
 
-/* Offsets are 32-bit: a certificate in TLS is at most 2^24 bytes, and an
- * element claiming to end past 2^32 is refused as longer than its
- * enclosing one. */
+/* One element the walker is inside; where it ends is kept apart
+ * (iotls_cert_walk_t.frame_end), so a frame takes 3 bytes, not 8. */
 typedef struct {
-    uint32_t end; /* absolute offset just past this element */
     uint8_t role; /* what the element is (private enum in cert_walk.c) */
     uint8_t idx;  /* children seen so far (saturates at 255) */
     uint8_t aux;  /* role-specific progress (next tbs field, extension stage) */
@@ -160,6 +158,10 @@ typedef struct {
     uint32_t pos;                                      /* bytes consumed so far */
     uint32_t val_end; /* end of the primitive / skipped value being read */
     uint32_t vlen;    /* length being decoded from the header */
+    /* Offsets are 32-bit: a certificate in TLS is at most 2^24 bytes, and
+     * an element claiming to end past 2^32 is refused as longer than its
+     * enclosing one. frame_end[i]: absolute offset just past stack[i]. */
+    uint32_t frame_end[IOTLS_CERT_WALK_DEPTH];
     iotls_cert_walk_frame_t stack[IOTLS_CERT_WALK_DEPTH];
 #if IOTLS_CERT_WALK_TEXT
     uint16_t name_len[2], sans_len;

@@ -39,13 +39,22 @@ size_t iotls_br_output_len(const iotls_config_t *cfg, size_t payload)
     return cfg->half_duplex ? 0 : payload + OUTPUT_OVERHEAD;
 }
 
+/* Everything placed before the tail fits PART_ALIGN (br_session.h). */
+_Static_assert(alignof(struct iotls_session) <= PART_ALIGN &&
+                   alignof(iotls_br_peer_names_t) <= PART_ALIGN &&
+                   alignof(iotls_br_server_t) <= PART_ALIGN &&
+                   alignof(br_ssl_client_context) <= PART_ALIGN &&
+                   alignof(br_ssl_server_context) <= PART_ALIGN &&
+                   alignof(iotls_br_ws_part_t) <= PART_ALIGN,
+               "a part of the session block needs more than PART_ALIGN");
+
 size_t iotls_br_head_size(const iotls_config_t *cfg)
 {
-    size_t n = ALIGN_UP(sizeof(struct iotls_session));
+    size_t n = PART_UP(sizeof(struct iotls_session));
     if (cfg->report_peer_identity)
-        n += ALIGN_UP(sizeof(iotls_br_peer_names_t));
-    n += ALIGN_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_CLIENT_PART(cfg)
-                                                 : sizeof(iotls_br_server_t));
+        n += PART_UP(sizeof(iotls_br_peer_names_t));
+    n += PART_UP(cfg->role == IOTLS_ROLE_CLIENT ? IOTLS_BR_CLIENT_PART(cfg)
+                                                : sizeof(iotls_br_server_t));
     return n;
 }
 
@@ -62,11 +71,12 @@ size_t iotls_session_size(const iotls_config_t *cfg)
     if (!config_valid(cfg))
         return 0;
     size_t payload = iotls_buffer_effective(cfg->buffer_size);
-    size_t n = iotls_br_head_size(cfg) + ALIGN_UP(iotls_br_context_size(cfg->role));
+    size_t n = iotls_br_head_size(cfg) + PART_UP(iotls_br_context_size(cfg->role));
     if (!cfg->workspace) /* otherwise the record buffers are the workspace's */
-        n += ALIGN_UP(iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload));
+        n += PART_UP(iotls_br_input_len(payload) + iotls_br_output_len(cfg, payload));
     else /* and the session keeps its part of the workspace there */
-        n += ALIGN_UP(sizeof(iotls_br_ws_part_t));
+        n += PART_UP(sizeof(iotls_br_ws_part_t));
+    n = ALIGN_UP(n);
     /* Last, so that it is the block's tail: free once the handshake is done
      * (iotls_session_spare). */
     n += iotls_br_tail_size(cfg);

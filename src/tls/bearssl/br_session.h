@@ -41,6 +41,13 @@
 #define INPUT_OVERHEAD (BR_SSL_BUFSIZE_INPUT - 16384)
 #define OUTPUT_OVERHEAD (BR_SSL_BUFSIZE_OUTPUT - 16384)
 #define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+/* The parts before the tail (the session, the peer names, the role's part,
+ * the engine context, the record buffers or workspace part) are laid out
+ * at the alignment what they hold needs (br_config.c checks it): 8 bytes
+ * on 64-bit and 32-bit targets, where max_align_t may ask 16. The tail
+ * (the X.509 part iotls_session_spare hands out) starts ALIGN_UP aligned. */
+#define PART_ALIGN (alignof(uint64_t) > alignof(void *) ? alignof(uint64_t) : alignof(void *))
+#define PART_UP(n) (((n) + PART_ALIGN - 1) & ~(PART_ALIGN - 1))
 
 /* A region of a record buffer, set aside in the spill pool. */
 typedef struct {
@@ -159,7 +166,7 @@ struct iotls_session {
  * block right after the session; NULL without them. */
 static inline iotls_br_peer_names_t *iotls_br_names(const iotls_session_t *s)
 {
-    return s->has_names ? (iotls_br_peer_names_t *)(void *)((uint8_t *)s + ALIGN_UP(sizeof *s))
+    return s->has_names ? (iotls_br_peer_names_t *)(void *)((uint8_t *)s + PART_UP(sizeof *s))
                         : NULL;
 }
 

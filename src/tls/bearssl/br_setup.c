@@ -271,8 +271,8 @@ static void report_init(iotls_session_t *s, const iotls_config_t *cfg, const cha
 /* The client's part of the block: after the session and the peer names. */
 static uint8_t *client_part(iotls_session_t *s)
 {
-    return (uint8_t *)s + ALIGN_UP(sizeof *s) +
-           (s->has_names ? ALIGN_UP(sizeof(iotls_br_peer_names_t)) : 0);
+    return (uint8_t *)s + PART_UP(sizeof *s) +
+           (s->has_names ? PART_UP(sizeof(iotls_br_peer_names_t)) : 0);
 }
 
 uint8_t *iotls_br_offered_id(iotls_session_t *s)
@@ -293,7 +293,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     uint8_t *p = (uint8_t *)base;
     iotls_session_t *s = (iotls_session_t *)p;
     memset(s, 0, sizeof *s);
-    p += ALIGN_UP(sizeof *s);
+    p += PART_UP(sizeof *s);
     keep_config(s, cfg);
     /* The checking time, resolved once (the port's clock, or its lower
      * bound on a clockless device). */
@@ -304,7 +304,7 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
     if (cfg->report_peer_identity) {
         s->has_names = true;
         memset(iotls_br_names(s), 0, sizeof(iotls_br_peer_names_t));
-        p += ALIGN_UP(sizeof(iotls_br_peer_names_t));
+        p += PART_UP(sizeof(iotls_br_peer_names_t));
     }
     /* Client: the IP literal's text; server: the ClientHello's SNI. */
     char *host_text = (char *)p; /* client_part(s) */
@@ -317,11 +317,11 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         keep_server_config(s->srv, s, cfg);
         host_text = hello_sni = s->srv->sni;
         hello_id = s->srv->session_id;
-        p += ALIGN_UP(sizeof *s->srv);
+        p += PART_UP(sizeof *s->srv);
     }
 #endif
     if (cfg->role == IOTLS_ROLE_CLIENT)
-        p += ALIGN_UP(IOTLS_BR_CLIENT_PART(cfg));
+        p += PART_UP(IOTLS_BR_CLIENT_PART(cfg));
     host_text[0] = '\0';
     iotls_hello_sniff_init(&s->sniff, hello_sni, NULL, hello_id);
     report_init(s, cfg, host_text);
@@ -334,15 +334,16 @@ iotls_session_t *iotls_session_init(void *mem, size_t mem_len, const iotls_confi
         s->ctx.client = (br_ssl_client_context *)(void *)p;
     else
         s->ctx.server = (br_ssl_server_context *)(void *)p;
-    p += ALIGN_UP(iotls_br_context_size(cfg->role));
+    p += PART_UP(iotls_br_context_size(cfg->role));
     /* Record buffers next (none with a workspace), then the X.509 validator
      * as the block's tail: after the handshake nothing touches it again
      * (renegotiation is refused), and iotls_session_spare hands it out. */
     uint8_t *bufs = p; /* with a workspace: the session's part of it */
     if (!cfg->workspace)
-        p += ALIGN_UP(iotls_br_input_len(s->payload) + iotls_br_output_len(cfg, s->payload));
+        p += PART_UP(iotls_br_input_len(s->payload) + iotls_br_output_len(cfg, s->payload));
     else
-        p += ALIGN_UP(sizeof(iotls_br_ws_part_t));
+        p += PART_UP(sizeof(iotls_br_ws_part_t));
+    p = (uint8_t *)base + ALIGN_UP((size_t)(p - (uint8_t *)base)); /* the tail */
     uint8_t *x509_extra = NULL;
     s->tail_len = (uint32_t)iotls_br_tail_size(cfg);
     if (iotls_br_needs_x509(cfg)) {

@@ -87,7 +87,7 @@ static void region(iotls_br_spill_t *r, size_t off, size_t len)
 static iotls_br_ws_part_t *part(const iotls_session_t *s)
 {
     return (iotls_br_ws_part_t *)(void *)((uint8_t *)s->eng +
-                                          ALIGN_UP(iotls_br_context_size(s->cfg.role)));
+                                          PART_UP(iotls_br_context_size(s->cfg.role)));
 }
 
 void iotls_br_ws_attach(iotls_session_t *s, const iotls_config_t *cfg)

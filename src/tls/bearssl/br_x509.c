@@ -769,8 +769,10 @@ void iotls_br_x509_setup(iotls_br_x509_t *x, iotls_x509_mode_t mode, const iotls
                          iotls_br_peer_names_t *names, iotls_error_t *error)
 {
     x->vtable = &wrapper_vtable;
-    x->mode = mode;
-    x->time_policy = cfg->time_policy;
+    _Static_assert(IOTLS_X509_INSECURE < 4 && IOTLS_TIME_UNCHECKED < 8,
+                   "a mode or time policy does not fit its bits in iotls_br_x509_t");
+    x->mode = mode & 3u;
+    x->time_policy = cfg->time_policy & 7u;
     x->pins = cfg->pins;
     x->pin_count = cfg->pin_count;
     x->no_name_check = cfg->no_name_check;

@@ -123,8 +123,6 @@ typedef struct {
     uint16_t min_rsa_bits; /* 2048, or 1024 with cfg.allow_weak_rsa */
     uint8_t policy_br;     /* first failed own check, as a BearSSL code; 0 = none */
     int8_t nc_first_slot;  /* anchor slot of nc_first, -1 = none */
-    uint8_t mode;          /* iotls_x509_mode_t */
-    uint8_t time_policy;   /* iotls_time_policy_t */
     uint8_t ip_len;        /* 4 or 16 when host is an IP literal */
     /* Flags as bits: the wrapper is in every verifying session's block. */
     bool no_name_check : 1;
@@ -139,6 +137,8 @@ typedef struct {
     bool holding : 1;             /* the current one goes to the buffer */
     bool last_well_formed : 1;    /* the walk holds the last path certificate's results */
     bool leaf_issuer_in_text : 1; /* the leaf's issuer is in the error text's first half */
+    unsigned mode : 2;            /* iotls_x509_mode_t */
+    unsigned time_policy : 3;     /* iotls_time_policy_t */
     uint8_t ip[16];               /* the IP literal checked, when ip_len */
 #if IOTLS_ERROR_TEXT
     char nc_first[48]; /* "DNS:evil.example", long names end in "..." */
