@@ -18,4 +18,4 @@ make -j2 mcu >/dev/null
 make mcu-check >"$log"
 section=$(ports/cortex-m/bench-section.sh "$log" "$(git rev-parse --short HEAD)")
 echo "$section"
-[ -n "$doc" ] && printf '\n%s\n' "$section" >>"$doc"
+if [ -n "$doc" ]; then printf '\n%s\n' "$section" >>"$doc"; fi
