@@ -47,18 +47,20 @@ static bench_conn_t *open_conn(int fd, const char *host, bool resume)
 {
     iotls_error_t err;
     iotls_error_clear(&err);
-    bench_conn_t *c = malloc(sizeof *c);
-    size_t len = iotls_session_size(&cfg);
-    if (!c || !(c->mem = malloc(len))) {
-        free(c);
-        return NULL;
-    }
-    c->fd = fd;
     iotls_config_t conn_cfg = cfg;
     if (resume && saved_len > 0) {
         conn_cfg.resume = saved;
         conn_cfg.resume_len = saved_len;
     }
+    /* Sized for the configuration init gets: offering a saved session
+     * takes room for the session id offered. */
+    size_t len = iotls_session_size(&conn_cfg);
+    bench_conn_t *c = malloc(sizeof *c);
+    if (!c || !(c->mem = malloc(len))) {
+        free(c);
+        return NULL;
+    }
+    c->fd = fd;
     c->s = iotls_session_init(c->mem, len, &conn_cfg, host, &err);
     if (!c->s) {
         fprintf(stderr, "iotls: %s\n", err.text);

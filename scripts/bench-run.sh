@@ -34,6 +34,14 @@ trap cleanup EXIT
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 log() { echo "bench: $*" >&2; }
+# A run that fails is logged and left out of the tables; the script's exit
+# status says that some did, so a smoke pass (CI) catches a program that
+# no longer runs.
+FAILS=0
+failed() {
+    log "FAILED: $*"
+    FAILS=$((FAILS + 1))
+}
 
 # ---- PKI: ECDSA P-256 and RSA-2048 chains (CA -> leaf for localhost) --------
 pki() { # pki NAME KEYALG...
@@ -114,7 +122,7 @@ run() { # stack cert_label port [driver args...]; appends "cert=... <driver line
     local stack=$1 cert=$2 port=$3; shift 3
     local out
     if ! out=$("$B/bench-$stack" --port "$port" --ca "$WORK/$cert-ca.pem" "$@" 2>"$WORK/err"); then
-        log "FAILED: bench-$stack $* : $(head -c 300 "$WORK/err")"
+        failed "bench-$stack $* : $(head -c 300 "$WORK/err")"
         echo "stack=$stack cert=$cert failed=1 $*" >>"$RESULTS"
         return 0
     fi
@@ -158,7 +166,7 @@ callgrind() { # stack cert buffer resume(0|1)
             echo "stack=$1 cert=$2 mode=cg resume=$4 ir=$ir" >>"$RESULTS"
         fi
     else
-        log "FAILED: callgrind $1 $2: $(head -c 300 "$WORK/err")"
+        failed "callgrind $1 $2: $(head -c 300 "$WORK/err")"
     fi
 }
 for cert in ec rsa; do
@@ -185,7 +193,7 @@ log "net layer throughput by record size"
 # at 1 KiB and 16 KiB records, side by side.
 taskset -c 0 "$B/net-throughput" --cert "$WORK/ec.pem" --key "$WORK/ec.key" --ca "$WORK/ec-ca.pem" \
     --bytes "$BIG" --buffer 1024 --buffer 16384 >>"$RESULTS" 2>"$WORK/err" ||
-    log "FAILED: net-throughput: $(head -c 300 "$WORK/err")"
+    failed "net-throughput: $(head -c 300 "$WORK/err")"
 
 # ---- servers: scale, CPU per handshake, heap and stack per connection -----
 # Each run: a bench server on CPU 0, an OpenSSL client on CPU 1 opening one
@@ -216,7 +224,7 @@ serve() { # label N resume(0|1) probe(scale|heap|stack) server-command...
     PIDS="$PIDS $lpid"
     while ! grep -q READY "$WORK/load.out" 2>/dev/null; do
         kill -0 "$lpid" 2>/dev/null || {
-            log "FAILED: load for $label: $(head -c 300 "$WORK/load.err")"
+            failed "load for $label: $(head -c 300 "$WORK/load.err")"
             echo "$tag failed_run=1" >>"$RESULTS"
             kill "$spid"; return 0; }
         sleep 0.1
@@ -226,7 +234,7 @@ serve() { # label N resume(0|1) probe(scale|heap|stack) server-command...
     kill "$lpid"; wait "$lpid" 2>/dev/null || true
     local srv
     srv=$(grep "^impl=" "$WORK/srv.out" || true)
-    [ -n "$srv" ] || log "FAILED: server $label: $(head -c 300 "$WORK/srv.err")"
+    [ -n "$srv" ] || failed "server $label: $(head -c 300 "$WORK/srv.err")"
     echo "$tag $srv" >>"$RESULTS"
 }
 SRV_IOTLS="$B/server-iotls --cert $WORK/ec.pem --key $WORK/ec.key"
@@ -319,3 +327,8 @@ for extra in scripts/bench.d/*.sh; do
         "$extra" "$BUILD" "$MODE"
     fi
 done
+
+if [ "$FAILS" -gt 0 ]; then
+    log "$FAILS run(s) failed (see the FAILED lines above)"
+    exit 1
+fi

@@ -238,7 +238,11 @@ void iotls_config_init(iotls_config_t *cfg, iotls_role_t role);
 /* The effective payload size for a requested buffer size (rounded up). */
 size_t iotls_buffer_effective(size_t requested);
 
-/* Bytes the session block needs for this configuration; 0 if invalid. */
+/* Bytes the session block needs for this configuration; 0 if invalid.
+ * Size with the configuration iotls_session_init() will get: what it holds
+ * changes the size (a client offering a saved session in `resume` needs
+ * room for the session id offered; report_peer_identity for the names), and
+ * init refuses a smaller block with IOTLS_ERR_MEMORY_TOO_SMALL. */
 size_t iotls_session_size(const iotls_config_t *cfg);
 
 typedef struct iotls_session iotls_session_t;
