@@ -123,6 +123,12 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *e, void *user)
     if (r->got < r->total) {
         fprintf(stderr, "net-throughput: %s\n", e->text);
         r->failed = true;
+        /* The listener is what keeps the loop running once the
+         * connections are gone: without it, the run ends. */
+        if (r->listener) {
+            iotls_listener_free(r->listener);
+            r->listener = NULL;
+        }
     }
 }
 
