@@ -271,16 +271,19 @@ static void close_frames(iotls_cert_walk_t *w)
         w->state = ST_DONE;
 }
 
-/* Reads one DER header at c[*i] (n bytes available) with the given tag;
- * false when absent or not fully captured. */
-static bool der_header(const uint8_t *c, size_t n, size_t *i, uint8_t tag, size_t *len)
+/* Reads one DER header at c[*i] (n bytes available) with the given tag and
+ * a length of at most max_len_bytes bytes: moves *i to the contents and
+ * gives their length (which may run past n); false when absent, longer or
+ * not fully captured. */
+static bool der_header_upto(const uint8_t *c, size_t n, size_t *i, uint8_t tag,
+                            size_t max_len_bytes, size_t *len)
 {
     if (*i + 2 > n || c[*i] != tag)
         return false;
     size_t l = c[*i + 1], k = 2;
     if (l & 0x80) {
         size_t m = l & 0x7f;
-        if (m == 0 || m > 2 || *i + 2 + m > n)
+        if (m == 0 || m > max_len_bytes || *i + 2 + m > n)
             return false;
         l = 0;
         for (size_t j = 0; j < m; j++)
@@ -290,6 +293,12 @@ static bool der_header(const uint8_t *c, size_t n, size_t *i, uint8_t tag, size_
     *i += k;
     *len = l;
     return true;
+}
+
+/* The headers of captured prefixes: their lengths fit in two bytes. */
+static bool der_header(const uint8_t *c, size_t n, size_t *i, uint8_t tag, size_t *len)
+{
+    return der_header_upto(c, n, i, tag, 2, len);
 }
 
 /* The RSA modulus size, from the first bytes of the SubjectPublicKeyInfo
@@ -851,25 +860,14 @@ int iotls_cert_walk_finish(iotls_cert_walk_t *w)
 
 /* ------------------------------------------------ DN hashes of a whole DER */
 
-/* One DER header with the given tag at der[*i], inside [*i, end): moves *i
- * to the contents and gives their length. */
+/* One DER header with the given tag at der[*i] whose contents lie inside
+ * [*i, end): moves *i to the contents and gives their length. */
 static bool whole_header(const uint8_t *der, size_t end, size_t *i, uint8_t tag, size_t *len)
 {
-    if (*i + 2 > end || der[*i] != tag)
+    size_t at = *i, l;
+    if (!der_header_upto(der, end, &at, tag, 4, &l) || l > end - at)
         return false;
-    size_t l = der[*i + 1], k = 2;
-    if (l & 0x80) {
-        size_t m = l & 0x7f;
-        if (m == 0 || m > 4 || *i + 2 + m > end)
-            return false;
-        l = 0;
-        for (size_t j = 0; j < m; j++)
-            l = l << 8 | der[*i + 2 + j];
-        k += m;
-    }
-    if (l > end - *i - k)
-        return false;
-    *i += k;
+    *i = at;
     *len = l;
     return true;
 }
