@@ -92,6 +92,16 @@ static void on_connected(iotls_conn_t *c, const iotls_report_t *rep, void *user)
     }
 }
 
+/* The listener is what keeps the loop running once the connections are
+ * gone: without it, the run ends. */
+static void stop_listening(run_t *r)
+{
+    if (r->listener) {
+        iotls_listener_free(r->listener);
+        r->listener = NULL;
+    }
+}
+
 static void on_received(iotls_conn_t *c, const uint8_t *d, size_t n, void *user)
 {
     run_t *r = user;
@@ -101,10 +111,7 @@ static void on_received(iotls_conn_t *c, const uint8_t *d, size_t n, void *user)
         r->recv1 = recv_calls;
         r->send1 = send_calls;
         iotls_conn_close(c);
-        if (r->listener) {
-            iotls_listener_free(r->listener);
-            r->listener = NULL;
-        }
+        stop_listening(r);
     }
 }
 
@@ -123,12 +130,7 @@ static void on_error(iotls_conn_t *c, const iotls_error_t *e, void *user)
     if (r->got < r->total) {
         fprintf(stderr, "net-throughput: %s\n", e->text);
         r->failed = true;
-        /* The listener is what keeps the loop running once the
-         * connections are gone: without it, the run ends. */
-        if (r->listener) {
-            iotls_listener_free(r->listener);
-            r->listener = NULL;
-        }
+        stop_listening(r);
     }
 }
 
